@@ -1,0 +1,353 @@
+import type { Direction, Edition, Entry, ProductTypeId } from "./listSchema.ts";
+import type { Vocabulary } from "./vocabularySchema.ts";
+import { type Evidence, type Parameters, buildLexicon, extractParameters } from "./extract.ts";
+import { normalise } from "./normalise.ts";
+import { createTypoCorrector } from "./typos.ts";
+import { normaliseHsCode } from "./hsCode.ts";
+import { type CandidateMatch, candidateVerdict, criterionCheck, productTypeCheck } from "./evaluate.ts";
+import type {
+  Bilingual,
+  CandidateResult,
+  Classification,
+  ClassificationInput,
+  EditionRef,
+  EntryRef,
+  MatchKind,
+  Outcome,
+  Verdict,
+} from "./result.ts";
+
+/** Bumped whenever a change to the engine or vocabulary may change a verdict; stored with every record. */
+export const ENGINE_VERSION = "1.0.0";
+
+const VERDICT_RANK: Record<Verdict, number> = {
+  licence_required: 4,
+  needs_info: 3,
+  below_threshold: 2,
+  exempt: 1,
+  not_listed: 0,
+};
+const MATCH_RANK: Record<MatchKind, number> = {
+  product_type: 6,
+  sector: 5,
+  software: 4,
+  technology: 4,
+  host: 3,
+  feature: 2,
+  hs_code: 1,
+};
+
+const VERDICT_WORDS: Record<Verdict, Bilingual> = {
+  licence_required: { en: "Licence likely required", zh: "可能需要许可证" },
+  needs_info: { en: "More information needed", zh: "需要补充信息" },
+  below_threshold: { en: "Below the thresholds", zh: "低于管控指标" },
+  exempt: { en: "Exempt as a mass-market product", zh: "属大众消费类产品，不受管控" },
+  not_listed: { en: "Not listed", zh: "不在清单内" },
+};
+
+export interface ClassifierOptions {
+  readonly editions: readonly Edition[];
+  readonly vocabulary: Vocabulary;
+  /** How many results to keep by exact input; 0 turns the cache off. */
+  readonly cacheSize?: number;
+}
+
+export interface Classifier {
+  classify(input: ClassificationInput): Classification;
+  /** The editions in force on a date, one per direction (null where none was). */
+  editionsInForce(asOf: string): Record<Direction, Edition | null>;
+}
+
+export function createClassifier(options: ClassifierOptions): Classifier {
+  const lexicon = buildLexicon(options.vocabulary);
+  const correctTypos = createTypoCorrector(options.vocabulary);
+  const cacheSize = options.cacheSize ?? 10_000;
+  const cache = new Map<string, Classification>();
+
+  const editionsInForce = (asOf: string): Record<Direction, Edition | null> => {
+    const pick = (direction: Direction) =>
+      options.editions
+        .filter((e) => e.direction === direction && e.effectiveFrom <= asOf && (e.effectiveTo === null || asOf <= e.effectiveTo))
+        .sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom))[0] ?? null;
+    return { import: pick("import"), export: pick("export") };
+  };
+
+  const compute = (input: ClassificationInput): Classification => {
+    const description = input.description?.trim() ? input.description : null;
+    const hsCode = input.hsCode ? normaliseHsCode(input.hsCode) : null;
+    const norm = correctTypos(normalise(description ?? ""));
+    const parameters = extractParameters(norm, lexicon);
+    const editions = editionsInForce(input.asOf);
+    const outcome = (direction: Direction) =>
+      decide(direction, editions[direction], parameters, hsCode, description !== null, input.asOf);
+    return {
+      asOf: input.asOf,
+      engineVersion: ENGINE_VERSION,
+      input: { description, hsCode },
+      parameters: { ...parameters, hsCode },
+      import: outcome("import"),
+      export: outcome("export"),
+    };
+  };
+
+  return {
+    editionsInForce,
+    classify(input) {
+      if (cacheSize === 0) return compute(input);
+      const key = `${input.asOf}\u0000${input.hsCode ?? ""}\u0000${input.description ?? ""}`;
+      const hit = cache.get(key);
+      if (hit) return hit;
+      const result = compute(input);
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+      cache.set(key, result);
+      return result;
+    },
+  };
+}
+
+interface Candidate {
+  readonly entry: Entry;
+  readonly match: CandidateMatch;
+  readonly position: number;
+  readonly order: number;
+}
+
+const HARDWARE_TYPES = new Set<ProductTypeId>([
+  "encrypted_phone",
+  "encrypted_fax",
+  "cipher_machine",
+  "vpn_equipment",
+  "security_chip",
+  "key_management",
+  "quantum_crypto",
+  "cryptanalysis",
+  "crypto_production_equipment",
+  "crypto_test_equipment",
+]);
+
+/** How one entry is matched by the description and HS code, if at all (strongest way first). */
+function matchEntry(entry: Entry, p: Parameters, hsCode: string | null, hasDescription: boolean): CandidateMatch | null {
+  const cryptoSignal =
+    p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || p.types.some((t) => t.strength === "primary");
+  const anyPrimary = p.types.some((t) => t.strength === "primary");
+  const anyHost = p.types.some((t) => t.strength === "host");
+  const found: CandidateMatch[] = [];
+  for (const type of entry.productTypes) {
+    if (type === "sector_crypto_equipment") {
+      if (p.itemKind === "hardware" && p.sectors.length > 0 && cryptoSignal)
+        found.push({ kind: "sector", evidence: p.sectors.map((s) => s.evidence) });
+      continue;
+    }
+    if (type === "crypto_software" || type === "crypto_technology") {
+      const kind = type === "crypto_software" ? "software" : "technology";
+      if (p.itemKind === kind && cryptoSignal && p.itemKindEvidence) found.push({ kind, evidence: [p.itemKindEvidence] });
+      continue;
+    }
+    if (!HARDWARE_TYPES.has(type) || p.itemKind !== "hardware") continue;
+    const hits = p.types.filter((t) => t.type === type);
+    const primary = hits.filter((t) => t.strength === "primary");
+    if (primary.length > 0) {
+      found.push({ kind: "product_type", evidence: primary.map((t) => t.evidence) });
+      continue;
+    }
+    const hosts = hits.filter((t) => t.strength === "host");
+    const features = hits.filter((t) => t.strength === "feature");
+    // A VPN needs a VPN word beside the firewall or router; a phone, fax or chip needs any crypto word.
+    const hostFunction = type === "vpn_equipment" ? features.length > 0 : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted);
+    if (hosts.length > 0 && hostFunction) {
+      found.push({ kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
+    } else if (features.length > 0 && !anyPrimary && !anyHost) {
+      found.push({ kind: "feature", evidence: features.map((t) => t.evidence) });
+    }
+  }
+  if (hsCode) {
+    const codes = entry.hsCodes.filter((h) => (hsCode.length === 10 ? h.code === hsCode : h.code.startsWith(hsCode)));
+    // A code shorter than ten digits covers far more than the listed line: alone it only
+    // counts when there is no description, or the description speaks of cryptography.
+    if (codes.length > 0 && (hsCode.length === 10 || !hasDescription || cryptoSignal)) {
+      found.push({ kind: "hs_code", evidence: codes.map((h) => ({ text: h.code, start: -1, end: -1 })) });
+    }
+  }
+  if (found.length === 0) return null;
+  return found.sort((a, b) => MATCH_RANK[b.kind] - MATCH_RANK[a.kind])[0] as CandidateMatch;
+}
+
+function editionRef(e: Edition): EditionRef {
+  return {
+    id: e.id,
+    titleZh: e.titleZh,
+    titleEn: e.titleEn,
+    instrumentZh: e.instrumentZh,
+    instrumentEn: e.instrumentEn,
+    effectiveFrom: e.effectiveFrom,
+    effectiveTo: e.effectiveTo,
+  };
+}
+
+const entryRef = (e: Entry): EntryRef => ({ id: e.id, nameZh: e.nameZh, nameEn: e.nameEn });
+const quote = (list: Evidence[]) => list.map((e) => `“${e.text}”`).join(", ");
+
+/** Mass-market: a consumer or retail word decides; a bare consumer product type decides unless enterprise words outweigh it. */
+function massMarketSignal(p: Parameters): Evidence[] | null {
+  if (p.massMarket.strong.length > 0) return p.massMarket.strong;
+  if (p.massMarket.weak.length > 0 && p.enterprise.length === 0) return p.massMarket.weak;
+  return null;
+}
+
+function decide(
+  direction: Direction,
+  edition: Edition | null,
+  p: Parameters,
+  hsCode: string | null,
+  hasDescription: boolean,
+  asOf: string,
+): Outcome {
+  const reasons: Bilingual[] = [];
+  if (!edition) {
+    reasons.push({
+      en: `No ${direction} list edition was in force on ${asOf}.`,
+      zh: `${asOf}没有生效的${direction === "import" ? "进口许可清单" : "出口管制清单"}。`,
+    });
+    return outcome("not_listed", null, null, [], reasons);
+  }
+
+  const candidates: Candidate[] = [];
+  if (!p.noEncryption) {
+    edition.entries.forEach((entry, order) => {
+      const match = matchEntry(entry, p, hsCode, hasDescription);
+      if (!match) return;
+      const positions = match.evidence.map((e) => e.start).filter((s) => s >= 0);
+      candidates.push({ entry, match, order, position: positions.length > 0 ? Math.min(...positions) : Infinity });
+    });
+  }
+
+  const massMarket = massMarketSignal(p);
+  const results = candidates.map((c) => {
+    const checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))];
+    const verdict = candidateVerdict(checks, massMarket !== null);
+    const result: CandidateResult = {
+      entry: entryRef(c.entry),
+      verdict,
+      matchedBy: c.match.kind,
+      matchedOn: c.match.evidence,
+      confidence: c.entry.confidence,
+      checks,
+      missing: verdict === "needs_info" ? questionsOf(checks).map((q) => q.en) : [],
+    };
+    return { c, result, checks };
+  });
+  // Strongest verdict first; among equals the firmest match, then the product named first.
+  results.sort(
+    (a, b) =>
+      VERDICT_RANK[b.result.verdict] - VERDICT_RANK[a.result.verdict] ||
+      MATCH_RANK[b.c.match.kind] - MATCH_RANK[a.c.match.kind] ||
+      a.c.position - b.c.position ||
+      a.c.order - b.c.order,
+  );
+
+  const chosen = results[0];
+  if (!chosen) {
+    if (p.noEncryption) {
+      reasons.push({
+        en: `The description says the product has no encryption function (${quote([p.noEncryption])}).`,
+        zh: `描述表明产品不具备加密功能（${quote([p.noEncryption])}）。`,
+      });
+    }
+    reasons.push(
+      hasDescription || hsCode
+        ? { en: `Nothing in the input matches an entry of ${edition.id}.`, zh: `输入内容与${edition.id}的条目均不匹配。` }
+        : { en: "No description or HS code was given.", zh: "未提供描述或HS编码。" },
+    );
+    addHsNote(reasons, edition, hsCode, false);
+    return outcome("not_listed", edition, null, [], reasons);
+  }
+
+  const { c, checks } = chosen;
+  const verdict = chosen.result.verdict;
+  const matchedOn = c.match.kind === "hs_code" ? `HS code ${hsCode}` : quote(c.match.evidence);
+  reasons.push({
+    en: `${VERDICT_WORDS[verdict].en}: ${c.entry.id} ${c.entry.nameZh} (${c.entry.nameEn}), matched on ${matchedOn}.`,
+    zh: `${VERDICT_WORDS[verdict].zh}：${c.entry.id} ${c.entry.nameZh}，依据${c.match.kind === "hs_code" ? `HS编码${hsCode}` : quote(c.match.evidence)}。`,
+  });
+  if (verdict === "exempt" && massMarket) {
+    reasons.push({
+      en: `Mass-market consumer product (${quote(massMarket)}): commercial cryptography in mass-consumer products is outside import licensing and export control.`,
+      zh: `大众消费类产品（${quote(massMarket)}）：大众消费类产品所采用的商用密码不实行进口许可和出口管制制度。`,
+    });
+  }
+  for (const check of checks) {
+    if (check.status !== "fail") continue;
+    reasons.push(
+      check.exclusion
+        ? { en: `${check.label.en}: ${check.value} — excluded from the entry.`, zh: `${check.label.zh}：${check.value}，不属于该条目管控范围。` }
+        : {
+            en: `${check.label.en}: ${check.value ?? "—"} does not reach ${check.threshold.en}.`,
+            zh: `${check.label.zh}：${check.value ?? "—"}未达到${check.threshold.zh}。`,
+          },
+    );
+  }
+  if (verdict === "licence_required") {
+    reasons.push({ en: "Every criterion of the entry is met.", zh: "满足该条目的全部指标。" });
+  }
+  if (c.entry.confidence !== "CONFIRMED") {
+    reasons.push({
+      en: `The list text behind this entry is ${c.entry.confidence}: ${c.entry.confidenceNote}`,
+      zh: `该条目的清单文本可信度为 ${c.entry.confidence}，请以官方文本为准。`,
+    });
+  }
+  addHsNote(reasons, edition, hsCode, true);
+  const missing = verdict === "needs_info" ? questionsOf(checks) : [];
+  return outcome(verdict, edition, entryRef(c.entry), results.map((r) => r.result), reasons, checks, missing);
+}
+
+function addHsNote(reasons: Bilingual[], edition: Edition, hsCode: string | null, matched: boolean): void {
+  if (!hsCode) return;
+  const entries = edition.entries.filter((e) =>
+    e.hsCodes.some((h) => (hsCode.length === 10 ? h.code === hsCode : h.code.startsWith(hsCode))),
+  );
+  if (entries.length === 0) return;
+  const ids = entries.map((e) => e.id).join(", ");
+  reasons.push(
+    matched
+      ? {
+          en: `HS code ${hsCode} is a reference code of ${ids}; HS codes are only a reference for customs declaration, the description decides.`,
+          zh: `HS编码${hsCode}是${ids}的参考编码；海关商品编号仅供通关申报参考，以商品名称和描述为准。`,
+        }
+      : {
+          en: `HS code ${hsCode} covers the reference code of ${ids}, but the description mentions no cryptographic function.`,
+          zh: `HS编码${hsCode}涵盖${ids}的参考编码，但描述未提及任何密码功能。`,
+        },
+  );
+}
+
+function questionsOf(checks: CandidateResult["checks"]): Bilingual[] {
+  const seen = new Set<string>();
+  const out: Bilingual[] = [];
+  for (const c of checks) {
+    if (c.status !== "unknown" || !c.question || seen.has(c.question.en)) continue;
+    seen.add(c.question.en);
+    out.push(c.question);
+  }
+  return out;
+}
+
+function outcome(
+  verdict: Verdict,
+  edition: Edition | null,
+  entry: EntryRef | null,
+  candidates: CandidateResult[],
+  reasons: Bilingual[],
+  checks: CandidateResult["checks"] = [],
+  missing: Bilingual[] = [],
+): Outcome {
+  return {
+    verdict,
+    edition: edition ? editionRef(edition) : null,
+    entry,
+    candidates,
+    checks,
+    missing: missing.map((m) => m.en),
+    reasons: reasons.map((r) => r.en),
+    zh: { missing: missing.map((m) => m.zh), reasons: reasons.map((r) => r.zh) },
+  };
+}

@@ -1,0 +1,419 @@
+import type { ProductTypeId, SectorId } from "./listSchema.ts";
+import type { AlgorithmFamily, AlgorithmSpec, Vocabulary } from "./vocabularySchema.ts";
+import { Lexicon, type TermHit } from "./lexicon.ts";
+import { type NormalisedText, originalSpan } from "./normalise.ts";
+import { parseQuantity, QUANTITY } from "./numbers.ts";
+
+/** Words of the user's input that a finding came from (offsets into the original description). */
+export interface Evidence {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type TypeStrength = "primary" | "host" | "feature";
+export type RateKind = "symmetric" | "encrypted_communication" | "signature" | "not_encryption" | "unqualified";
+
+export interface AlgorithmFound {
+  readonly name: string;
+  readonly family: AlgorithmFamily;
+  /** Largest key length stated or implied; null when the text does not tell. */
+  readonly keyBits: number | null;
+  /** Whether the lists' 64/768/128-bit test looks at this algorithm (hashes, MACs, DH, DSA and PQC it does not). */
+  readonly counted: boolean;
+  readonly evidence: Evidence;
+}
+
+export interface RateFound {
+  /** Gbps for data rates, operations per second for tps. */
+  readonly value: number;
+  readonly unit: "Gbps" | "tps";
+  readonly kind: RateKind;
+  readonly evidence: Evidence;
+}
+
+export interface TypeFound {
+  readonly type: ProductTypeId;
+  readonly strength: TypeStrength;
+  readonly evidence: Evidence;
+}
+
+export interface SectorFound {
+  readonly sector: SectorId;
+  /** True when the text says the product is specially for the sector. */
+  readonly dedicated: boolean;
+  readonly evidence: Evidence;
+  readonly dedicationEvidence: Evidence | null;
+}
+
+export interface Parameters {
+  readonly algorithms: AlgorithmFound[];
+  readonly rates: RateFound[];
+  readonly managedObjects: { value: number; evidence: Evidence }[];
+  readonly types: TypeFound[];
+  readonly sectors: SectorFound[];
+  readonly cryptoFunction: Evidence[];
+  readonly massMarket: { strong: Evidence[]; weak: Evidence[] };
+  readonly enterprise: Evidence[];
+  /** Crypto words the text negates ("no encryption", "不支持加密"). */
+  readonly negated: Evidence[];
+  /** Set when the text says the product has no encryption at all and names nothing that has. */
+  readonly noEncryption: Evidence | null;
+  /** What the item is, judged by which kind of word comes first. */
+  readonly itemKind: "hardware" | "software" | "technology";
+  readonly itemKindEvidence: Evidence | null;
+  readonly publicDomain: Evidence[];
+}
+
+type Tag =
+  | { k: "type"; type: ProductTypeId; strength: TypeStrength }
+  | { k: "crypto" }
+  | { k: "algorithm"; spec: AlgorithmSpec }
+  | { k: "curve"; bits: number }
+  | { k: "sector"; sector: SectorId }
+  | { k: "dedication" }
+  | { k: "massStrong" }
+  | { k: "massWeak" }
+  | { k: "enterprise" }
+  | { k: "negation" }
+  | { k: "notNegation" }
+  | { k: "exclusion" }
+  | { k: "software" }
+  | { k: "technology" }
+  | { k: "publicDomain" }
+  | { k: "rateLabel"; kind: Exclude<RateKind, "unqualified"> }
+  | { k: "managedObjects" };
+
+type Hit = TermHit<Tag>;
+
+const CLAUSE_BREAK = /[,;，；。、!?！？\n()（）:：]/;
+const SENTENCE_BREAK = /[;；。!?！？\n]/;
+const KEY_BITS_MIN = 40;
+const KEY_BITS_MAX = 16384;
+
+export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
+  const lex = new Lexicon<Tag>();
+  const addAll = (terms: readonly string[], tag: Tag) => terms.forEach((t) => lex.add(t, tag));
+  for (const pt of vocab.productTypes) {
+    addAll(pt.primary, { k: "type", type: pt.type, strength: "primary" });
+    addAll(pt.hosts, { k: "type", type: pt.type, strength: "host" });
+    addAll(pt.features, { k: "type", type: pt.type, strength: "feature" });
+  }
+  addAll(vocab.cryptoFunction, { k: "crypto" });
+  for (const spec of vocab.algorithms) addAll(spec.aliases, { k: "algorithm", spec });
+  for (const c of vocab.namedCurves) addAll(c.aliases, { k: "curve", bits: c.bits });
+  for (const s of vocab.sectors) addAll(s.terms, { k: "sector", sector: s.sector });
+  addAll(vocab.dedication, { k: "dedication" });
+  addAll(vocab.massMarket.strong, { k: "massStrong" });
+  addAll(vocab.massMarket.weak, { k: "massWeak" });
+  addAll(vocab.enterprise, { k: "enterprise" });
+  addAll(vocab.negationCues, { k: "negation" });
+  addAll(vocab.notNegations, { k: "notNegation" });
+  addAll(vocab.exclusions, { k: "exclusion" });
+  addAll(vocab.software, { k: "software" });
+  addAll(vocab.technology, { k: "technology" });
+  addAll(vocab.publicDomain, { k: "publicDomain" });
+  addAll(vocab.rateLabels.symmetric, { k: "rateLabel", kind: "symmetric" });
+  addAll(vocab.rateLabels.encryptedCommunication, { k: "rateLabel", kind: "encrypted_communication" });
+  addAll(vocab.rateLabels.signature, { k: "rateLabel", kind: "signature" });
+  addAll(vocab.rateLabels.notEncryption, { k: "rateLabel", kind: "not_encryption" });
+  addAll(vocab.managedObjects, { k: "managedObjects" });
+  return lex;
+}
+
+export function evidenceOf(norm: NormalisedText, start: number, end: number): Evidence {
+  const span = originalSpan(norm, start, end);
+  return { text: norm.source.slice(span.start, span.end), start: span.start, end: span.end };
+}
+
+const isCounted = (family: AlgorithmFamily) =>
+  family === "symmetric" || family === "integer_factorisation" || family === "elliptic_curve";
+
+/** Parameters of a normalised description, each with the words it came from. */
+export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>): Parameters {
+  const all = lexicon.findAll(norm.lower, norm.text);
+  const hits = dropMasked(all);
+  const ev = (h: { start: number; end: number }) => evidenceOf(norm, h.start, h.end);
+  const of = <K extends Tag["k"]>(k: K) => hits.filter((h): h is TermHit<Extract<Tag, { k: K }>> => h.tag.k === k);
+
+  const negatedSpans = negationScopes(norm.lower, of("negation"));
+  const isNegated = (h: Hit) => negatedSpans.some(([s, e]) => h.start >= s && h.start < e);
+
+  const cryptoHits = of("crypto");
+  const negatedCrypto = cryptoHits.filter(isNegated);
+  const liveCrypto = cryptoHits.filter((h) => !isNegated(h));
+  const algorithmHits = of("algorithm").filter((h) => !isNegated(h));
+  const typeHits = dropContainedTypes(of("type")).filter((h) => !isNegated(h));
+
+  const algorithms = extractAlgorithms(norm, algorithmHits, of("curve"), ev);
+  const namesSomething = algorithms.some((a) => a.counted) || typeHits.some((h) => h.tag.strength === "primary");
+  const noEncryption =
+    negatedCrypto.length > 0 && liveCrypto.length === 0 && !namesSomething ? ev(negatedCrypto[0] as Hit) : null;
+
+  const softwareHits = of("software");
+  const technologyHits = of("technology");
+  const firstHardware = typeHits.find((h) => h.tag.strength !== "feature");
+  const firstSoftware = softwareHits[0];
+  const firstTechnology = technologyHits[0];
+  let itemKind: Parameters["itemKind"] = "hardware";
+  let itemKindEvidence: Evidence | null = null;
+  const before = (a: Hit | undefined, b: Hit | undefined) => a !== undefined && (b === undefined || a.start < b.start);
+  if (before(firstTechnology, firstHardware) && before(firstTechnology, firstSoftware)) {
+    itemKind = "technology";
+    itemKindEvidence = ev(firstTechnology as Hit);
+  } else if (before(firstSoftware, firstHardware)) {
+    itemKind = "software";
+    itemKindEvidence = ev(firstSoftware as Hit);
+  }
+
+  return {
+    algorithms,
+    rates: extractRates(norm, of("rateLabel"), ev),
+    managedObjects: extractManagedObjects(norm, of("managedObjects"), ev),
+    types: typeHits.map((h) => ({ type: h.tag.type, strength: h.tag.strength, evidence: ev(h) })),
+    sectors: extractSectors(norm, of("sector"), of("dedication"), typeHits, ev),
+    cryptoFunction: liveCrypto.map(ev),
+    massMarket: { strong: of("massStrong").map(ev), weak: of("massWeak").map(ev) },
+    enterprise: of("enterprise").map(ev),
+    negated: [...negatedCrypto, ...of("algorithm").filter(isNegated), ...of("type").filter(isNegated)].map(ev),
+    noEncryption,
+    itemKind,
+    itemKindEvidence,
+    publicDomain: of("publicDomain").map(ev),
+  };
+}
+
+/** Exclusions ("cipher lock", "ECC memory") hide every term inside them; "无线" is not the cue "无". */
+function dropMasked(hits: Hit[]): Hit[] {
+  const masks = hits.filter((h) => h.tag.k === "exclusion" || h.tag.k === "notNegation");
+  if (masks.length === 0) return hits;
+  return hits.filter((h) => {
+    if (h.tag.k === "exclusion" || h.tag.k === "notNegation") return false;
+    return !masks.some((m) => {
+      const inside = h.start >= m.start && h.end <= m.end;
+      if (m.tag.k === "notNegation") return inside && h.tag.k === "negation";
+      return inside && h.tag.k !== "software" && h.tag.k !== "publicDomain";
+    });
+  });
+}
+
+/** A product-type word inside a longer one ("vpn" in "vpn gateway", "密钥分发" in "量子密钥分发") is not a match of its own. */
+function dropContainedTypes<T extends Hit>(typeHits: T[]): T[] {
+  return typeHits.filter(
+    (h) =>
+      !typeHits.some(
+        (o) => o !== h && o.start <= h.start && o.end >= h.end && o.end - o.start > h.end - h.start,
+      ),
+  );
+}
+
+/** A cue negates the crypto words that follow it in the same clause, within a few words. */
+function negationScopes(lower: string, cues: Hit[]): [number, number][] {
+  const scopes: [number, number][] = [];
+  for (const cue of cues) {
+    let end = cue.end;
+    const limit = Math.min(lower.length, cue.end + 24);
+    while (end < limit && !CLAUSE_BREAK.test(lower[end] as string)) end++;
+    scopes.push([cue.end, end]);
+  }
+  return scopes;
+}
+
+function extractAlgorithms(
+  norm: NormalisedText,
+  hits: TermHit<Extract<Tag, { k: "algorithm" }>>[],
+  curves: TermHit<Extract<Tag, { k: "curve" }>>[],
+  ev: (h: Hit) => Evidence,
+): AlgorithmFound[] {
+  const found: AlgorithmFound[] = [];
+  const curveBits = curves.map((c) => c.tag.bits);
+  const maxCurve = curveBits.length > 0 ? Math.max(...curveBits) : null;
+  const starts = hits.map((h) => h.start).sort((a, b) => a - b);
+  for (const h of hits) {
+    const spec = h.tag.spec;
+    let keyBits = spec.keyBits;
+    if (spec.variableKey) {
+      const nextAlgorithm = starts.find((s) => s > h.start) ?? norm.lower.length;
+      const stated = statedKeyBits(norm.lower, h.start, h.end, nextAlgorithm);
+      if (stated.length > 0) keyBits = Math.max(...stated);
+      else if (spec.family === "elliptic_curve" && keyBits === null && maxCurve !== null) keyBits = maxCurve;
+    }
+    found.push({ name: spec.name, family: spec.family, keyBits, counted: isCounted(spec.family), evidence: ev(h) });
+  }
+  // A named curve with no ECC word beside it ("NIST P-256") still tells an elliptic-curve algorithm.
+  if (maxCurve !== null && !found.some((a) => a.family === "elliptic_curve")) {
+    const c = curves.find((x) => x.tag.bits === maxCurve) as Hit;
+    found.push({ name: "ECC", family: "elliptic_curve", keyBits: maxCurve, counted: true, evidence: ev(c) });
+  }
+  return mergeAlgorithms(found);
+}
+
+/** One row per algorithm name: the largest key length wins, the first mention is the evidence. */
+function mergeAlgorithms(found: AlgorithmFound[]): AlgorithmFound[] {
+  const byName = new Map<string, AlgorithmFound>();
+  for (const a of found) {
+    const seen = byName.get(a.name);
+    if (!seen) byName.set(a.name, a);
+    else if ((a.keyBits ?? -1) > (seen.keyBits ?? -1)) byName.set(a.name, { ...a, evidence: seen.evidence });
+  }
+  return [...byName.values()];
+}
+
+const RATE_UNIT_AHEAD = /^\s*(?:[gmkt]?(?:bps|b\/s|bit\/s)|次|tps)/;
+
+/**
+ * Key lengths written with an algorithm: "AES-128/192/256", "RSA 1024-4096位", "RSA up to 4096-bit",
+ * "XTS-AES-128 with 256-bit key", "256-bit AES", "3DES168". Only plausible key sizes count.
+ */
+function statedKeyBits(lower: string, start: number, end: number, stopAt: number): number[] {
+  const bits: number[] = [];
+  const plausible = (n: number) => n >= KEY_BITS_MIN && n <= KEY_BITS_MAX;
+  const attached = /^[-_\s]?(\d{2,5}(?:\s*[/,、]\s*\d{2,5})*(?:\s*(?:-|~|至|到)\s*\d{2,5})?)/.exec(lower.slice(end, end + 30));
+  if (attached) {
+    const rest = lower.slice(end + attached[0].length);
+    if (!RATE_UNIT_AHEAD.test(rest)) {
+      for (const n of (attached[1] as string).match(/\d+/g) ?? []) if (plausible(Number(n))) bits.push(Number(n));
+    }
+  }
+  const window = lower.slice(end, Math.min(stopAt, end + 28));
+  const clause = window.split(/[,;，；。\n]/)[0] ?? "";
+  for (const m of clause.matchAll(/(\d{2,5})\s*-?\s*(?:bits?|位)/g)) if (plausible(Number(m[1]))) bits.push(Number(m[1]));
+  const before = /(\d{2,5})\s*-?\s*(?:bits?|位)\s*-?\s*$/.exec(lower.slice(Math.max(0, start - 12), start));
+  if (before && plausible(Number(before[1]))) bits.push(Number(before[1]));
+  return bits;
+}
+
+const RATE = new RegExp(
+  String.raw`(?<![A-Za-z0-9.])` +
+    QUANTITY.source +
+    String.raw`\s*(Tbps|Tb/s|Tbit/s|Gbps|Gb/s|Gbit/s|Gbits/s|GBps|GB/s|GByte/s|Mbps|Mb/s|Mbit/s|MBps|MB/s|Kbps|kbps|kb/s|kbit/s|G(?![A-Za-z0-9])|tps|TPS|次/秒|次/s|次每秒|ops/s|signatures per second|signatures/s|signs/s|sign/s)`,
+  "g",
+);
+
+/** Data rates in Gbps and operation rates in tps, each labelled with what it measures. */
+function extractRates(
+  norm: NormalisedText,
+  labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[],
+  ev: (h: { start: number; end: number }) => Evidence,
+): RateFound[] {
+  const rates: RateFound[] = [];
+  for (const m of norm.text.matchAll(RATE)) {
+    const quantity = parseQuantity(m[1] as string, m[2]);
+    const unit = m[3] as string;
+    if (quantity === null) continue;
+    let value: number;
+    let kind: "Gbps" | "tps" = "Gbps";
+    const u = unit.toLowerCase();
+    if (unit === "G") {
+      // A bare "G" is a rate only as in "100G Ethernet"; "5G" and "4G" are mobile networks.
+      if (quantity < 10) continue;
+      value = quantity;
+    } else if (/^t/.test(u) && u !== "tps") value = quantity * 1000;
+    else if (unit.startsWith("GB")) value = quantity * 8;
+    else if (unit.startsWith("MB")) value = (quantity * 8) / 1000;
+    else if (u.startsWith("g")) value = quantity;
+    else if (u.startsWith("m")) value = quantity / 1000;
+    else if (u.startsWith("k")) value = quantity / 1_000_000;
+    else {
+      value = quantity;
+      kind = "tps";
+    }
+    const start = m.index;
+    const end = start + m[0].length;
+    const label = nearestLabel(norm.lower, labels, start, end);
+    rates.push({
+      value,
+      unit: kind,
+      kind: kind === "tps" ? (label === "not_encryption" ? label : "signature") : label,
+      evidence: ev({ start, end }),
+    });
+  }
+  return rates;
+}
+
+/**
+ * What a rate measures, from the nearest label in its own clause: "firewall throughput 30 Gbps",
+ * "50 Gbps firewall throughput", "SM4加解密速率 8Gbps". Windows stop at punctuation and at
+ * other numbers so a label is not borrowed from the next figure.
+ */
+function nearestLabel(
+  lower: string,
+  labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[],
+  start: number,
+  end: number,
+): RateKind {
+  let from = start;
+  while (from > 0 && start - from < 40 && !CLAUSE_BREAK.test(lower[from - 1] as string) && !/\d/.test(lower[from - 1] as string)) from--;
+  let to = end;
+  while (to < lower.length && to - end < 32 && !CLAUSE_BREAK.test(lower[to] as string) && !/\d/.test(lower[to] as string)) to++;
+  let best: RateKind = "unqualified";
+  let bestDistance = Infinity;
+  for (const l of labels) {
+    let distance: number;
+    if (l.end <= start && l.start >= from) distance = start - l.end;
+    else if (l.start >= end && l.end <= to) distance = l.start - end;
+    else continue;
+    // Equal distance: a "not encryption" label wins, so port speed is never taken for a crypto rate.
+    if (distance < bestDistance || (distance === bestDistance && l.tag.kind === "not_encryption")) {
+      best = l.tag.kind;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+const COUNT = new RegExp(String.raw`(?<![A-Za-z0-9.])` + QUANTITY.source, "g");
+
+/** "管理对象数量5000个", "可管理1万个密钥对象", "2 million managed objects", "up to 10,000 keys". */
+function extractManagedObjects(
+  norm: NormalisedText,
+  labels: Hit[],
+  ev: (h: { start: number; end: number }) => Evidence,
+): { value: number; evidence: Evidence }[] {
+  const found: { value: number; evidence: Evidence }[] = [];
+  if (labels.length === 0) return found;
+  for (const m of norm.text.matchAll(COUNT)) {
+    const value = parseQuantity(m[1] as string, m[2]);
+    if (value === null) continue;
+    const start = m.index;
+    const end = start + m[0].length;
+    const after = /^\s*(?:个|组|份)?\s*/.exec(norm.lower.slice(end)) as RegExpExecArray;
+    const labelAfter = labels.find((l) => l.start === end + after[0].length);
+    const labelBefore = labels.find((l) => l.end <= start && start - l.end <= 8 && !/[\d,;，；。]/.test(norm.lower.slice(l.end, start)));
+    const label = labelAfter ?? labelBefore;
+    if (!label) continue;
+    found.push({ value, evidence: ev({ start: Math.min(start, label.start), end: Math.max(end, label.end) }) });
+  }
+  return found;
+}
+
+/**
+ * Sectors, and whether the product is dedicated to them: a dedication word in the same sentence
+ * shortly before ("specially designed for power-grid dispatching", "专门用于电力"), or the sector
+ * naming the product itself ("金融数据密码机").
+ */
+function extractSectors(
+  norm: NormalisedText,
+  sectorHits: TermHit<Extract<Tag, { k: "sector" }>>[],
+  dedicationHits: Hit[],
+  typeHits: TermHit<Extract<Tag, { k: "type" }>>[],
+  ev: (h: { start: number; end: number }) => Evidence,
+): SectorFound[] {
+  return sectorHits.map((s) => {
+    const dedication =
+      dedicationHits.find(
+        (d) =>
+          d.end <= s.start + 2 &&
+          s.start - d.end <= 40 &&
+          !SENTENCE_BREAK.test(norm.lower.slice(d.end, s.start)),
+      ) ??
+      dedicationHits.find((d) => d.start >= s.end && d.start - s.end <= 2) ??
+      typeHits.find((t) => t.tag.strength === "primary" && t.start >= s.end && t.start - s.end <= 3);
+    return {
+      sector: s.tag.sector,
+      dedicated: dedication !== undefined,
+      evidence: ev(s),
+      dedicationEvidence: dedication ? ev(dedication) : null,
+    };
+  });
+}

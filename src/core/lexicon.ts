@@ -1,0 +1,86 @@
+/**
+ * Finds every vocabulary term in a text in one pass: a character trie walked from each
+ * position, so overlapping terms ("vpn" inside "vpn gateway", "加密" inside "加密机") are all
+ * reported and the caller decides which wins. Cost is proportional to the text length times
+ * the depth actually walked, independent of the size of the vocabulary.
+ */
+export interface TermHit<T> {
+  readonly start: number;
+  readonly end: number;
+  readonly tag: T;
+}
+
+interface Node<T> {
+  next: Map<string, Node<T>>;
+  /** Tags of terms that end here, with how they must be bounded. */
+  terms: { tag: T; stem: boolean; caseSensitive: string | null; wordStart: boolean; endsWithDigit: boolean }[];
+}
+
+const WORD = /[a-z0-9]/;
+const LETTER = /[a-z]/;
+const DIGIT = /[0-9]/;
+
+export class Lexicon<T> {
+  private readonly root: Node<T> = { next: new Map(), terms: [] };
+
+  /** "x*" is a stem; "=X" must match with that exact case in the cased text. */
+  add(term: string, tag: T): void {
+    const caseSensitive = term.startsWith("=") ? term.slice(1).replace(/\*$/, "") : null;
+    const stem = term.endsWith("*");
+    const body = term.replace(/^=/, "").replace(/\*$/, "").toLowerCase();
+    let node = this.root;
+    for (const ch of body) {
+      let child = node.next.get(ch);
+      if (!child) {
+        child = { next: new Map(), terms: [] };
+        node.next.set(ch, child);
+      }
+      node = child;
+    }
+    node.terms.push({
+      tag,
+      stem,
+      caseSensitive,
+      wordStart: WORD.test(body[0] ?? ""),
+      endsWithDigit: DIGIT.test(body[body.length - 1] ?? ""),
+    });
+  }
+
+  /**
+   * All hits in `lower` (lower-cased text); `cased` is the same text with case kept, for
+   * case-sensitive terms. Latin terms must stand as words: not glued to a letter or digit
+   * before, nor to a letter after (a plural "s" is allowed), so "des" is not found in "3des".
+   */
+  findAll(lower: string, cased: string): TermHit<T>[] {
+    const hits: TermHit<T>[] = [];
+    const n = lower.length;
+    for (let i = 0; i < n; i++) {
+      let node: Node<T> | undefined = this.root.next.get(lower[i] as string);
+      if (!node) continue;
+      const prevIsWord = i > 0 && WORD.test(lower[i - 1] as string);
+      let j = i + 1;
+      while (node) {
+        for (const t of node.terms) {
+          if (t.wordStart && prevIsWord) continue;
+          let end = j;
+          if (!t.stem && t.wordStart) {
+            const after = lower[j];
+            if (after !== undefined && (LETTER.test(after) || (t.endsWithDigit && DIGIT.test(after)))) {
+              const plural = after === "s" && !LETTER.test(lower[j + 1] ?? " ");
+              if (!plural) continue;
+              end = j + 1;
+            }
+          } else if (t.stem) {
+            while (end < n && LETTER.test(lower[end] as string)) end++;
+          }
+          if (t.caseSensitive !== null && cased.slice(i, i + t.caseSensitive.length) !== t.caseSensitive) continue;
+          hits.push({ start: i, end, tag: t.tag });
+        }
+        if (j >= n) break;
+        node = node.next.get(lower[j] as string);
+        j++;
+      }
+    }
+    return hits;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Quantities as specs write them: "10,000", "1.5", "2万", "50k", "2 million".
+ * Group 1 is the number, group 2 the optional multiplier.
+ */
+export const QUANTITY = /(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万|千|亿|[kK](?![A-Za-z])|thousand|million|billion)?/;
+
+const MULTIPLIERS: Record<string, number> = {
+  万: 10_000,
+  千: 1_000,
+  亿: 100_000_000,
+  k: 1_000,
+  thousand: 1_000,
+  million: 1_000_000,
+  billion: 1_000_000_000,
+};
+
+export function parseQuantity(number: string, multiplier: string | undefined): number | null {
+  const value = Number(number.replace(/,/g, ""));
+  if (!Number.isFinite(value)) return null;
+  const factor = multiplier ? (MULTIPLIERS[multiplier.toLowerCase()] ?? 1) : 1;
+  return value * factor;
+}

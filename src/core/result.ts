@@ -1,0 +1,89 @@
+import type { Direction } from "./listSchema.ts";
+import type { Evidence, Parameters } from "./extract.ts";
+
+/** The verdict words shared by the API, the CSV and the UI. */
+export const VERDICTS = ["licence_required", "needs_info", "below_threshold", "exempt", "not_listed"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export type CheckStatus = "pass" | "fail" | "unknown";
+
+export interface Bilingual {
+  readonly en: string;
+  readonly zh: string;
+}
+
+export interface Check {
+  /** "productType", "algorithm", "rate", "managedObjects", "sectorDedicated", "quantum", "cryptanalysis", "speciallyDesigned", "notPublicDomain", "anyOf". */
+  readonly criterion: string;
+  readonly label: Bilingual;
+  readonly threshold: Bilingual;
+  /** What the description gives for this criterion, or null when it says nothing. */
+  readonly value: string | null;
+  readonly status: CheckStatus;
+  readonly evidence: Evidence[];
+  /** The words of the list this check stands for. */
+  readonly listText: Bilingual;
+  /** What to ask when the status is unknown. */
+  readonly question: Bilingual | null;
+  /** A failing exclusion (public-domain software) makes the item exempt rather than below the threshold. */
+  readonly exclusion?: boolean;
+  readonly parts?: Check[];
+}
+
+export interface EntryRef {
+  readonly id: string;
+  readonly nameZh: string;
+  readonly nameEn: string;
+}
+
+export interface EditionRef {
+  readonly id: string;
+  readonly titleZh: string;
+  readonly titleEn: string;
+  readonly instrumentZh: string;
+  readonly instrumentEn: string;
+  readonly effectiveFrom: string;
+  readonly effectiveTo: string | null;
+}
+
+export type MatchKind = "product_type" | "sector" | "software" | "technology" | "host" | "feature" | "hs_code";
+
+export interface CandidateResult {
+  readonly entry: EntryRef;
+  readonly verdict: Verdict;
+  readonly matchedBy: MatchKind;
+  readonly matchedOn: Evidence[];
+  readonly confidence: string;
+  readonly checks: Check[];
+  readonly missing: string[];
+}
+
+export interface Outcome {
+  readonly verdict: Verdict;
+  readonly edition: EditionRef | null;
+  readonly entry: EntryRef | null;
+  readonly candidates: CandidateResult[];
+  readonly checks: Check[];
+  /** Plain questions whose answers would settle the verdict. */
+  readonly missing: string[];
+  readonly reasons: string[];
+  readonly zh: { readonly missing: string[]; readonly reasons: string[] };
+}
+
+export interface ClassificationInput {
+  readonly description?: string | undefined;
+  readonly hsCode?: string | undefined;
+  /** YYYY-MM-DD: the editions in force on this date decide. */
+  readonly asOf: string;
+}
+
+export interface Classification {
+  readonly asOf: string;
+  readonly engineVersion: string;
+  readonly input: { readonly description: string | null; readonly hsCode: string | null };
+  readonly parameters: Parameters & { readonly hsCode: string | null };
+  readonly import: Outcome;
+  readonly export: Outcome;
+}
+
+export type Directions = Record<Direction, Outcome>;

@@ -1,0 +1,74 @@
+import Fuse from "fuse.js";
+import type { Vocabulary } from "./vocabularySchema.ts";
+import type { NormalisedText } from "./normalise.ts";
+
+/**
+ * Corrects misspelt English product words ("encyrption", "firewal") to the vocabulary's
+ * spelling before matching. fuse.js searches only single words against the vocabulary's own
+ * words, and each distinct word is looked up once (memoised), so the cost does not grow with
+ * the length of the description the way a whole-description fuzzy search does.
+ */
+const MIN_LENGTH = 6;
+const MAX_SCORE = 0.2;
+const MEMO_LIMIT = 100_000;
+
+export function createTypoCorrector(vocab: Vocabulary): (norm: NormalisedText) => NormalisedText {
+  const words = new Set<string>();
+  const collect = (terms: readonly string[]) => {
+    for (const term of terms) {
+      for (const w of term.replace(/^=/, "").replace(/\*$/, "").toLowerCase().split(/[^a-z]+/)) {
+        if (w.length >= MIN_LENGTH) words.add(w);
+      }
+    }
+  };
+  for (const pt of vocab.productTypes) [pt.primary, pt.hosts, pt.features].forEach(collect);
+  collect(vocab.cryptoFunction);
+  const fuse = new Fuse([...words], { includeScore: true, threshold: 0.25, ignoreLocation: true, isCaseSensitive: true });
+  const memo = new Map<string, string | null>();
+
+  const correct = (word: string): string | null => {
+    if (words.has(word)) return null;
+    const known = memo.get(word);
+    if (known !== undefined) return known;
+    const best = fuse.search(word, { limit: 1 })[0];
+    const fix =
+      best &&
+      (best.score ?? 1) <= MAX_SCORE &&
+      best.item[0] === word[0] &&
+      Math.abs(best.item.length - word.length) <= 1 &&
+      // A stem of a longer word ("crypto" in "cryptography") is a different word, not a typo.
+      !word.startsWith(best.item) &&
+      !best.item.startsWith(word)
+        ? best.item
+        : null;
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(word, fix);
+    return fix;
+  };
+
+  return (norm) => {
+    let text = "";
+    let lower = "";
+    const origin: number[] = [];
+    let last = 0;
+    let changed = false;
+    for (const m of norm.lower.matchAll(/[a-z]{6,}/g)) {
+      const fix = correct(m[0]);
+      if (fix === null) continue;
+      changed = true;
+      text += norm.text.slice(last, m.index);
+      lower += norm.lower.slice(last, m.index);
+      for (let i = last; i < m.index; i++) origin.push(norm.origin[i] as number);
+      text += fix;
+      lower += fix;
+      // Every corrected letter points into the misspelt word, so evidence quotes the user's spelling.
+      for (let i = 0; i < fix.length; i++) origin.push(norm.origin[m.index + Math.min(i, m[0].length - 1)] as number);
+      last = m.index + m[0].length;
+    }
+    if (!changed) return norm;
+    text += norm.text.slice(last);
+    lower += norm.lower.slice(last);
+    for (let i = last; i < norm.origin.length; i++) origin.push(norm.origin[i] as number);
+    return { source: norm.source, text, lower, origin: Int32Array.from(origin) };
+  };
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { ProductTypeId, SectorId } from "./listSchema.ts";
+
+/**
+ * The matching vocabulary (data/vocabulary.json). Terms are matched on the normalised,
+ * lower-cased text. A term ending in "*" is a stem ("encrypt*" matches "encrypted");
+ * a term starting with "=" is matched case-sensitively ("=SEED" is not the word "seed").
+ */
+const Term = z
+  .string()
+  .min(1)
+  .refine((t) => t.replace(/^=/, "").replace(/\*$/, "").trim().length > 0, "empty term");
+const Terms = z.array(Term);
+
+export const AlgorithmFamily = z.enum([
+  "symmetric",
+  "integer_factorisation",
+  "elliptic_curve",
+  "discrete_log",
+  "hash",
+  "mac",
+  "post_quantum",
+]);
+export type AlgorithmFamily = z.infer<typeof AlgorithmFamily>;
+
+export const AlgorithmSpec = z.object({
+  /** Display name, e.g. "AES". */
+  name: z.string().min(1),
+  aliases: Terms.min(1),
+  family: AlgorithmFamily,
+  /** Fixed or minimum key length in bits; null where the name alone does not tell (RSA, ECDSA). */
+  keyBits: z.number().int().positive().nullable(),
+  /** True where the spec may state a key length that overrides keyBits (AES-256, RSA-2048). */
+  variableKey: z.boolean(),
+});
+export type AlgorithmSpec = z.infer<typeof AlgorithmSpec>;
+
+export const Vocabulary = z.object({
+  productTypes: z.array(
+    z.object({
+      type: ProductTypeId,
+      /** Names of the product itself: "HSM", "服务器密码机". */
+      primary: Terms,
+      /** Products that may carry the function without it being their main one: "firewall", "手机". */
+      hosts: Terms,
+      /** Words for the function itself; with a host (or alone) they make a weaker candidate. */
+      features: Terms,
+      /** True where a feature mention with no host and no other product type is enough for a candidate. */
+      featureAlone: z.boolean(),
+    }),
+  ),
+  /** Words that say the product is crypto in some way ("encrypt*", "加密"): the feature of hosts that need one. */
+  cryptoFunction: Terms,
+  algorithms: z.array(AlgorithmSpec),
+  namedCurves: z.array(z.object({ aliases: Terms.min(1), bits: z.number().int().positive() })),
+  sectors: z.array(z.object({ sector: SectorId, nameZh: z.string(), nameEn: z.string(), terms: Terms.min(1) })),
+  /** "专门用于", "specially designed": make a sector mention a dedication. */
+  dedication: Terms,
+  massMarket: z.object({ strong: Terms, weak: Terms }),
+  enterprise: Terms,
+  /** "不含", "without": a crypto word right after one of these is negated. */
+  negationCues: Terms,
+  /** Phrases that contain a cue but negate nothing ("无线" is wireless). */
+  notNegations: Terms,
+  /** Phrases that look like crypto but are not ("cipher lock", "ECC memory", "密码锁"). */
+  exclusions: Terms,
+  software: Terms,
+  technology: Terms,
+  publicDomain: Terms,
+  rateLabels: z.object({
+    symmetric: Terms,
+    encryptedCommunication: Terms,
+    signature: Terms,
+    notEncryption: Terms,
+  }),
+  managedObjects: Terms,
+});
+export type Vocabulary = z.infer<typeof Vocabulary>;
