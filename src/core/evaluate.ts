@@ -224,7 +224,11 @@ function algorithmCheck(c: Extract<LeafCriterion, { kind: "algorithm" }>, p: Par
   const passing = counted.filter((a) => a.keyBits !== null && a.keyBits >= min(a.family));
   const unknownBits = counted.filter((a) => a.keyBits === null);
   const describe = (list: typeof p.algorithms) =>
-    list.map((a) => (a.keyBits === null ? a.name : `${a.name} (${a.keyBits}-bit)`)).join(", ");
+    list
+      .map((a) =>
+        a.keyBits === null ? a.name : a.keyBitsFrom === "stated" ? `${a.name} (${a.keyBits}-bit)` : `${a.name} (${a.keyBits}-bit by definition)`,
+      )
+      .join(", ");
   const notCounted = p.algorithms.filter((a) => !a.counted);
   const status: CheckStatus = passing.length > 0 ? "pass" : unknownBits.length > 0 || counted.length === 0 ? "unknown" : "fail";
   const shown = status === "pass" ? passing : counted;

@@ -19,6 +19,8 @@ export interface AlgorithmFound {
   readonly family: AlgorithmFamily;
   /** Largest key length stated or implied; null when the text does not tell. */
   readonly keyBits: number | null;
+  /** "stated" when the text gives the length, "algorithm" when the algorithm fixes it (SM4 is 128-bit). */
+  readonly keyBitsFrom: "stated" | "algorithm" | null;
   /** Whether the lists' 64/768/128-bit test looks at this algorithm (hashes, MACs, DH, DSA and PQC it does not). */
   readonly counted: boolean;
   readonly evidence: Evidence;
@@ -232,18 +234,24 @@ function extractAlgorithms(
   for (const h of hits) {
     const spec = h.tag.spec;
     let keyBits = spec.keyBits;
+    let keyBitsFrom: AlgorithmFound["keyBitsFrom"] = keyBits === null ? null : "algorithm";
     if (spec.variableKey) {
       const nextAlgorithm = starts.find((s) => s > h.start) ?? norm.lower.length;
       const stated = statedKeyBits(norm.lower, h.start, h.end, nextAlgorithm);
-      if (stated.length > 0) keyBits = Math.max(...stated);
-      else if (spec.family === "elliptic_curve" && keyBits === null && maxCurve !== null) keyBits = maxCurve;
+      if (stated.length > 0) {
+        keyBits = Math.max(...stated);
+        keyBitsFrom = "stated";
+      } else if (spec.family === "elliptic_curve" && keyBits === null && maxCurve !== null) {
+        keyBits = maxCurve;
+        keyBitsFrom = "stated";
+      }
     }
-    found.push({ name: spec.name, family: spec.family, keyBits, counted: isCounted(spec.family), evidence: ev(h) });
+    found.push({ name: spec.name, family: spec.family, keyBits, keyBitsFrom, counted: isCounted(spec.family), evidence: ev(h) });
   }
   // A named curve with no ECC word beside it ("NIST P-256") still tells an elliptic-curve algorithm.
   if (maxCurve !== null && !found.some((a) => a.family === "elliptic_curve")) {
     const c = curves.find((x) => x.tag.bits === maxCurve) as Hit;
-    found.push({ name: "ECC", family: "elliptic_curve", keyBits: maxCurve, counted: true, evidence: ev(c) });
+    found.push({ name: "ECC", family: "elliptic_curve", keyBits: maxCurve, keyBitsFrom: "stated", counted: true, evidence: ev(c) });
   }
   return mergeAlgorithms(found);
 }
@@ -286,7 +294,7 @@ function statedKeyBits(lower: string, start: number, end: number, stopAt: number
 const RATE = new RegExp(
   String.raw`(?<![A-Za-z0-9.])` +
     QUANTITY.source +
-    String.raw`\s*(Tbps|Tb/s|Tbit/s|Gbps|Gb/s|Gbit/s|Gbits/s|GBps|GB/s|GByte/s|Mbps|Mb/s|Mbit/s|MBps|MB/s|Kbps|kbps|kb/s|kbit/s|G(?![A-Za-z0-9])|tps|TPS|次/秒|次/s|次每秒|ops/s|signatures per second|signatures/s|signs/s|sign/s)`,
+    String.raw`\s*(?:(?:RSA|ECC|ECDSA|SM2|EdDSA)[-\s]?(?:\d{3,4})?(?:[-\s]?bit)?\s*)?(Tbps|Tb/s|Tbit/s|Gbps|Gb/s|Gbit/s|Gbits/s|GBps|GB/s|GByte/s|Mbps|Mb/s|Mbit/s|MBps|MB/s|Kbps|kbps|kb/s|kbit/s|G(?![A-Za-z0-9])|tps|TPS|次/秒|次/s|次每秒|次签名/秒|ops/s|ops/sec|operations per second|operations/s|transactions per second|signatures per second|signatures per sec|signatures/s|signatures/sec|sigs/s|signs/s|sign/s)`,
   "g",
 );
 

@@ -1,0 +1,54 @@
+import { createClassifier } from "./core/classify.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { ListDataError, loadListData } from "./data/loadListData.ts";
+import { StoreOpenError, openClassificationStore } from "./store/classificationStore.ts";
+import { createApp } from "./web/createApp.ts";
+
+/** Composition root: config → list data → store → app → listen, and a clean shutdown. */
+function main(): void {
+  let config, listData, store;
+  try {
+    config = loadConfig();
+    listData = config.dataDir ? loadListData(config.dataDir) : loadListData();
+    store = openClassificationStore(config.databasePath);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ListDataError || err instanceof StoreOpenError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const classifier = createClassifier(listData);
+  const app = createApp({ classifier, store, listData, now: () => new Date() });
+  const server = app.listen(config.port, config.host, () => {
+    const editions = listData.editions.map((e) => e.id).join(", ");
+    console.log(`Crypto Licence Classifier listening on http://${config.host}:${config.port} (editions: ${editions})`);
+  });
+  server.on("error", (err: NodeJS.ErrnoException) => {
+    console.error(`Cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`);
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} received: finishing in-flight requests, then stopping.`);
+    // Stop accepting connections, let in-flight requests finish, then close the database.
+    server.close(() => {
+      store.close();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => {
+      console.error("Requests still running after 10 s; stopping anyway.");
+      store.close();
+      process.exit(1);
+    }, 10_000).unref();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main();

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { normaliseHsCode } from "../core/hsCode.ts";
+
+/** Longest description accepted: longer pastes are almost always whole datasheets by mistake. */
+export const MAX_DESCRIPTION_LENGTH = 5000;
+
+export const ClassifyRequest = z
+  .strictObject({
+    description: z
+      .string({ error: "must be text" })
+      .max(MAX_DESCRIPTION_LENGTH, `must be at most ${MAX_DESCRIPTION_LENGTH.toLocaleString("en-US")} characters`)
+      .optional(),
+    hsCode: z
+      .string({ error: "must be text" })
+      .max(32, "must be an HS code such as 8543709950 or 8517.62")
+      .refine((v) => v.trim() === "" || normaliseHsCode(v) !== null, "must be 2 to 10 digits, e.g. 8543709950 or 8517.62")
+      .optional(),
+    asOf: z.iso.date({ error: "must be a date YYYY-MM-DD" }).optional(),
+  })
+  .refine((v) => (v.description?.trim() ?? "") !== "" || (v.hsCode?.trim() ?? "") !== "", {
+    message: "give a product description, an HS code, or both",
+    path: ["description"],
+  });
+export type ClassifyRequest = z.infer<typeof ClassifyRequest>;
+
+export type FieldErrors = Record<string, string[]>;
+
+/** zod issues as { field: [messages] }; unknown keys are reported under their own name. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  const add = (field: string, message: string) => (fields[field] ??= []).push(message);
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) add(key, "is not a recognised field (use description, hsCode, asOf)");
+    } else {
+      add(issue.path.length > 0 ? issue.path.join(".") : "body", issue.message);
+    }
+  }
+  return fields;
+}
+
+/** Today's date in China, where the lists take effect. */
+export function todayInChina(now: Date): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(now);
+}
