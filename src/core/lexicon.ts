@@ -16,9 +16,11 @@ interface Node<T> {
   terms: { tag: T; stem: boolean; caseSensitive: string | null; wordStart: boolean; endsWithDigit: boolean }[];
 }
 
-const WORD = /[a-z0-9]/;
-const LETTER = /[a-z]/;
-const DIGIT = /[0-9]/;
+const isLetter = (c: number) => c >= 97 && c <= 122;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isWord = (c: number) => isLetter(c) || isDigit(c);
+const WORD = { test: (s: string) => s.length > 0 && isWord(s.charCodeAt(0)) };
+const DIGIT = { test: (s: string) => s.length > 0 && isDigit(s.charCodeAt(0)) };
 
 export class Lexicon<T> {
   private readonly root: Node<T> = { next: new Map(), terms: [] };
@@ -57,21 +59,21 @@ export class Lexicon<T> {
     for (let i = 0; i < n; i++) {
       let node: Node<T> | undefined = this.root.next.get(lower[i] as string);
       if (!node) continue;
-      const prevIsWord = i > 0 && WORD.test(lower[i - 1] as string);
+      const prevIsWord = i > 0 && isWord(lower.charCodeAt(i - 1));
       let j = i + 1;
       while (node) {
         for (const t of node.terms) {
           if (t.wordStart && prevIsWord) continue;
           let end = j;
           if (!t.stem && t.wordStart) {
-            const after = lower[j];
-            if (after !== undefined && (LETTER.test(after) || (t.endsWithDigit && DIGIT.test(after)))) {
-              const plural = after === "s" && !LETTER.test(lower[j + 1] ?? " ");
+            const after = lower.charCodeAt(j); // NaN past the end
+            if (isLetter(after) || (t.endsWithDigit && isDigit(after))) {
+              const plural = after === 115 /* s */ && !isLetter(lower.charCodeAt(j + 1));
               if (!plural) continue;
               end = j + 1;
             }
           } else if (t.stem) {
-            while (end < n && LETTER.test(lower[end] as string)) end++;
+            while (end < n && isLetter(lower.charCodeAt(end))) end++;
           }
           if (t.caseSensitive !== null && cased.slice(i, i + t.caseSensitive.length) !== t.caseSensitive) continue;
           hits.push({ start: i, end, tag: t.tag });

@@ -20,45 +20,61 @@ export interface NormalisedText {
   readonly origin: Int32Array;
 }
 
-const CJK = /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/;
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/;
+const isCjk = (c: number) => (c >= 0x3000 && c <= 0x303f) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff00 && c <= 0xffef);
+const isInvisible = (c: number) =>
+  c <= 0x08 || c === 0x0b || c === 0x0c || (c >= 0x0e && c <= 0x1f) || (c >= 0x7f && c <= 0x9f) ||
+  (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff;
 const SPACE = /\s/;
+const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || (c > 0x7f && SPACE.test(String.fromCharCode(c)));
 
 export function normalise(input: string): NormalisedText {
-  let text = "";
+  const out: string[] = [];
   const origin: number[] = [];
   let pendingSpace = -1; // original index of a space not yet written
+  let prev = -1; // last code unit written
+
+  const emit = (ch: string, code: number, from: number) => {
+    if (isInvisible(code)) return;
+    if (isSpace(code)) {
+      if (pendingSpace < 0) pendingSpace = from;
+      return;
+    }
+    if (pendingSpace >= 0) {
+      if (prev >= 0 && !isCjk(prev) && !isCjk(code)) {
+        out.push(" ");
+        origin.push(pendingSpace);
+      }
+      pendingSpace = -1;
+    }
+    out.push(ch);
+    for (let k = 0; k < ch.length; k++) origin.push(from);
+    prev = ch.charCodeAt(ch.length - 1);
+  };
 
   for (let i = 0; i < input.length; ) {
+    const code = input.charCodeAt(i);
+    if (code < 0x80) {
+      // ASCII is its own NFKC form: skip the normaliser on the common path.
+      emit(input[i] as string, code, i);
+      i++;
+      continue;
+    }
     const cp = input.codePointAt(i) as number;
     const raw = String.fromCodePoint(cp);
-    const width = raw.length;
-    const mapped = raw.normalize("NFKC");
-    for (const ch of mapped) {
-      if (INVISIBLE.test(ch)) continue;
-      if (SPACE.test(ch)) {
-        if (pendingSpace < 0) pendingSpace = i;
-        continue;
-      }
-      if (pendingSpace >= 0) {
-        const prev = text.length > 0 ? text[text.length - 1] : undefined;
-        if (prev !== undefined && !CJK.test(prev) && !CJK.test(ch)) {
-          text += " ";
-          origin.push(pendingSpace);
-        }
-        pendingSpace = -1;
-      }
-      text += ch;
-      for (let k = 0; k < ch.length; k++) origin.push(i);
-    }
-    i += width;
+    for (const ch of raw.normalize("NFKC")) emit(ch, ch.charCodeAt(0), i);
+    i += raw.length;
   }
   origin.push(input.length);
 
-  let lower = "";
-  for (const ch of text) {
-    const l = ch.toLowerCase();
-    lower += l.length === ch.length ? l : ch;
+  const text = out.join("");
+  let lower = text.toLowerCase();
+  if (lower.length !== text.length) {
+    // Rare letters whose lower case is longer ("İ"): keep those as they are so offsets stay shared.
+    lower = "";
+    for (const ch of text) {
+      const l = ch.toLowerCase();
+      lower += l.length === ch.length ? l : ch;
+    }
   }
   return { source: input, text, lower, origin: Int32Array.from(origin) };
 }

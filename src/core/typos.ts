@@ -23,11 +23,19 @@ export function createTypoCorrector(vocab: Vocabulary): (norm: NormalisedText) =
   };
   for (const pt of vocab.productTypes) [pt.primary, pt.hosts, pt.features].forEach(collect);
   collect(vocab.cryptoFunction);
+  // Cheap gate before fuse.js: a typo keeps its first letter and roughly its length, so only words
+  // that share the first letter with a vocabulary word of about the same length are searched.
+  const lengthsByInitial = new Map<string, Set<number>>();
+  for (const w of words) {
+    const set = lengthsByInitial.get(w[0] as string) ?? new Set<number>();
+    for (const d of [-1, 0, 1]) set.add(w.length + d);
+    lengthsByInitial.set(w[0] as string, set);
+  }
   const fuse = new Fuse([...words], { includeScore: true, threshold: 0.25, ignoreLocation: true, isCaseSensitive: true });
   const memo = new Map<string, string | null>();
 
   const correct = (word: string): string | null => {
-    if (words.has(word)) return null;
+    if (words.has(word) || !lengthsByInitial.get(word[0] as string)?.has(word.length)) return null;
     const known = memo.get(word);
     if (known !== undefined) return known;
     const best = fuse.search(word, { limit: 1 })[0];
