@@ -181,10 +181,22 @@ function editionRef(e: Edition): EditionRef {
     instrumentEn: e.instrumentEn,
     effectiveFrom: e.effectiveFrom,
     effectiveTo: e.effectiveTo,
+    licenceZh: e.licenceZh,
+    licenceEn: e.licenceEn,
+    authorityZh: e.authorityZh,
+    authorityEn: e.authorityEn,
   };
 }
 
-const entryRef = (e: Entry): EntryRef => ({ id: e.id, nameZh: e.nameZh, nameEn: e.nameEn });
+const entryRef = (e: Entry): EntryRef => ({
+  id: e.id,
+  nameZh: e.nameZh,
+  nameEn: e.nameEn,
+  textZh: e.textZh,
+  textEn: e.textEn,
+  confidence: e.confidence,
+  hsCodes: e.hsCodes.map((h) => h.code),
+});
 const quote = (list: Evidence[]) => list.map((e) => `“${e.text}”`).join(", ");
 
 /** Mass-market: a consumer or retail word decides; a bare consumer product type decides unless enterprise words outweigh it. */
@@ -279,10 +291,10 @@ function decide(
     if (check.status !== "fail") continue;
     reasons.push(
       check.exclusion
-        ? { en: `${check.label.en}: ${check.value} — excluded from the entry.`, zh: `${check.label.zh}：${check.value}，不属于该条目管控范围。` }
+        ? { en: `${check.label.en}: ${check.value?.en} — excluded from the entry.`, zh: `${check.label.zh}：${check.value?.zh}，不属于该条目管控范围。` }
         : {
-            en: `${check.label.en}: ${check.value ?? "—"} does not reach ${check.threshold.en}.`,
-            zh: `${check.label.zh}：${check.value ?? "—"}未达到${check.threshold.zh}。`,
+            en: `${check.label.en}: ${check.value?.en ?? "—"} does not reach ${check.threshold.en}.`,
+            zh: `${check.label.zh}：${check.value?.zh ?? "—"}未达到${check.threshold.zh}。`,
           },
     );
   }

@@ -47,6 +47,11 @@ const MEASURES: Record<RateMeasure, { label: Bilingual; unit: string; question: 
   },
 };
 
+const same = (text: string): Bilingual => ({ en: text, zh: text });
+const joinValues = (values: (Bilingual | null)[]): Bilingual | null => {
+  const present = values.filter((v): v is Bilingual => v !== null);
+  return present.length === 0 ? null : { en: present.map((v) => v.en).join("; "), zh: present.map((v) => v.zh).join("；") };
+};
 const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : String(Math.round(n * 1000) / 1000));
 const combine = (statuses: CheckStatus[]): CheckStatus =>
   statuses.includes("fail") ? "fail" : statuses.includes("unknown") ? "unknown" : "pass";
@@ -66,7 +71,7 @@ export function productTypeCheck(entry: Entry, match: CandidateMatch): Check {
     criterion: "productType",
     label: entry.mainFunction ? { en: "Main function", zh: "主要功能" } : { en: "Product type", zh: "产品类型" },
     threshold: { en: entry.scopeEn, zh: entry.scopeZh },
-    value: match.kind === "hs_code" ? `HS ${words.join(", ")}` : words.join(", "),
+    value: same(match.kind === "hs_code" ? `HS ${words.join(", ")}` : words.join(", ")),
     status: settled ? "pass" : "unknown",
     evidence: match.kind === "hs_code" ? [] : match.evidence,
     listText: { en: entry.scopeEn, zh: entry.scopeZh },
@@ -82,7 +87,7 @@ export function criterionCheck(c: Criterion, entry: Entry, p: Parameters, match:
       criterion: "anyOf",
       label: { en: "Any one of", zh: "具有下列特征之一" },
       threshold: { en: parts.map((x) => x.threshold.en).join(" OR "), zh: parts.map((x) => x.threshold.zh).join(" 或 ") },
-      value: parts.map((x) => x.value).filter((v) => v !== null).join("; ") || null,
+      value: joinValues(parts.map((x) => x.value)),
       status,
       evidence: parts.flatMap((x) => x.evidence),
       listText: { en: c.textEn, zh: c.textZh },
@@ -113,7 +118,7 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
         criterion: "managedObjects",
         label: { en: "Managed objects", zh: "管理对象数量" },
         threshold: { en: `≥ ${fmt(c.min)} managed objects`, zh: `${fmt(c.min)}以上` },
-        value: best === null ? null : fmt(best.value),
+        value: best === null ? null : same(fmt(best.value)),
         status,
         evidence: best ? [best.evidence] : [],
         listText,
@@ -135,7 +140,13 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
         criterion: "sectorDedicated",
         label: { en: "Dedicated to a sector", zh: "专门用于特定领域" },
         threshold: { en: `specially for the ${names(c.sectors).en} (etc.) sectors`, zh: `专门用于${names(c.sectors).zh}等领域` },
-        value: inScope.length === 0 ? null : `${names(inScope.map((s) => s.sector)).en}${dedicated.length > 0 ? " (dedicated)" : " (mentioned)"}`,
+        value:
+          inScope.length === 0
+            ? null
+            : {
+                en: `${names(inScope.map((s) => s.sector)).en} (${dedicated.length > 0 ? "dedicated" : "mentioned"})`,
+                zh: `${names(inScope.map((s) => s.sector)).zh}（${dedicated.length > 0 ? "专用" : "仅提及"}）`,
+              },
         status: dedicated.length > 0 ? "pass" : "unknown",
         evidence: (dedicated.length > 0 ? dedicated : inScope).flatMap((s) =>
           s.dedicationEvidence ? [s.dedicationEvidence, s.evidence] : [s.evidence],
@@ -158,7 +169,7 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
         criterion: c.kind,
         label: c.kind === "quantum" ? { en: "Quantum cryptography", zh: "量子密码" } : { en: "Cryptanalysis", zh: "密码分析" },
         threshold: { en: c.textEn, zh: c.textZh },
-        value: found.length > 0 ? found.map((t) => t.evidence.text).join(", ") : null,
+        value: found.length > 0 ? same(found.map((t) => t.evidence.text).join(", ")) : null,
         status: found.length > 0 ? "pass" : "unknown",
         evidence: found.map((t) => t.evidence),
         listText,
@@ -177,7 +188,7 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
         criterion: "speciallyDesigned",
         label: { en: "Specially designed for listed items", zh: "为清单所列物项专门设计" },
         threshold: { en: `for items of ${c.forEntries.join(", ")}`, zh: `用于${c.forEntries.join("、")}` },
-        value: settled ? match.evidence.map((e) => e.text).join(", ") : null,
+        value: settled ? same(match.evidence.map((e) => e.text).join(", ")) : null,
         status: settled ? "pass" : "unknown",
         evidence: settled ? match.evidence : [],
         listText,
@@ -195,7 +206,7 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
         criterion: "notPublicDomain",
         label: { en: "Not public domain or freely retailed", zh: "非公开或零售可得" },
         threshold: { en: "not public-domain, open-source or retail-available", zh: "非公开领域、开源或零售可得" },
-        value: publicDomain.length > 0 ? publicDomain.map((e) => e.text).join(", ") : null,
+        value: publicDomain.length > 0 ? same(publicDomain.map((e) => e.text).join(", ")) : null,
         status: publicDomain.length > 0 ? "fail" : "unknown",
         exclusion: true,
         evidence: publicDomain,
@@ -223,19 +234,27 @@ function algorithmCheck(c: Extract<LeafCriterion, { kind: "algorithm" }>, p: Par
   const counted = p.algorithms.filter((a) => a.counted);
   const passing = counted.filter((a) => a.keyBits !== null && a.keyBits >= min(a.family));
   const unknownBits = counted.filter((a) => a.keyBits === null);
-  const describe = (list: typeof p.algorithms) =>
+  const describe = (list: typeof p.algorithms, lang: "en" | "zh") =>
     list
       .map((a) =>
-        a.keyBits === null ? a.name : a.keyBitsFrom === "stated" ? `${a.name} (${a.keyBits}-bit)` : `${a.name} (${a.keyBits}-bit by definition)`,
+        a.keyBits === null
+          ? a.name
+          : a.keyBitsFrom === "stated"
+            ? `${a.name} (${a.keyBits}${lang === "en" ? "-bit" : "位"})`
+            : `${a.name} (${a.keyBits}${lang === "en" ? "-bit by definition" : "位，算法固有"})`,
       )
       .join(", ");
   const notCounted = p.algorithms.filter((a) => !a.counted);
   const status: CheckStatus = passing.length > 0 ? "pass" : unknownBits.length > 0 || counted.length === 0 ? "unknown" : "fail";
   const shown = status === "pass" ? passing : counted;
-  const value =
-    [shown.length > 0 ? describe(shown) : null, notCounted.length > 0 ? `not counted: ${describe(notCounted)}` : null]
+  const valueIn = (lang: "en" | "zh") =>
+    [
+      shown.length > 0 ? describe(shown, lang) : null,
+      notCounted.length > 0 ? `${lang === "en" ? "not counted: " : "不计入："}${describe(notCounted, lang)}` : null,
+    ]
       .filter((v) => v !== null)
-      .join("; ") || null;
+      .join("; ");
+  const value = shown.length > 0 || notCounted.length > 0 ? { en: valueIn("en"), zh: valueIn("zh") } : null;
   let question: Bilingual | null = null;
   if (status === "unknown") {
     question =
@@ -296,11 +315,16 @@ function rateCheck(
       en: parts.map((x) => `≥ ${fmt(x.min)} ${x.m.unit}`).join(" or "),
       zh: parts.map((x) => `${fmt(x.min)} ${x.m.unit}以上`).join("或"),
     },
-    value:
-      parts
-        .filter((x) => x.best !== null)
-        .map((x) => `${fmt((x.best as RateFound).value)} ${x.m.unit} (${x.m.label.en})`)
-        .join("; ") || null,
+    value: joinValues(
+      parts.map((x) =>
+        x.best === null
+          ? null
+          : {
+              en: `${fmt(x.best.value)} ${x.m.unit} (${x.m.label.en})`,
+              zh: `${fmt(x.best.value)} ${x.m.unit}（${x.m.label.zh}）`,
+            },
+      ),
+    ),
     status,
     evidence: parts.flatMap((x) => (x.best ? [x.best.evidence] : [])),
     listText,

@@ -18,7 +18,7 @@ export interface Check {
   readonly label: Bilingual;
   readonly threshold: Bilingual;
   /** What the description gives for this criterion, or null when it says nothing. */
-  readonly value: string | null;
+  readonly value: Bilingual | null;
   readonly status: CheckStatus;
   readonly evidence: Evidence[];
   /** The words of the list this check stands for. */
@@ -34,6 +34,11 @@ export interface EntryRef {
   readonly id: string;
   readonly nameZh: string;
   readonly nameEn: string;
+  /** The entry's text as decided on, kept in the record so an old result reads as it was. */
+  readonly textZh: string;
+  readonly textEn: string;
+  readonly confidence: string;
+  readonly hsCodes: string[];
 }
 
 export interface EditionRef {
@@ -44,6 +49,10 @@ export interface EditionRef {
   readonly instrumentEn: string;
   readonly effectiveFrom: string;
   readonly effectiveTo: string | null;
+  readonly licenceZh: string;
+  readonly licenceEn: string;
+  readonly authorityZh: string;
+  readonly authorityEn: string;
 }
 
 export type MatchKind = "product_type" | "sector" | "software" | "technology" | "host" | "feature" | "hs_code";

@@ -1,5 +1,12 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
+import cookieParser from "cookie-parser";
+import { ENGINE_VERSION } from "../core/classify.ts";
+import { LANG_COOKIE, chooseLang, translator, type Lang } from "./i18n/index.ts";
+import { pagesRouter } from "./pagesRouter.ts";
+import { listsRouter } from "./listsRouter.ts";
 import type { Classifier } from "../core/classify.ts";
 import type { ListData } from "../data/loadListData.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
@@ -16,10 +23,14 @@ export interface AppDeps {
 /** JSON bodies are small: a 5,000-character description escapes to well under this. */
 const JSON_LIMIT = "64kb";
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
 /** The one way to build the app, for the server and for every test. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  app.set("views", path.join(ROOT, "views"));
+  app.set("view engine", "ejs");
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -54,11 +65,40 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use("/api/v1", express.json({ limit: JSON_LIMIT }), apiRouter(deps));
 
+  app.use("/static", express.static(path.join(ROOT, "public"), { index: false, maxAge: "1h" }));
+  app.use(cookieParser());
+  app.use(pageLocals);
+  app.get("/lang/:lang", (req: Request<{ lang: string }>, res: Response) => {
+    const lang = req.params.lang === "zh" ? "zh" : "en";
+    res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: "lax", maxAge: 365 * 24 * 3600 * 1000, secure: req.secure });
+    res.redirect(303, safeNext(req.query.next));
+  });
+  app.use(pagesRouter(deps));
+  app.use(listsRouter(deps));
+
   app.use((_req: Request, res: Response) => {
-    res.status(404).type("text/plain").send("Not found");
+    res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("error.notFound.body") });
   });
   app.use(errorHandler);
   return app;
+}
+
+/** What every page template needs: the language, its translator, where the language link returns to. */
+function pageLocals(req: Request, res: Response, next: NextFunction): void {
+  const lang: Lang = chooseLang(req);
+  res.locals.lang = lang;
+  res.locals.otherLang = lang === "zh" ? "en" : "zh";
+  res.locals.t = translator(lang);
+  res.locals.currentPath = req.originalUrl;
+  res.locals.activeNav = "";
+  res.locals.engineVersion = ENGINE_VERSION;
+  res.vary("Accept-Language");
+  next();
+}
+
+/** Only a path on this site, so the language link cannot be used to send people elsewhere. */
+function safeNext(next: unknown): string {
+  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : "/";
 }
 
 /** Body-parser errors become 400/413 with a plain message; anything else is a 500 with no internals. */
@@ -79,6 +119,13 @@ function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunc
     console.error(err);
   }
   if (res.headersSent) return;
-  if (req.path.startsWith("/api/")) res.status(status).json({ error: message, fields: {} });
-  else res.status(status).type("text/plain").send(message);
+  if (req.path.startsWith("/api/") || typeof res.locals.t !== "function") {
+    res.status(status).json({ error: message, fields: {} });
+    return;
+  }
+  const t = res.locals.t as (key: string) => string;
+  res.status(status).render("error", {
+    heading: status === 500 ? t("error.server.title") : message,
+    message: status === 500 ? t("error.server.body") : "",
+  });
 }

@@ -1,0 +1,102 @@
+import express, { type Request, type Response } from "express";
+import { ClassifyRequest, MAX_DESCRIPTION_LENGTH, todayInChina } from "./classifyRequest.ts";
+import type { AppDeps } from "./createApp.ts";
+import { EXAMPLES } from "./examples.ts";
+import { highlightSegments } from "./evidenceHighlight.ts";
+import { permalink } from "./apiRouter.ts";
+import type { Translate } from "./i18n/index.ts";
+
+interface FormValues {
+  description: string;
+  hsCode: string;
+  asOf: string;
+}
+
+interface FormError {
+  field: keyof FormValues;
+  message: string;
+}
+
+const FORM_LIMIT = "64kb";
+
+/** The classify form (/), its submission, and the result permalink (/c/:id). */
+export function pagesRouter(deps: AppDeps): express.Router {
+  const router = express.Router();
+
+  const renderForm = (res: Response, values: FormValues, errors: FormError[], status = 200) => {
+    res.status(status).render("classify", {
+      title: res.locals.t("classify.title"),
+      activeNav: "classify",
+      values,
+      errors,
+      examples: EXAMPLES,
+      maxLength: MAX_DESCRIPTION_LENGTH,
+    });
+  };
+
+  router.get("/", (req: Request, res: Response) => {
+    const today = todayInChina(deps.now());
+    const example = EXAMPLES.find((e) => e.id === req.query.example);
+    const from = typeof req.query.from === "string" ? deps.store.get(req.query.from) : null;
+    const values: FormValues = example
+      ? { description: example.description, hsCode: example.hsCode ?? "", asOf: today }
+      : from
+        ? { description: from.input.description ?? "", hsCode: from.input.hsCode ?? "", asOf: from.asOf }
+        : { description: "", hsCode: "", asOf: today };
+    renderForm(res, values, []);
+  });
+
+  router.post("/classify", express.urlencoded({ extended: false, limit: FORM_LIMIT }), (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === "string" ? v : "");
+    const values: FormValues = { description: text(body.description), hsCode: text(body.hsCode), asOf: text(body.asOf).trim() };
+    const parsed = ClassifyRequest.safeParse({
+      description: values.description,
+      hsCode: values.hsCode,
+      ...(values.asOf ? { asOf: values.asOf } : {}),
+    });
+    if (!parsed.success) {
+      renderForm(res, values, formErrors(parsed.error.issues, res.locals.t as Translate), 400);
+      return;
+    }
+    const { description, hsCode, asOf } = parsed.data;
+    const result = deps.classifier.classify({
+      description: description?.trim() ? description : undefined,
+      hsCode: hsCode?.trim() ? hsCode : undefined,
+      asOf: asOf ?? todayInChina(deps.now()),
+    });
+    const record = deps.store.save(result, deps.now());
+    res.redirect(303, `/c/${record.id}`);
+  });
+
+  router.get("/c/:id", (req: Request<{ id: string }>, res: Response) => {
+    const record = deps.store.get(req.params.id);
+    if (!record) {
+      res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("result.notFound") });
+      return;
+    }
+    res.render("result", {
+      title: res.locals.t("result.title"),
+      record,
+      permalink: permalink(req, record.id),
+      segments: highlightSegments(record),
+    });
+  });
+
+  return router;
+}
+
+function formErrors(issues: { path: PropertyKey[]; code: string }[], t: Translate): FormError[] {
+  const errors: FormError[] = [];
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? "description") as keyof FormValues;
+    let message: string;
+    if (field === "description") {
+      message = issue.code === "too_big" ? t("classify.error.descriptionTooLong", { max: MAX_DESCRIPTION_LENGTH.toLocaleString("en-US") }) : t("classify.error.description");
+    } else if (field === "hsCode") message = t("classify.error.hsCode");
+    else if (field === "asOf") message = t("classify.error.asOf");
+    else continue;
+    if (!errors.some((e) => e.field === field)) errors.push({ field, message });
+  }
+  return errors;
+}
