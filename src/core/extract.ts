@@ -194,7 +194,8 @@ function dropMasked(hits: Hit[]): Hit[] {
     return !masks.some((m) => {
       const inside = h.start >= m.start && h.end <= m.end;
       if (m.tag.k === "notNegation") return inside && h.tag.k === "negation";
-      return inside && h.tag.k !== "software" && h.tag.k !== "publicDomain";
+      // An exclusion says what a phrase is not ("retail banking" is not retail); it keeps what it is (banking).
+      return inside && !["software", "publicDomain", "sector", "enterprise"].includes(h.tag.k);
     });
   });
 }
@@ -225,7 +226,7 @@ function extractAlgorithms(
   norm: NormalisedText,
   hits: TermHit<Extract<Tag, { k: "algorithm" }>>[],
   curves: TermHit<Extract<Tag, { k: "curve" }>>[],
-  ev: (h: Hit) => Evidence,
+  ev: (h: { start: number; end: number }) => Evidence,
 ): AlgorithmFound[] {
   const found: AlgorithmFound[] = [];
   const curveBits = curves.map((c) => c.tag.bits);
@@ -235,18 +236,28 @@ function extractAlgorithms(
     const spec = h.tag.spec;
     let keyBits = spec.keyBits;
     let keyBitsFrom: AlgorithmFound["keyBitsFrom"] = keyBits === null ? null : "algorithm";
+    // Evidence covers a key length written onto the name ("AES-256"), so the quote shows it.
+    let spanEnd = h.end;
     if (spec.variableKey) {
       const nextAlgorithm = starts.find((s) => s > h.start) ?? norm.lower.length;
       const stated = statedKeyBits(norm.lower, h.start, h.end, nextAlgorithm);
-      if (stated.length > 0) {
-        keyBits = Math.max(...stated);
+      if (stated.bits.length > 0) {
+        keyBits = Math.max(...stated.bits);
         keyBitsFrom = "stated";
+        spanEnd = stated.attachedEnd;
       } else if (spec.family === "elliptic_curve" && keyBits === null && maxCurve !== null) {
         keyBits = maxCurve;
         keyBitsFrom = "stated";
       }
     }
-    found.push({ name: spec.name, family: spec.family, keyBits, keyBitsFrom, counted: isCounted(spec.family), evidence: ev(h) });
+    found.push({
+      name: spec.name,
+      family: spec.family,
+      keyBits,
+      keyBitsFrom,
+      counted: isCounted(spec.family),
+      evidence: ev({ start: h.start, end: spanEnd }),
+    });
   }
   // A named curve with no ECC word beside it ("NIST P-256") still tells an elliptic-curve algorithm.
   if (maxCurve !== null && !found.some((a) => a.family === "elliptic_curve")) {
@@ -273,14 +284,17 @@ const RATE_UNIT_AHEAD = /^\s*(?:[gmkt]?(?:bps|b\/s|bit\/s)|次|tps)/;
  * Key lengths written with an algorithm: "AES-128/192/256", "RSA 1024-4096位", "RSA up to 4096-bit",
  * "XTS-AES-128 with 256-bit key", "256-bit AES", "3DES168". Only plausible key sizes count.
  */
-function statedKeyBits(lower: string, start: number, end: number, stopAt: number): number[] {
+function statedKeyBits(lower: string, start: number, end: number, stopAt: number): { bits: number[]; attachedEnd: number } {
   const bits: number[] = [];
+  let attachedEnd = end;
   const plausible = (n: number) => n >= KEY_BITS_MIN && n <= KEY_BITS_MAX;
-  const attached = /^[-_\s]?(\d{2,5}(?:\s*[/,、]\s*\d{2,5})*(?:\s*(?:-|~|至|到)\s*\d{2,5})?)/.exec(lower.slice(end, end + 30));
+  const attached = /^[-_\s]?(\d{2,5}(?:\s*[/、]\s*\d{2,5})*(?:\s*(?:-|~|至|到)\s*\d{2,5})?)(\s*-?\s*(?:bits?|位))?/.exec(lower.slice(end, end + 40));
   if (attached) {
     const rest = lower.slice(end + attached[0].length);
-    if (!RATE_UNIT_AHEAD.test(rest)) {
-      for (const n of (attached[1] as string).match(/\d+/g) ?? []) if (plausible(Number(n))) bits.push(Number(n));
+    const numbers = ((attached[1] as string).match(/\d+/g) ?? []).map(Number).filter(plausible);
+    if (!RATE_UNIT_AHEAD.test(rest) && numbers.length > 0) {
+      bits.push(...numbers);
+      attachedEnd = end + attached[0].length;
     }
   }
   const window = lower.slice(end, Math.min(stopAt, end + 28));
@@ -288,15 +302,17 @@ function statedKeyBits(lower: string, start: number, end: number, stopAt: number
   for (const m of clause.matchAll(/(\d{2,5})\s*-?\s*(?:bits?|位)/g)) if (plausible(Number(m[1]))) bits.push(Number(m[1]));
   const before = /(\d{2,5})\s*-?\s*(?:bits?|位)\s*-?\s*$/.exec(lower.slice(Math.max(0, start - 12), start));
   if (before && plausible(Number(before[1]))) bits.push(Number(before[1]));
-  return bits;
+  return { bits, attachedEnd };
 }
 
 const RATE = new RegExp(
   String.raw`(?<![A-Za-z0-9.])` +
     QUANTITY.source +
-    String.raw`\s*(?:(?:RSA|ECC|ECDSA|SM2|EdDSA)[-\s]?(?:\d{3,4})?(?:[-\s]?bit)?\s*)?(Tbps|Tb/s|Tbit/s|Gbps|Gb/s|Gbit/s|Gbits/s|GBps|GB/s|GByte/s|Mbps|Mb/s|Mbit/s|MBps|MB/s|Kbps|kbps|kb/s|kbit/s|G(?![A-Za-z0-9])|tps|TPS|次/秒|次/s|次每秒|次签名/秒|ops/s|ops/sec|operations per second|operations/s|transactions per second|signatures per second|signatures per sec|signatures/s|signatures/sec|sigs/s|signs/s|sign/s)`,
-  "g",
+    String.raw`\s*(?:(?:rsa|ecc|ecdsa|sm2|eddsa)[-\s]?(?:\d{3,4})?(?:[-\s]?bit)?\s*)?(Tbps|Tb/s|Tbit/s|Gbps|Gb/s|Gbit/s|Gbits/s|GBps|GB/s|GByte/s|Mbps|Mb/s|Mbit/s|MBps|MB/s|Kbps|kbps|kb/s|kbit/s|G(?![A-Za-z0-9])|tps|TPS|次/秒|次/s|次每秒|次签名/秒|ops/s|ops/sec|operations per second|operations/s|transactions per second|signatures per second|signatures per sec|signatures/s|signatures/sec|sigs/s|signs/s|sign/s)`,
+  "gi",
 );
+/** Upper-case B is bytes ("1.5 GB/s" is 12 Gbps); anything else is bits, as people usually mean. */
+const BYTES = /^[GMKT]B(?:ps|\/s|yte\/s)$/;
 
 /** Data rates in Gbps and operation rates in tps, each labelled with what it measures. */
 function extractRates(
@@ -312,16 +328,15 @@ function extractRates(
     let value: number;
     let kind: "Gbps" | "tps" = "Gbps";
     const u = unit.toLowerCase();
-    if (unit === "G") {
+    const bytes = BYTES.test(unit) ? 8 : 1;
+    if (u === "g") {
       // A bare "G" is a rate only as in "100G Ethernet"; "5G" and "4G" are mobile networks.
-      if (quantity < 10) continue;
+      if (quantity < 10 || unit === "g") continue;
       value = quantity;
-    } else if (/^t/.test(u) && u !== "tps") value = quantity * 1000;
-    else if (unit.startsWith("GB")) value = quantity * 8;
-    else if (unit.startsWith("MB")) value = (quantity * 8) / 1000;
-    else if (u.startsWith("g")) value = quantity;
-    else if (u.startsWith("m")) value = quantity / 1000;
-    else if (u.startsWith("k")) value = quantity / 1_000_000;
+    } else if (u.startsWith("t") && u !== "tps") value = quantity * 1000 * bytes;
+    else if (u.startsWith("g")) value = quantity * bytes;
+    else if (u.startsWith("m")) value = (quantity / 1000) * bytes;
+    else if (u.startsWith("k")) value = (quantity / 1_000_000) * bytes;
     else {
       value = quantity;
       kind = "tps";
@@ -386,7 +401,9 @@ function extractManagedObjects(
     const start = m.index;
     const end = start + m[0].length;
     const after = /^\s*(?:个|组|份)?\s*/.exec(norm.lower.slice(end)) as RegExpExecArray;
-    const labelAfter = labels.find((l) => l.start === end + after[0].length);
+    const labelAfter = labels
+      .filter((l) => l.start === end + after[0].length)
+      .sort((a, b) => b.end - a.end)[0];
     const labelBefore = labels.find((l) => l.end <= start && start - l.end <= 8 && !/[\d,;，；。]/.test(norm.lower.slice(l.end, start)));
     const label = labelAfter ?? labelBefore;
     if (!label) continue;
@@ -416,7 +433,11 @@ function extractSectors(
           !SENTENCE_BREAK.test(norm.lower.slice(d.end, s.start)),
       ) ??
       dedicationHits.find((d) => d.start >= s.end && d.start - s.end <= 2) ??
-      typeHits.find((t) => t.tag.strength === "primary" && t.start >= s.end && t.start - s.end <= 3);
+      typeHits.find(
+        (t) =>
+          t.tag.strength === "primary" &&
+          ((t.start >= s.end && t.start - s.end <= 3) || (t.start <= s.start && t.end >= s.end)),
+      );
     return {
       sector: s.tag.sector,
       dedicated: dedication !== undefined,

@@ -5,8 +5,9 @@
  * - NFKC, one code point at a time: full-width "ＳＭ４" and "１０Ｇｂｐｓ" become "SM4" and "10Gbps".
  *   (Per code point rather than per string so each output character maps back to one input
  *   character; the lists' vocabulary has no combining sequences for which this would differ.)
- * - Control and zero-width characters removed, every run of white space folded to one space,
- *   and white space next to a Chinese character dropped ("SSL VPN 安全网关" → "ssl vpn安全网关").
+ * - Control and zero-width characters removed, every run of white space folded to one space (or one
+ *   line break, when it holds one), and a space next to a Chinese character dropped
+ *   ("SSL VPN 安全网关" → "ssl vpn安全网关").
  * - `lower` is lower-cased where that keeps the length, so `text` and `lower` share offsets.
  */
 export interface NormalisedText {
@@ -31,20 +32,27 @@ export function normalise(input: string): NormalisedText {
   const out: string[] = [];
   const origin: number[] = [];
   let pendingSpace = -1; // original index of a space not yet written
+  let pendingBreak = false; // the pending white space holds a line break
   let prev = -1; // last code unit written
 
   const emit = (ch: string, code: number, from: number) => {
     if (isInvisible(code)) return;
     if (isSpace(code)) {
       if (pendingSpace < 0) pendingSpace = from;
+      if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) pendingBreak = true;
       return;
     }
     if (pendingSpace >= 0) {
-      if (prev >= 0 && !isCjk(prev) && !isCjk(code)) {
+      // A line break ends a clause (spec sheets are often one feature a line), so it is kept.
+      if (prev >= 0 && pendingBreak) {
+        out.push("\n");
+        origin.push(pendingSpace);
+      } else if (prev >= 0 && !isCjk(prev) && !isCjk(code)) {
         out.push(" ");
         origin.push(pendingSpace);
       }
       pendingSpace = -1;
+      pendingBreak = false;
     }
     out.push(ch);
     for (let k = 0; k < ch.length; k++) origin.push(from);

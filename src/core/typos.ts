@@ -43,10 +43,8 @@ export function createTypoCorrector(vocab: Vocabulary): (norm: NormalisedText) =
       best &&
       (best.score ?? 1) <= MAX_SCORE &&
       best.item[0] === word[0] &&
-      Math.abs(best.item.length - word.length) <= 1 &&
-      // A stem of a longer word ("crypto" in "cryptography") is a different word, not a typo.
-      !word.startsWith(best.item) &&
-      !best.item.startsWith(word)
+      editDistance(word, best.item) <= 1 &&
+      !isInflection(word, best.item)
         ? best.item
         : null;
     if (memo.size >= MEMO_LIMIT) memo.clear();
@@ -69,8 +67,12 @@ export function createTypoCorrector(vocab: Vocabulary): (norm: NormalisedText) =
       for (let i = last; i < m.index; i++) origin.push(norm.origin[i] as number);
       text += fix;
       lower += fix;
-      // Every corrected letter points into the misspelt word, so evidence quotes the user's spelling.
-      for (let i = 0; i < fix.length; i++) origin.push(norm.origin[m.index + Math.min(i, m[0].length - 1)] as number);
+      // Every corrected letter points into the misspelt word, and the last to its last letter, so
+      // evidence quotes the user's whole spelling.
+      for (let i = 0; i < fix.length; i++) {
+        const at = i === fix.length - 1 ? m[0].length - 1 : Math.min(i, m[0].length - 1);
+        origin.push(norm.origin[m.index + at] as number);
+      }
       last = m.index + m[0].length;
     }
     if (!changed) return norm;
@@ -79,4 +81,31 @@ export function createTypoCorrector(vocab: Vocabulary): (norm: NormalisedText) =
     for (let i = last; i < norm.origin.length; i++) origin.push(norm.origin[i] as number);
     return { source: norm.source, text, lower, origin: Int32Array.from(origin) };
   };
+}
+
+/** Endings that make another word of the same stem: "telephony" is not a typo of "telephone". */
+const SUFFIXES = new Set(["", "s", "es", "e", "y", "ed", "er", "ers", "or", "ors", "ion", "ions", "ing", "ic", "ics", "al", "ally", "ly", "ity", "ies", "ation", "ator", "ive"]);
+
+function isInflection(a: string, b: string): boolean {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i >= 4 && SUFFIXES.has(a.slice(i)) && SUFFIXES.has(b.slice(i));
+}
+
+/** Damerau–Levenshtein (optimal string alignment): a swapped pair of letters is one typo. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = d[i] as number[];
+    const up = d[i - 1] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min((up[j] as number) + 1, (row[j - 1] as number) + 1, (up[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+      }
+    }
+  }
+  return (d[a.length] as number[])[b.length] as number;
 }

@@ -4,6 +4,7 @@ import type { AppDeps } from "./createApp.ts";
 import { EXAMPLES } from "./examples.ts";
 import { highlightSegments } from "./evidenceHighlight.ts";
 import { permalink } from "./apiRouter.ts";
+import { buildWorksheet } from "./worksheet.ts";
 import type { Translate } from "./i18n/index.ts";
 
 interface FormValues {
@@ -69,12 +70,30 @@ export function pagesRouter(deps: AppDeps): express.Router {
     res.redirect(303, `/c/${record.id}`);
   });
 
-  router.get("/c/:id", (req: Request<{ id: string }>, res: Response) => {
+  const findRecord = (id: string, res: Response) => {
+    const record = deps.store.get(id);
+    if (!record) res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("result.notFound") });
+    return record;
+  };
+
+  router.get("/c/:id/worksheet.json", (req: Request<{ id: string }>, res: Response) => {
     const record = deps.store.get(req.params.id);
     if (!record) {
-      res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("result.notFound") });
+      res.status(404).json({ error: "No classification with this id.", fields: {} });
       return;
     }
+    res.json(buildWorksheet(record, permalink(req, record.id)));
+  });
+
+  router.get("/c/:id/worksheet", (req: Request<{ id: string }>, res: Response) => {
+    const record = findRecord(req.params.id, res);
+    if (!record) return;
+    res.render("worksheet", { title: res.locals.t("worksheet.title"), ws: buildWorksheet(record, permalink(req, record.id)) });
+  });
+
+  router.get("/c/:id", (req: Request<{ id: string }>, res: Response) => {
+    const record = findRecord(req.params.id, res);
+    if (!record) return;
     res.render("result", {
       title: res.locals.t("result.title"),
       record,

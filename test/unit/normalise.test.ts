@@ -18,7 +18,9 @@ describe("normalise: text", () => {
     ["ﬁrewall", "firewall"], // ligature expands to two letters
     ["𝐀𝐄𝐒-256", "AES-256"], // mathematical bold (astral) letters
     // white space: runs fold to one space, ends trimmed
-    ["SSL  VPN\t\n gateway", "SSL VPN gateway"],
+    ["SSL  VPN\t gateway", "SSL VPN gateway"],
+    ["SSL  VPN\t\n gateway", "SSL VPN\ngateway"],
+    ["HSM\r\n\r\nAES-256", "HSM\nAES-256"],
     ["  HSM appliance  ", "HSM appliance"],
     ["AES\u00a0256", "AES 256"], // no-break space is a space
     ["SM4\u3000cipher", "SM4 cipher"], // ideographic space between Latin words
@@ -118,7 +120,8 @@ function checkInvariants(input: string): void {
   }
   // No white space at either end, no run of two spaces, no zero-width characters left.
   expect(n.text).toBe(n.text.trim());
-  expect(n.text).not.toMatch(/\s\s|[\u200b\ufeff\t\n]/);
+  // White space is folded: one space or one line break, never a run, a tab or an invisible character.
+  expect(n.text).not.toMatch(/\s\s|[\u200b\ufeff\t\r]/);
 }
 
 describe("normalise: properties", () => {

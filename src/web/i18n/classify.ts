@@ -62,6 +62,11 @@ export const classifyEn = {
   "result.param.sectors": "Sectors",
   "result.param.notCounted": "not counted by the lists",
   "result.param.none": "none found",
+  "result.rateKind.symmetric": "encryption rate",
+  "result.rateKind.encrypted_communication": "encrypted communication rate",
+  "result.rateKind.signature": "signature rate",
+  "result.rateKind.not_encryption": "not an encryption rate",
+  "result.rateKind.unqualified": "unlabelled",
   "result.notFound": "No classification with this link.",
 } as const;
 
@@ -127,5 +132,10 @@ export const classifyZh: Record<keyof typeof classifyEn, string> = {
   "result.param.sectors": "应用领域",
   "result.param.notCounted": "清单不计入",
   "result.param.none": "未识别到",
+  "result.rateKind.symmetric": "加解密速率",
+  "result.rateKind.encrypted_communication": "加密通信速率",
+  "result.rateKind.signature": "签名速率",
+  "result.rateKind.not_encryption": "非加密速率",
+  "result.rateKind.unqualified": "未注明用途",
   "result.notFound": "没有与此链接对应的分类记录。",
 };

@@ -1,3 +1,45 @@
 /** Licence-application worksheet words (/c/:id/worksheet). */
-export const worksheetEn = {} as const;
-export const worksheetZh: Record<keyof typeof worksheetEn, string> = {};
+export const worksheetEn = {
+  "worksheet.title": "Licence application worksheet",
+  "worksheet.intro":
+    "The fields of a dual-use items licence application that this classification can fill, with where each value came from. Blank rows are for you to complete.",
+  "worksheet.classification": "Classification",
+  "worksheet.json": "Download as JSON",
+  "worksheet.print": "Print",
+  "worksheet.back": "Back to the result",
+  "worksheet.notNeeded": "By this classification no licence is needed in this direction; the fields are shown for reference.",
+  "worksheet.field": "Field",
+  "worksheet.value": "Value",
+  "worksheet.source": "Where it came from",
+  "worksheet.source.input": "Your input",
+  "worksheet.source.classification": "Classification: {edition} {entry}",
+  "worksheet.source.regulation": "Regulation",
+  "worksheet.source.blank": "To fill in",
+  "worksheet.documents": "Documents to attach",
+  "worksheet.document": "Document",
+  "worksheet.legalBasis": "Legal basis",
+  "worksheet.blanks": "For the applicant to complete",
+  "worksheet.empty": "—",
+} as const;
+
+export const worksheetZh: Record<keyof typeof worksheetEn, string> = {
+  "worksheet.title": "许可证申请工作表",
+  "worksheet.intro": "两用物项许可证申请中可由本分类结果填写的字段，并注明每项内容的来源。空白栏由申请人填写。",
+  "worksheet.classification": "分类记录",
+  "worksheet.json": "下载 JSON",
+  "worksheet.print": "打印",
+  "worksheet.back": "返回分类结果",
+  "worksheet.notNeeded": "按本分类结果，此方向无需许可证；以下字段仅供参考。",
+  "worksheet.field": "字段",
+  "worksheet.value": "内容",
+  "worksheet.source": "来源",
+  "worksheet.source.input": "您的输入",
+  "worksheet.source.classification": "分类结果：{edition} {entry}",
+  "worksheet.source.regulation": "法规",
+  "worksheet.source.blank": "待填写",
+  "worksheet.documents": "需附送的材料",
+  "worksheet.document": "材料",
+  "worksheet.legalBasis": "依据",
+  "worksheet.blanks": "由申请人填写",
+  "worksheet.empty": "—",
+};

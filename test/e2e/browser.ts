@@ -1,0 +1,55 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { chromium, type Browser } from "playwright-core";
+import { createClassifier } from "../../src/core/classify.ts";
+import { loadListData } from "../../src/data/loadListData.ts";
+import { openClassificationStore } from "../../src/store/classificationStore.ts";
+import { createApp } from "../../src/web/createApp.ts";
+
+/** Debian's Chromium; never a downloaded browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const SCREENSHOTS = path.resolve(import.meta.dirname, "screenshots");
+
+export interface Harness {
+  baseUrl: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** The real app on a free loopback port with a throw-away database, and a headless browser. */
+export async function startHarness(): Promise<Harness> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-e2e-"));
+  const listData = loadListData();
+  const store = openClassificationStore(path.join(dir, "e2e.db"));
+  const app = createApp({ classifier: createClassifier(listData), store, listData, now: () => new Date() });
+  const server: Server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    baseUrl,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+      store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

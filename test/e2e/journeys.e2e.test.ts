@@ -1,0 +1,116 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { SCREENSHOTS, startHarness, type Harness } from "./browser.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** A fresh browser context per journey: no cookies, like a new visitor; English unless asked. */
+async function newPage(locale = "en-GB"): Promise<Page> {
+  const context = await h.browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("pageerror", (err) => {
+    throw err;
+  });
+  return page;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+async function classify(page: Page, description: string, hsCode = ""): Promise<void> {
+  await page.goto(`${h.baseUrl}/`);
+  await page.getByLabel(/Product description|产品描述/).fill(description);
+  if (hsCode) await page.getByLabel(/^HS code$|^HS编码$/).fill(hsCode);
+  await Promise.all([page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}$/), page.getByRole("button", { name: /Classify|开始分类/ }).click()]);
+}
+
+const verdictOf = (page: Page, direction: "import" | "export") =>
+  page.locator(`section[aria-labelledby="${direction}-title"] .verdict .badge`).innerText();
+
+describe("classifying in the browser", () => {
+  it("shows the classify page with its examples", async () => {
+    const page = await newPage();
+    await page.goto(`${h.baseUrl}/`);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Classify a product");
+    expect(await page.getByRole("link", { name: "Network HSM (English)" }).count()).toBe(1);
+    await shot(page, "classify");
+    await page.context().close();
+  });
+
+  it("classifies an English spec and shows licence likely required with the evidence", async () => {
+    const page = await newPage();
+    await classify(page, "Ethernet encryptor, AES-256, encryption throughput 40 Gbps, for data-centre interconnect.");
+    expect(await verdictOf(page, "import")).toContain("Licence likely required");
+    expect(await verdictOf(page, "export")).toContain("Licence likely required");
+    expect(await page.locator("section[aria-labelledby='export-title'] .entry-name").innerText()).toContain("5A002.b");
+    expect(await page.locator(".input-text mark").allInnerTexts()).toEqual(expect.arrayContaining(["40 Gbps", "AES-256"]));
+    await shot(page, "result-licence-required");
+
+    // The permalink in a fresh context (no cookies, nothing cached) shows the same record.
+    const url = page.url();
+    const other = await newPage();
+    await other.goto(url);
+    expect(await verdictOf(other, "export")).toContain("Licence likely required");
+    expect(await other.locator(".input-text").innerText()).toContain("encryption throughput 40 Gbps");
+    await page.context().close();
+    await other.context().close();
+  });
+
+  it("classifies a Chinese spec and lists the open questions", async () => {
+    const page = await newPage("zh-CN");
+    await classify(page, "PCI-E 密码卡，支持SM2/SM3/SM4，用于服务器端数据加密。");
+    expect(await verdictOf(page, "import")).toContain("需要补充信息");
+    const questions = await page.locator("section[aria-labelledby='import-title'] .questions li").allInnerTexts();
+    expect(questions.join(" ")).toContain("加解密速率");
+    await shot(page, "result-needs-info-zh");
+    await page.context().close();
+  });
+
+  it("switches language with the link and remembers it", async () => {
+    const page = await newPage();
+    await page.goto(`${h.baseUrl}/lists`);
+    await page.getByRole("link", { name: "切换到中文" }).click();
+    await page.waitForURL(/\/lists$/);
+    expect(await page.locator("html").getAttribute("lang")).toBe("zh-Hans");
+    await page.goto(`${h.baseUrl}/`);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("产品分类");
+    await page.context().close();
+  });
+
+  it("shows an error summary that links to the field when the form is empty", async () => {
+    const page = await newPage();
+    await page.goto(`${h.baseUrl}/`);
+    await page.getByRole("button", { name: "Classify" }).click();
+    const summary = page.locator(".error-summary");
+    expect(await summary.innerText()).toContain("Give a product description, an HS code, or both.");
+    await summary.getByRole("link").first().click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("description");
+    await shot(page, "classify-errors");
+    await page.context().close();
+  });
+
+  it("renders the worksheet and a printable result", async () => {
+    const page = await newPage();
+    await classify(page, "服务器密码机，SM4加解密速率 20Gbps，SM2签名速率 8万次/秒，机架式。", "8543709950");
+    const resultUrl = page.url();
+    await page.getByRole("link", { name: "Licence application worksheet" }).click();
+    await page.waitForURL(/\/worksheet$/);
+    const text = await page.locator("main").innerText();
+    expect(text).toContain("两用物项和技术进口许可证");
+    expect(text).toContain("8543709950");
+    expect(text).toContain("End-user and end-use certificates");
+    await shot(page, "worksheet");
+    await page.goto(resultUrl);
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator(".site-header").isVisible()).toBe(false);
+    const pdf = await page.pdf({ format: "A4" });
+    expect(pdf.byteLength).toBeGreaterThan(10_000);
+    await page.context().close();
+  });
+});
