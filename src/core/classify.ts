@@ -301,15 +301,16 @@ function decide(
   if (verdict === "licence_required") {
     reasons.push({ en: "Every criterion of the entry is met.", zh: "满足该条目的全部指标。" });
   }
-  if (c.entry.confidence !== "CONFIRMED") {
-    reasons.push({
-      en: `The list text behind this entry is ${c.entry.confidence}: ${c.entry.confidenceNote}`,
-      zh: `该条目的清单文本可信度为 ${c.entry.confidence}，请以官方文本为准。`,
-    });
-  }
+  const caveat: Bilingual | null =
+    c.entry.confidence === "CONFIRMED"
+      ? null
+      : {
+          en: `The list text behind this entry is ${c.entry.confidence}: ${c.entry.confidenceNote}`,
+          zh: `该条目的清单文本可信度为 ${c.entry.confidence}，请以官方文本为准。`,
+        };
   addHsNote(reasons, edition, hsCode, true);
   const missing = verdict === "needs_info" ? questionsOf(checks) : [];
-  return outcome(verdict, edition, entryRef(c.entry), results.map((r) => r.result), reasons, checks, missing);
+  return outcome(verdict, edition, entryRef(c.entry), results.map((r) => r.result), reasons, checks, missing, caveat);
 }
 
 function addHsNote(reasons: Bilingual[], edition: Edition, hsCode: string | null, matched: boolean): void {
@@ -351,6 +352,7 @@ function outcome(
   reasons: Bilingual[],
   checks: CandidateResult["checks"] = [],
   missing: Bilingual[] = [],
+  caveat: Bilingual | null = null,
 ): Outcome {
   return {
     verdict,
@@ -360,6 +362,7 @@ function outcome(
     checks,
     missing: missing.map((m) => m.en),
     reasons: reasons.map((r) => r.en),
-    zh: { missing: missing.map((m) => m.zh), reasons: reasons.map((r) => r.zh) },
+    caveat: caveat?.en ?? null,
+    zh: { missing: missing.map((m) => m.zh), reasons: reasons.map((r) => r.zh), caveat: caveat?.zh ?? null },
   };
 }

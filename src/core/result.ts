@@ -76,7 +76,9 @@ export interface Outcome {
   /** Plain questions whose answers would settle the verdict. */
   readonly missing: string[];
   readonly reasons: string[];
-  readonly zh: { readonly missing: string[]; readonly reasons: string[] };
+  /** How sure the list text behind the entry is, when it is not CONFIRMED. */
+  readonly caveat: string | null;
+  readonly zh: { readonly missing: string[]; readonly reasons: string[]; readonly caveat: string | null };
 }
 
 export interface ClassificationInput {

@@ -101,20 +101,21 @@ function safeNext(next: unknown): string {
   return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : "/";
 }
 
-/** Body-parser errors become 400/413 with a plain message; anything else is a 500 with no internals. */
+/** Client errors (bad JSON, too large, malformed URL escapes) get their 4xx and a plain message; anything else is a 500 with no internals. */
 function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
-  const e = err as { type?: string; status?: number; expose?: boolean };
-  let status = 500;
+  const e = err as { type?: string; status?: number; statusCode?: number };
+  const status = typeof e.status === "number" && e.status >= 400 && e.status < 500 ? e.status : 500;
   let message = "Something went wrong on our side. Please try again.";
+  let key: "badRequest" | "tooLarge" | "server" = "server";
   if (e.type === "entity.parse.failed") {
-    status = 400;
     message = "The request body is not valid JSON.";
-  } else if (e.type === "entity.too.large") {
-    status = 413;
+    key = "badRequest";
+  } else if (status === 413) {
     message = "The request body is too large.";
-  } else if (typeof e.status === "number" && e.status >= 400 && e.status < 500 && e.expose) {
-    status = e.status;
+    key = "tooLarge";
+  } else if (status < 500) {
     message = "The request could not be read.";
+    key = "badRequest";
   } else {
     console.error(err);
   }
@@ -124,8 +125,5 @@ function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunc
     return;
   }
   const t = res.locals.t as (key: string) => string;
-  res.status(status).render("error", {
-    heading: status === 500 ? t("error.server.title") : message,
-    message: status === 500 ? t("error.server.body") : "",
-  });
+  res.status(status).render("error", { heading: t(`error.${key}.title`), message: t(`error.${key}.body`) });
 }

@@ -25,6 +25,10 @@ export const commonEn = {
   "error.server.title": "Something went wrong",
   "error.server.body": "We could not finish this request. Please try again.",
   "error.back": "Back to the classifier",
+  "error.badRequest.title": "The request could not be read",
+  "error.badRequest.body": "The address or the form data is not in a form we can read. Check the link, or go back and try again.",
+  "error.tooLarge.title": "Too large",
+  "error.tooLarge.body": "What you sent is larger than this service accepts.",
 } as const;
 
 export type MessageKey<T> = keyof T & string;
@@ -54,4 +58,8 @@ export const commonZh: Record<keyof typeof commonEn, string> = {
   "error.server.title": "出现错误",
   "error.server.body": "请求未能完成，请重试。",
   "error.back": "返回分类页面",
+  "error.badRequest.title": "无法读取该请求",
+  "error.badRequest.body": "地址或表单数据的格式无法识别。请检查链接，或返回后重试。",
+  "error.tooLarge.title": "内容过大",
+  "error.tooLarge.body": "提交的内容超过了本服务允许的大小。",
 };
