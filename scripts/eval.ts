@@ -12,9 +12,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { createClassifier } from "../src/core/classify.ts";
 import { loadListData } from "../src/data/loadListData.ts";
 import { openClassificationStore } from "../src/store/classificationStore.ts";
+import { buildAppDeps } from "../src/web/appDeps.ts";
 import { createApp } from "../src/web/createApp.ts";
 
 const shared = path.resolve(import.meta.dirname, "../../shared/eval");
@@ -34,7 +34,8 @@ async function main(): Promise<number> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-eval-"));
     const listData = loadListData();
     const store = openClassificationStore(path.join(dir, "eval.db"));
-    const app = createApp({ classifier: createClassifier(listData), store, listData, now: () => new Date() });
+    const { deps } = buildAppDeps({ listData, store, batchDir: path.join(dir, "batches") });
+    const app = createApp(deps);
     const server = app.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,7 +1,8 @@
-import { createClassifier } from "./core/classify.ts";
+import os from "node:os";
 import { ConfigError, loadConfig } from "./config.ts";
 import { ListDataError, loadListData } from "./data/loadListData.ts";
 import { StoreOpenError, openClassificationStore } from "./store/classificationStore.ts";
+import { buildAppDeps } from "./web/appDeps.ts";
 import { createApp } from "./web/createApp.ts";
 
 /** Composition root: config → list data → store → app → listen, and a clean shutdown. */
@@ -19,8 +20,17 @@ function main(): void {
     throw err;
   }
 
-  const classifier = createClassifier(listData);
-  const app = createApp({ classifier, store, listData, now: () => new Date() });
+  const interrupted = store.batches.markInterrupted();
+  if (interrupted > 0) console.log(`${interrupted} batch(es) were interrupted by the last stop and are marked so.`);
+  const { deps, close: closeDeps } = buildAppDeps({
+    listData,
+    store,
+    batchDir: config.batchDir,
+    maxUploadBytes: config.maxUploadBytes,
+    workers: config.workers ?? Math.max(1, os.availableParallelism() - 1),
+    dataDir: config.dataDir,
+  });
+  const app = createApp(deps);
   const server = app.listen(config.port, config.host, () => {
     const editions = listData.editions.map((e) => e.id).join(", ");
     console.log(`Crypto Licence Classifier listening on http://${config.host}:${config.port} (editions: ${editions})`);
@@ -37,8 +47,10 @@ function main(): void {
     console.log(`${signal} received: finishing in-flight requests, then stopping.`);
     // Stop accepting connections, let in-flight requests finish, then close the database.
     server.close(() => {
-      store.close();
-      process.exit(0);
+      void closeDeps().finally(() => {
+        store.close();
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
     setTimeout(() => {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import type { Classification } from "../core/result.ts";
+import { type BatchStore, batchStore } from "./batchStore.ts";
 
 /** A stored classification: what was decided, when, under which editions and engine version. */
 export interface ClassificationRecord extends Classification {
@@ -13,6 +14,8 @@ export interface ClassificationRecord extends Classification {
 export interface ClassificationStore {
   save(result: Classification, now?: Date): ClassificationRecord;
   get(id: string): ClassificationRecord | null;
+  /** Bulk batches and their rows, in the same database. */
+  readonly batches: BatchStore;
   /** Cheap liveness probe for /healthz. */
   ping(): boolean;
   close(): void;
@@ -60,6 +63,12 @@ export function openClassificationStore(file: string): ClassificationStore {
     );
   }
 
+  let batches: BatchStore;
+  try {
+    batches = batchStore(db);
+  } catch (err) {
+    throw new StoreOpenError(`Cannot prepare the database at ${file}: ${(err as Error).message}`);
+  }
   const insert = db.prepare(
     `INSERT INTO classifications (id, created_at, as_of, engine_version, import_edition, export_edition, import_verdict, export_verdict, result_json)
      VALUES (@id, @createdAt, @asOf, @engineVersion, @importEdition, @exportEdition, @importVerdict, @exportVerdict, @json)`,
@@ -68,6 +77,7 @@ export function openClassificationStore(file: string): ClassificationStore {
   const ping = db.prepare("SELECT 1");
 
   return {
+    batches,
     save(result, now = new Date()) {
       const record: ClassificationRecord = { id: newRecordId(), createdAt: now.toISOString(), ...result };
       insert.run({

@@ -2,6 +2,7 @@ import express, { type Request, type Response } from "express";
 import { ClassifyRequest, fieldErrors, todayInChina } from "./classifyRequest.ts";
 import type { AppDeps } from "./createApp.ts";
 import type { ClassificationRecord } from "../store/classificationStore.ts";
+import { batchApi } from "./bulkRouter.ts";
 
 export function permalink(req: Request, id: string): string {
   return `${req.protocol}://${req.get("host") ?? "localhost"}/c/${id}`;
@@ -43,6 +44,8 @@ export function apiRouter(deps: AppDeps): express.Router {
     }
     res.json(withUrl(req, record));
   });
+
+  router.post("/classify/batch", batchApi(deps));
 
   router.use((_req: Request, res: Response) => {
     res.status(404).json({ error: "No such API endpoint.", fields: {} });

@@ -7,6 +7,8 @@ import { ENGINE_VERSION } from "../core/classify.ts";
 import { LANG_COOKIE, chooseLang, translator, type Lang } from "./i18n/index.ts";
 import { pagesRouter } from "./pagesRouter.ts";
 import { listsRouter } from "./listsRouter.ts";
+import { bulkRouter } from "./bulkRouter.ts";
+import type { BatchJobs } from "./batchJobs.ts";
 import type { Classifier } from "../core/classify.ts";
 import type { ListData } from "../data/loadListData.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
@@ -18,6 +20,11 @@ export interface AppDeps {
   readonly listData: ListData;
   /** The clock, injectable so tests can fix "today". */
   readonly now: () => Date;
+  readonly bulk: {
+    readonly jobs: BatchJobs;
+    readonly batchDir: string;
+    readonly maxUploadBytes: number;
+  };
 }
 
 /** JSON bodies are small: a 5,000-character description escapes to well under this. */
@@ -75,6 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(pagesRouter(deps));
   app.use(listsRouter(deps));
+  app.use(bulkRouter(deps));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("error.notFound.body") });

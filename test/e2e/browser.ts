@@ -4,9 +4,9 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { chromium, type Browser } from "playwright-core";
-import { createClassifier } from "../../src/core/classify.ts";
 import { loadListData } from "../../src/data/loadListData.ts";
 import { openClassificationStore } from "../../src/store/classificationStore.ts";
+import { buildAppDeps } from "../../src/web/appDeps.ts";
 import { createApp } from "../../src/web/createApp.ts";
 
 /** Debian's Chromium; never a downloaded browser. */
@@ -24,7 +24,8 @@ export async function startHarness(): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-e2e-"));
   const listData = loadListData();
   const store = openClassificationStore(path.join(dir, "e2e.db"));
-  const app = createApp({ classifier: createClassifier(listData), store, listData, now: () => new Date() });
+  const { deps, close: closeDeps } = buildAppDeps({ listData, store, batchDir: path.join(dir, "batches") });
+  const app = createApp(deps);
   const server: Server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -48,6 +49,8 @@ export async function startHarness(): Promise<Harness> {
     async close() {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));
+      await deps.bulk.jobs.idle();
+      await closeDeps();
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

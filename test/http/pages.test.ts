@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import request from "supertest";
-import { createClassifier } from "../../src/core/classify.ts";
 import { openClassificationStore } from "../../src/store/classificationStore.ts";
-import { createApp } from "../../src/web/createApp.ts";
 import { MISSING_MARK } from "../../src/web/i18n/index.ts";
 import { listData, testApp } from "../support/testApp.ts";
 
@@ -105,7 +103,7 @@ describe("result page", () => {
     const entry = edition?.entries.find((e) => e.id === "5A002.b");
     if (!entry) throw new Error("test data missing 5A002.b");
     entry.nameZh = "改名后的条目";
-    const later = createApp({ classifier: createClassifier(changed), store, listData: changed, now: () => new Date() });
+    const { app: later } = testApp({ store, listData: changed });
     const res = await request(later).get(location);
     expect(res.text).toContain("密码机、密码卡");
     expect(res.text).not.toContain("改名后的条目");

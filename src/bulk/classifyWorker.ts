@@ -1,0 +1,18 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { createClassifier } from "../core/classify.ts";
+import { loadListData } from "../data/loadListData.ts";
+import type { RowInput } from "./pipeline.ts";
+import { type Lang, toRowVerdict } from "./rowVerdict.ts";
+
+/** A worker thread: loads the list data once, then classifies chunks of rows on request. */
+const { dataDir } = workerData as { dataDir?: string };
+const classifier = createClassifier(dataDir ? loadListData(dataDir) : loadListData());
+
+parentPort?.on("message", (message: { id: number; rows: RowInput[]; lang: Lang }) => {
+  try {
+    const verdicts = message.rows.map((r) => toRowVerdict(classifier.classify(r), message.lang));
+    parentPort?.postMessage({ id: message.id, verdicts });
+  } catch (err) {
+    parentPort?.postMessage({ id: message.id, error: (err as Error).message });
+  }
+});

@@ -1,0 +1,395 @@
+import { once } from "node:events";
+import { Readable, type Writable } from "node:stream";
+import iconv from "iconv-lite";
+import { parse, type CsvError } from "csv-parse";
+import { stringify } from "csv-stringify";
+import type { Verdict } from "../core/result.ts";
+import { MAX_DESCRIPTION_LENGTH } from "../web/classifyRequest.ts";
+import { type ColumnMapping, detectColumns, looksHeaderless } from "./columns.ts";
+import { neutraliseCell } from "./csvSafety.ts";
+import { type CsvDelimiter, type CsvEncoding, decodeSample, detectDelimiter, detectEncoding } from "./detect.ts";
+
+/**
+ * One streaming pipeline for the CLI, the API and the browser upload:
+ * read → decode → parse CSV → map columns → classify (in chunks, possibly on worker threads) → write.
+ * Nothing holds more than a few chunks of rows, whatever the size of the file.
+ */
+
+export const RESULT_COLUMNS = [
+  "import_verdict",
+  "import_entry",
+  "export_verdict",
+  "export_entry",
+  "missing",
+  "reasons",
+  "permalink",
+  "error",
+] as const;
+
+export interface RowInput {
+  readonly description?: string | undefined;
+  readonly hsCode?: string | undefined;
+  readonly asOf: string;
+}
+
+/** The part of a classification a bulk row carries. */
+export interface RowVerdict {
+  readonly importVerdict: Verdict;
+  readonly importEntry: string | null;
+  readonly exportVerdict: Verdict;
+  readonly exportEntry: string | null;
+  readonly missing: string[];
+  readonly reasons: string[];
+}
+
+export type ClassifyMany = (rows: RowInput[]) => Promise<RowVerdict[]>;
+
+export interface BulkRow {
+  /** 1-based data row (the header is row 0). */
+  readonly row: number;
+  /** Line of the file where the record starts. */
+  readonly line: number;
+  readonly sku: string | null;
+  readonly description: string | null;
+  readonly hsCode: string | null;
+  readonly asOf: string;
+  readonly verdict: RowVerdict | null;
+  readonly error: string | null;
+}
+
+export interface BulkProgress {
+  readonly rows: number;
+  readonly errors: number;
+  readonly bytesRead: number;
+  readonly elapsedMs: number;
+}
+
+export interface BulkSummary extends BulkProgress {
+  readonly encoding: CsvEncoding;
+  readonly delimiter: CsvDelimiter;
+  readonly header: string[];
+  readonly mapping: ColumnMapping;
+  readonly byVerdict: { import: Record<string, number>; export: Record<string, number> };
+  readonly byEntry: { import: Record<string, number>; export: Record<string, number> };
+}
+
+export interface BulkOptions {
+  readonly input: Readable;
+  /** Where the result goes: a CSV (UTF-8 with BOM by default) or JSON lines. */
+  readonly output?: Writable;
+  readonly format?: "csv" | "ndjson";
+  readonly bom?: boolean;
+  readonly encoding?: CsvEncoding;
+  readonly delimiter?: CsvDelimiter;
+  /** Overrides of the detected columns, by index into the header… */
+  readonly mapping?: Partial<ColumnMapping>;
+  /** …or by header name (case and spaces ignored), for callers that do not know the indexes yet. */
+  readonly columnNames?: Partial<Record<keyof ColumnMapping, string>>;
+  /** The date for rows without an as-of column (YYYY-MM-DD). */
+  readonly asOf: string;
+  readonly classifyMany: ClassifyMany;
+  readonly permalinkFor?: (row: number) => string;
+  readonly onRows?: (rows: BulkRow[]) => void;
+  readonly onProgress?: (progress: BulkProgress) => void;
+  readonly onHeader?: (info: { header: string[]; mapping: ColumnMapping; encoding: CsvEncoding; delimiter: CsvDelimiter }) => void;
+  readonly signal?: AbortSignal;
+  /** Rows per classification chunk, and how many chunks may be classified at once. */
+  readonly chunkSize?: number;
+  readonly maxInFlight?: number;
+}
+
+/** A CSV that cannot be read at all (not a parse error in one row: those become error rows). */
+export class BulkInputError extends Error {}
+
+const SAMPLE_BYTES = 64 * 1024;
+/** A single field or record larger than this is a broken file or an attack, not a product row. */
+const MAX_RECORD_CHARS = 1_000_000;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
+  const started = Date.now();
+  const { sample, rest } = await peek(options.input, SAMPLE_BYTES);
+  const encoding = options.encoding ?? detectEncoding(sample);
+  const delimiter = options.delimiter ?? detectDelimiter(decodeSample(sample, encoding));
+
+  let bytesRead = sample.length;
+  const source = Readable.from(
+    (async function* () {
+      if (sample.length > 0) yield sample;
+      for await (const chunk of rest) {
+        bytesRead += (chunk as Buffer).length;
+        yield chunk as Buffer;
+      }
+    })(),
+  );
+  const decoder = iconv.decodeStream(encoding, { stripBOM: true });
+  const skipped: { line: number; message: string; raw: string }[] = [];
+  const parser = parse({
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    max_record_size: MAX_RECORD_CHARS,
+    info: true,
+    raw: true,
+    on_skip: (err: CsvError | undefined, raw?: string) => {
+      skipped.push({ line: Number((err as { lines?: number } | undefined)?.lines ?? 0), message: err?.message ?? "unreadable row", raw: raw ?? "" });
+    },
+  });
+  source.on("error", (err) => parser.destroy(err));
+  decoder.on("error", (err: Error) => parser.destroy(err));
+  source.pipe(decoder).pipe(parser);
+
+  const format = options.format ?? "csv";
+  const chunkSize = options.chunkSize ?? 500;
+  const maxInFlight = options.maxInFlight ?? 4;
+  const out = options.output;
+  // process.stdout is never ended by a pipe, so only a real file or response is waited for.
+  const outFinished =
+    out && out !== process.stdout
+      ? new Promise<void>((resolve) => out.once("finish", () => resolve()).once("close", () => resolve()))
+      : Promise.resolve();
+  const stringifier = format === "csv" && out ? stringify({ cast: { string: neutraliseCell } }) : null;
+  if (stringifier && out) {
+    stringifier.on("error", (err) => parser.destroy(err));
+    stringifier.pipe(out);
+  }
+  const write = async (line: string | string[]) => {
+    const target = stringifier ?? out;
+    if (!target) return;
+    const ok = stringifier ? stringifier.write(line) : (out as Writable).write(`${JSON.stringify(line)}\n`);
+    if (!ok) await once(target, "drain");
+  };
+
+  let header: string[] | null = null;
+  let mapping: ColumnMapping | null = null;
+  let rowNumber = 0;
+  let errors = 0;
+  const byVerdict = { import: {} as Record<string, number>, export: {} as Record<string, number> };
+  const byEntry = { import: {} as Record<string, number>, export: {} as Record<string, number> };
+  const count = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
+
+  type Pending = { rows: { cells: string[]; row: BulkRow }[]; verdicts: Promise<RowVerdict[]> };
+  const inFlight: Pending[] = [];
+  let chunk: { cells: string[]; row: BulkRow }[] = [];
+
+  const resultCells = (row: BulkRow): string[] => {
+    const v = row.verdict;
+    return [
+      v?.importVerdict ?? "",
+      v?.importEntry ?? "",
+      v?.exportVerdict ?? "",
+      v?.exportEntry ?? "",
+      v ? v.missing.join(" | ") : "",
+      v ? v.reasons.join(" | ") : "",
+      v && options.permalinkFor ? options.permalinkFor(row.row) : "",
+      row.error ?? "",
+    ];
+  };
+
+  const emit = async (items: { cells: string[]; row: BulkRow }[]) => {
+    for (const { cells, row } of items) {
+      if (row.error) errors++;
+      if (row.verdict) {
+        count(byVerdict.import, row.verdict.importVerdict);
+        count(byVerdict.export, row.verdict.exportVerdict);
+        if (row.verdict.importEntry) count(byEntry.import, row.verdict.importEntry);
+        if (row.verdict.exportEntry) count(byEntry.export, row.verdict.exportEntry);
+      }
+      if (format === "csv") {
+        const width = header?.length ?? cells.length;
+        const padded = cells.length >= width ? cells : [...cells, ...Array<string>(width - cells.length).fill("")];
+        await write([...padded, ...resultCells(row)]);
+      } else {
+        await write(ndjsonLine(row, cells, header ?? [], options.permalinkFor) as unknown as string[]);
+      }
+    }
+    options.onRows?.(items.map((i) => i.row));
+    options.onProgress?.({ rows: rowNumber, errors, bytesRead, elapsedMs: Date.now() - started });
+  };
+
+  const flushChunk = async () => {
+    if (chunk.length === 0) return;
+    const rows = chunk;
+    chunk = [];
+    const toClassify = rows.filter((r) => r.row.error === null);
+    const verdicts = toClassify.length > 0 ? options.classifyMany(toClassify.map((r) => rowInput(r.row))) : Promise.resolve([]);
+    inFlight.push({ rows, verdicts });
+    if (inFlight.length >= maxInFlight) await drainOne();
+  };
+
+  const drainOne = async () => {
+    const head = inFlight.shift();
+    if (!head) return;
+    const verdicts = await head.verdicts;
+    let k = 0;
+    const done = head.rows.map((r) => (r.row.error === null ? { ...r, row: { ...r.row, verdict: verdicts[k++] ?? null } } : r));
+    await emit(done);
+  };
+
+  /** Rows the parser could not read, placed where they stood in the file. */
+  const takeSkippedBefore = (line: number) => {
+    while (skipped.length > 0 && (skipped[0] as { line: number }).line <= line) {
+      const s = skipped.shift() as { line: number; message: string; raw: string };
+      rowNumber++;
+      chunk.push({
+        cells: [s.raw.replace(/\r?\n$/, "").slice(0, 32_000)],
+        row: errorRow(rowNumber, s.line, options.asOf, `line ${s.line}: the row could not be read as CSV (${s.message})`),
+      });
+    }
+  };
+
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (options.signal?.aborted) throw new DOMException("The batch was stopped.", "AbortError");
+      const cells = item.record;
+      const line = item.info.lines;
+      if (header === null) {
+        header = cells.map((c) => c.replace(/^\ufeff/, ""));
+        const detected = detectColumns(header);
+        const named: Partial<Record<keyof ColumnMapping, number | null>> = {};
+        const key = (h: string) => h.trim().toLowerCase().replace(/\s+/g, " ");
+        for (const [field, name] of Object.entries(options.columnNames ?? {})) {
+          if (!name) continue;
+          const index = header.findIndex((h) => key(h) === key(name));
+          if (index < 0) throw new BulkInputError(`No column named "${name.slice(0, 80)}" in the header row.`);
+          named[field as keyof ColumnMapping] = index;
+        }
+        mapping = { ...detected, ...options.mapping, ...named };
+        if (looksHeaderless(mapping)) {
+          throw new BulkInputError(
+            "No description or HS code column found in the header row. Name a column description/品名/商品名称 or HS code/商品编码, or choose the columns.",
+          );
+        }
+        options.onHeader?.({ header, mapping, encoding, delimiter });
+        // Nothing is written before the header is known good, so a caller can still answer with an error.
+        if (format === "csv") {
+          if (options.bom !== false && out) out.write("\ufeff");
+          await write([...header, ...RESULT_COLUMNS]);
+        }
+        continue;
+      }
+      takeSkippedBefore(line - 1);
+      rowNumber++;
+      chunk.push({ cells, row: readRow(cells, rowNumber, line, mapping as ColumnMapping, options.asOf) });
+      if (chunk.length >= chunkSize) await flushChunk();
+    }
+    takeSkippedBefore(Number.MAX_SAFE_INTEGER);
+    await flushChunk();
+    while (inFlight.length > 0) await drainOne();
+  } catch (err) {
+    if (header === null && !(err instanceof BulkInputError)) {
+      throw new BulkInputError(`The file could not be read as CSV: ${(err as Error).message}`);
+    }
+    throw err;
+  } finally {
+    if (stringifier) {
+      stringifier.end();
+      await once(stringifier, "end").catch(() => undefined);
+    }
+  }
+  if (header === null) throw new BulkInputError("The file is empty: it has no header row.");
+  if (out && out !== process.stdout && !stringifier) out.end();
+  await outFinished;
+  return {
+    rows: rowNumber,
+    errors,
+    bytesRead,
+    elapsedMs: Date.now() - started,
+    encoding,
+    delimiter,
+    header,
+    mapping: mapping as ColumnMapping,
+    byVerdict,
+    byEntry,
+  };
+}
+
+function cell(cells: string[], index: number | null): string | null {
+  if (index === null) return null;
+  const v = cells[index];
+  return v === undefined || v.trim() === "" ? null : v;
+}
+
+function readRow(cells: string[], row: number, line: number, mapping: ColumnMapping, defaultAsOf: string): BulkRow {
+  const description = cell(cells, mapping.description);
+  const hsCode = cell(cells, mapping.hsCode);
+  const sku = cell(cells, mapping.sku);
+  const rowAsOf = cell(cells, mapping.asOf)?.trim() ?? null;
+  const base = { row, line, sku, description, hsCode, verdict: null };
+  if (rowAsOf !== null && !ISO_DATE.test(rowAsOf)) {
+    return { ...base, asOf: defaultAsOf, error: `line ${line}: the as-of date "${rowAsOf.slice(0, 40)}" is not YYYY-MM-DD` };
+  }
+  const asOf = rowAsOf ?? defaultAsOf;
+  if (description === null && hsCode === null) {
+    return { ...base, asOf, error: `line ${line}: no description and no HS code` };
+  }
+  if (description !== null && description.length > MAX_DESCRIPTION_LENGTH) {
+    return { ...base, asOf, error: `line ${line}: the description is longer than ${MAX_DESCRIPTION_LENGTH} characters (${description.length})` };
+  }
+  if (hsCode !== null && !/^[\d\s.\-_]{2,32}$/.test(hsCode.normalize("NFKC"))) {
+    return { ...base, asOf, error: `line ${line}: the HS code "${hsCode.slice(0, 40)}" is not 2 to 10 digits` };
+  }
+  return { ...base, asOf, error: null };
+}
+
+function errorRow(row: number, line: number, asOf: string, message: string): BulkRow {
+  return { row, line, sku: null, description: null, hsCode: null, asOf, verdict: null, error: message };
+}
+
+const rowInput = (row: BulkRow): RowInput => ({
+  description: row.description ?? undefined,
+  hsCode: row.hsCode ?? undefined,
+  asOf: row.asOf,
+});
+
+function ndjsonLine(row: BulkRow, cells: string[], header: string[], permalinkFor?: (row: number) => string) {
+  const columns: Record<string, string> = {};
+  header.forEach((h, i) => (columns[h || `column_${i + 1}`] = cells[i] ?? ""));
+  for (let i = header.length; i < cells.length; i++) columns[`column_${i + 1}`] = cells[i] ?? "";
+  return {
+    row: row.row,
+    line: row.line,
+    columns,
+    import: row.verdict ? { verdict: row.verdict.importVerdict, entry: row.verdict.importEntry } : null,
+    export: row.verdict ? { verdict: row.verdict.exportVerdict, entry: row.verdict.exportEntry } : null,
+    missing: row.verdict?.missing ?? [],
+    reasons: row.verdict?.reasons ?? [],
+    permalink: row.verdict && permalinkFor ? permalinkFor(row.row) : null,
+    error: row.error,
+  };
+}
+
+/** Reads up to `bytes` from the start of a stream and hands back the rest unread. */
+async function peek(input: Readable, bytes: number): Promise<{ sample: Buffer; rest: AsyncIterable<Buffer> }> {
+  const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const parts: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  try {
+    while (size < bytes) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      const buf = typeof next.value === "string" ? Buffer.from(next.value) : next.value;
+      parts.push(buf);
+      size += buf.length;
+    }
+  } catch (err) {
+    throw new BulkInputError(`The input could not be read: ${(err as Error).message}`);
+  }
+  const rest: AsyncIterable<Buffer> = {
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        if (done) return { done: true, value: undefined };
+        const n = await iterator.next();
+        return n.done ? { done: true, value: undefined } : { done: false, value: typeof n.value === "string" ? Buffer.from(n.value) : n.value };
+      },
+    }),
+  };
+  return { sample: Buffer.concat(parts), rest };
+}

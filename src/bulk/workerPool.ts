@@ -1,0 +1,55 @@
+import { Worker } from "node:worker_threads";
+import type { ClassifyMany, RowInput, RowVerdict } from "./pipeline.ts";
+import type { Lang } from "./rowVerdict.ts";
+
+export interface WorkerPool {
+  readonly classifyMany: (lang: Lang) => ClassifyMany;
+  close(): Promise<void>;
+}
+
+/**
+ * Classification spread over worker threads, so a bulk run uses every core while the main
+ * thread parses and writes. Chunks go to the least busy worker; answers keep their order
+ * because the pipeline awaits chunks in the order it sent them.
+ */
+export function createWorkerPool(size: number, dataDir?: string): WorkerPool {
+  const workers = Array.from({ length: Math.max(1, size) }, () => {
+    const worker = new Worker(new URL("./classifyWorker.boot.mjs", import.meta.url), { workerData: { dataDir } });
+    worker.unref();
+    return { worker, busy: 0 };
+  });
+  const pending = new Map<number, { resolve: (v: RowVerdict[]) => void; reject: (e: Error) => void; slot: (typeof workers)[number] }>();
+  let nextId = 1;
+
+  for (const slot of workers) {
+    slot.worker.on("message", (m: { id: number; verdicts?: RowVerdict[]; error?: string }) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      p.slot.busy--;
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.verdicts ?? []);
+    });
+    slot.worker.on("error", (err) => {
+      for (const [id, p] of pending) {
+        if (p.slot !== slot) continue;
+        pending.delete(id);
+        p.reject(err);
+      }
+    });
+  }
+
+  return {
+    classifyMany: (lang) => (rows: RowInput[]) =>
+      new Promise<RowVerdict[]>((resolve, reject) => {
+        const slot = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+        const id = nextId++;
+        slot.busy++;
+        pending.set(id, { resolve, reject, slot });
+        slot.worker.postMessage({ id, rows, lang });
+      }),
+    async close() {
+      await Promise.all(workers.map((w) => w.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,255 @@
+import type Database from "better-sqlite3";
+import type { BulkRow, BulkSummary } from "../bulk/pipeline.ts";
+import type { ColumnMapping } from "../bulk/columns.ts";
+
+export type BatchStatus = "queued" | "running" | "done" | "failed" | "interrupted";
+
+export interface BatchOptions {
+  readonly encoding: string | null;
+  readonly delimiter: string | null;
+  readonly mapping: Partial<ColumnMapping>;
+  readonly asOf: string;
+  readonly lang: "en" | "zh";
+}
+
+export interface Batch {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly fileName: string;
+  readonly source: "upload" | "api";
+  readonly status: BatchStatus;
+  readonly options: BatchOptions;
+  readonly totalBytes: number | null;
+  readonly rowsDone: number;
+  readonly errors: number;
+  readonly bytesRead: number;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly header: string[] | null;
+  readonly summary: BulkSummary | null;
+  readonly message: string | null;
+  readonly editions: string | null;
+  readonly engineVersion: string;
+}
+
+export interface StoredRow {
+  readonly row: number;
+  readonly line: number;
+  readonly sku: string | null;
+  readonly description: string | null;
+  readonly hsCode: string | null;
+  readonly asOf: string;
+  readonly importVerdict: string | null;
+  readonly importEntry: string | null;
+  readonly exportVerdict: string | null;
+  readonly exportEntry: string | null;
+  readonly error: string | null;
+  readonly recordId: string | null;
+}
+
+export interface RowFilter {
+  readonly direction?: "import" | "export";
+  readonly verdict?: string;
+  readonly errorsOnly?: boolean;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface BatchStore {
+  create(batch: Pick<Batch, "id" | "fileName" | "source" | "options" | "totalBytes" | "editions" | "engineVersion">, now: Date): Batch;
+  get(id: string): Batch | null;
+  list(limit: number): Batch[];
+  markRunning(id: string, now: Date): void;
+  progress(id: string, p: { rowsDone: number; errors: number; bytesRead: number; header?: string[] }): void;
+  finish(id: string, summary: BulkSummary, now: Date): void;
+  fail(id: string, message: string, now: Date): void;
+  /** At start-up: whatever was running when the process died is marked interrupted. */
+  markInterrupted(): number;
+  insertRows(id: string, rows: BulkRow[]): void;
+  rows(id: string, filter: RowFilter): { rows: StoredRow[]; total: number };
+  row(id: string, row: number): StoredRow | null;
+  setRowRecord(id: string, row: number, recordId: string): void;
+}
+
+export const BATCH_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS batches (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL,
+    options_json TEXT NOT NULL,
+    total_bytes INTEGER,
+    rows_done INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    bytes_read INTEGER NOT NULL DEFAULT 0,
+    started_at TEXT,
+    finished_at TEXT,
+    header_json TEXT,
+    summary_json TEXT,
+    message TEXT,
+    editions TEXT,
+    engine_version TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS batch_rows (
+    batch_id TEXT NOT NULL,
+    row INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    sku TEXT,
+    description TEXT,
+    hs_code TEXT,
+    as_of TEXT NOT NULL,
+    import_verdict TEXT,
+    import_entry TEXT,
+    export_verdict TEXT,
+    export_entry TEXT,
+    error TEXT,
+    record_id TEXT,
+    PRIMARY KEY (batch_id, row)
+  ) STRICT, WITHOUT ROWID;
+`;
+
+interface BatchRowDb {
+  id: string;
+  created_at: string;
+  file_name: string;
+  source: string;
+  status: string;
+  options_json: string;
+  total_bytes: number | null;
+  rows_done: number;
+  errors: number;
+  bytes_read: number;
+  started_at: string | null;
+  finished_at: string | null;
+  header_json: string | null;
+  summary_json: string | null;
+  message: string | null;
+  editions: string | null;
+  engine_version: string;
+}
+
+const toBatch = (r: BatchRowDb): Batch => ({
+  id: r.id,
+  createdAt: r.created_at,
+  fileName: r.file_name,
+  source: r.source as Batch["source"],
+  status: r.status as BatchStatus,
+  options: JSON.parse(r.options_json) as BatchOptions,
+  totalBytes: r.total_bytes,
+  rowsDone: r.rows_done,
+  errors: r.errors,
+  bytesRead: r.bytes_read,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  header: r.header_json ? (JSON.parse(r.header_json) as string[]) : null,
+  summary: r.summary_json ? (JSON.parse(r.summary_json) as BulkSummary) : null,
+  message: r.message,
+  editions: r.editions,
+  engineVersion: r.engine_version,
+});
+
+const ROW_COLUMNS = `row, line, sku, description, hs_code AS hsCode, as_of AS asOf, import_verdict AS importVerdict, import_entry AS importEntry,
+  export_verdict AS exportVerdict, export_entry AS exportEntry, error, record_id AS recordId`;
+
+export function batchStore(db: Database.Database): BatchStore {
+  db.exec(BATCH_SCHEMA);
+  const insertBatch = db.prepare(
+    `INSERT INTO batches (id, created_at, file_name, source, status, options_json, total_bytes, editions, engine_version)
+     VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+  );
+  const selectBatch = db.prepare<[string], BatchRowDb>("SELECT * FROM batches WHERE id = ?");
+  const selectBatches = db.prepare<[number], BatchRowDb>("SELECT * FROM batches ORDER BY created_at DESC LIMIT ?");
+  const setRunning = db.prepare("UPDATE batches SET status = 'running', started_at = ? WHERE id = ?");
+  const setProgress = db.prepare("UPDATE batches SET rows_done = ?, errors = ?, bytes_read = ?, header_json = COALESCE(?, header_json) WHERE id = ?");
+  const setDone = db.prepare(
+    "UPDATE batches SET status = 'done', finished_at = ?, rows_done = ?, errors = ?, bytes_read = ?, header_json = ?, summary_json = ? WHERE id = ?",
+  );
+  const setFailed = db.prepare("UPDATE batches SET status = 'failed', finished_at = ?, message = ? WHERE id = ?");
+  const setInterrupted = db.prepare(
+    "UPDATE batches SET status = 'interrupted', message = 'The server stopped while this batch was running.' WHERE status IN ('queued', 'running')",
+  );
+  const insertRow = db.prepare(
+    `INSERT OR REPLACE INTO batch_rows (batch_id, row, line, sku, description, hs_code, as_of, import_verdict, import_entry, export_verdict, export_entry, error)
+     VALUES (@batchId, @row, @line, @sku, @description, @hsCode, @asOf, @importVerdict, @importEntry, @exportVerdict, @exportEntry, @error)`,
+  );
+  const insertRows = db.transaction((batchId: string, rows: BulkRow[]) => {
+    for (const r of rows) {
+      insertRow.run({
+        batchId,
+        row: r.row,
+        line: r.line,
+        sku: r.sku,
+        description: r.description,
+        hsCode: r.hsCode,
+        asOf: r.asOf,
+        importVerdict: r.verdict?.importVerdict ?? null,
+        importEntry: r.verdict?.importEntry ?? null,
+        exportVerdict: r.verdict?.exportVerdict ?? null,
+        exportEntry: r.verdict?.exportEntry ?? null,
+        error: r.error,
+      });
+    }
+  });
+  const selectRow = db.prepare<[string, number], StoredRow>(`SELECT ${ROW_COLUMNS} FROM batch_rows WHERE batch_id = ? AND row = ?`);
+  const updateRowRecord = db.prepare("UPDATE batch_rows SET record_id = ? WHERE batch_id = ? AND row = ?");
+
+  return {
+    create(b, now) {
+      insertBatch.run(b.id, now.toISOString(), b.fileName, b.source, JSON.stringify(b.options), b.totalBytes, b.editions, b.engineVersion);
+      return toBatch(selectBatch.get(b.id) as BatchRowDb);
+    },
+    get(id) {
+      const r = selectBatch.get(id);
+      return r ? toBatch(r) : null;
+    },
+    list(limit) {
+      return selectBatches.all(limit).map(toBatch);
+    },
+    markRunning(id, now) {
+      setRunning.run(now.toISOString(), id);
+    },
+    progress(id, p) {
+      setProgress.run(p.rowsDone, p.errors, p.bytesRead, p.header ? JSON.stringify(p.header) : null, id);
+    },
+    finish(id, summary, now) {
+      setDone.run(now.toISOString(), summary.rows, summary.errors, summary.bytesRead, JSON.stringify(summary.header), JSON.stringify(summary), id);
+    },
+    fail(id, message, now) {
+      setFailed.run(now.toISOString(), message, id);
+    },
+    markInterrupted() {
+      return setInterrupted.run().changes;
+    },
+    insertRows(id, rows) {
+      insertRows(id, rows);
+    },
+    rows(id, filter) {
+      const where = ["batch_id = ?"];
+      const params: (string | number)[] = [id];
+      if (filter.errorsOnly) where.push("error IS NOT NULL");
+      if (filter.verdict) {
+        const column = filter.direction === "import" ? "import_verdict" : filter.direction === "export" ? "export_verdict" : null;
+        if (column) {
+          where.push(`${column} = ?`);
+          params.push(filter.verdict);
+        } else {
+          where.push("(import_verdict = ? OR export_verdict = ?)");
+          params.push(filter.verdict, filter.verdict);
+        }
+      }
+      const clause = where.join(" AND ");
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM batch_rows WHERE ${clause}`).get(...params) as { n: number }).n;
+      const rows = db
+        .prepare(`SELECT ${ROW_COLUMNS} FROM batch_rows WHERE ${clause} ORDER BY row LIMIT ? OFFSET ?`)
+        .all(...params, filter.limit, filter.offset) as StoredRow[];
+      return { rows, total };
+    },
+    row(id, row) {
+      return selectRow.get(id, row) ?? null;
+    },
+    setRowRecord(id, row, recordId) {
+      updateRowRecord.run(recordId, id, row);
+    },
+  };
+}

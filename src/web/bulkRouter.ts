@@ -1,0 +1,343 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import busboy from "busboy";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { z } from "zod";
+import { ENGINE_VERSION } from "../core/classify.ts";
+import { DELIMITERS, parseEncodingName } from "../bulk/detect.ts";
+import { BulkInputError } from "../bulk/pipeline.ts";
+import type { ColumnMapping } from "../bulk/columns.ts";
+import { newRecordId, RECORD_ID } from "../store/classificationStore.ts";
+import type { Batch, BatchOptions } from "../store/batchStore.ts";
+import type { AppDeps } from "./createApp.ts";
+import { todayInChina } from "./classifyRequest.ts";
+import type { Translate } from "./i18n/index.ts";
+
+const ROWS_PER_PAGE = 50;
+const VERDICT_FILTER = z.enum(["licence_required", "needs_info", "below_threshold", "exempt", "not_listed"]);
+
+const SAMPLE_CSV = [
+  "SKU,品名,HS code,Notes",
+  'A-1001,"服务器密码机，SM4加解密速率 20Gbps，SM2签名速率 8万次/秒，机架式",8543709950,',
+  'A-1002,"IPsec VPN gateway, AES-256, IPsec throughput 40 Gbps",8517622920,',
+  'A-1003,"Next-generation firewall, firewall throughput 30 Gbps, IPsec VPN with AES",851762,',
+  'A-1004,"密钥管理系统，可管理1万个密钥对象，支持SM2/SM4",,',
+  'A-1005,"5G 智能手机，文件加密，消费类零售",8517130000,',
+  'A-1006,"24口千兆交换机，不支持加密",851762,',
+  "A-1007,,8543709950,HS code only",
+].join("\r\n");
+
+/** Browser bulk classification (/bulk, /b/:id, /batches) and the batch API. */
+export function bulkRouter(deps: AppDeps): express.Router {
+  const router = express.Router();
+  const { jobs, maxUploadBytes } = deps.bulk;
+  const batches = deps.store.batches;
+  const base = (req: Request) => `${req.protocol}://${req.get("host") ?? "localhost"}`;
+  const editionsNow = (asOf: string) => {
+    const e = deps.classifier.editionsInForce(asOf);
+    return [e.import?.id, e.export?.id].filter(Boolean).join(",");
+  };
+
+  const renderUpload = (res: Response, errors: { field: string; message: string }[], values: Record<string, string>, status = 200) =>
+    res.status(status).render("bulk", {
+      title: res.locals.t("bulk.title"),
+      activeNav: "bulk",
+      errors,
+      values,
+      maxMb: Math.round(maxUploadBytes / (1024 * 1024)),
+    });
+
+  router.get("/bulk", (_req, res) => renderUpload(res, [], { asOf: todayInChina(deps.now()), encoding: "", delimiter: "" }));
+
+  router.get("/bulk/sample.csv", (_req, res) => {
+    res.type("text/csv; charset=utf-8").attachment("sample-skus.csv").send(`\ufeff${SAMPLE_CSV}\r\n`);
+  });
+
+  router.post("/bulk", (req: Request, res: Response, next: NextFunction) => {
+    const t = res.locals.t as Translate;
+    if (!req.is("multipart/form-data")) {
+      renderUpload(res, [{ field: "file", message: t("bulk.error.noFile") }], { asOf: todayInChina(deps.now()) }, 400);
+      return;
+    }
+    const id = newRecordId();
+    const uploadPath = path.join(deps.bulk.batchDir, `${id}.upload`);
+    const fields: Record<string, string> = {};
+    let fileName: string | null = null;
+    let tooLarge = false;
+    let writing: Promise<void> | null = null;
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1024, fileSize: maxUploadBytes } });
+    } catch {
+      renderUpload(res, [{ field: "file", message: t("bulk.error.noFile") }], { asOf: todayInChina(deps.now()) }, 400);
+      return;
+    }
+    bb.on("field", (name, value) => (fields[name] = value));
+    bb.on("file", (_name, stream, info) => {
+      fileName = info.filename || "upload.csv";
+      stream.on("limit", () => (tooLarge = true));
+      // Straight to disk: the server's memory does not grow with the file.
+      writing = pipeline(stream, fs.createWriteStream(uploadPath));
+    });
+    bb.on("error", (err) => next(err));
+    bb.on("close", () => {
+      void (async () => {
+        try {
+          await writing;
+        } catch (err) {
+          next(err);
+          return;
+        }
+        const values = { asOf: fields.asOf ?? "", encoding: fields.encoding ?? "", delimiter: fields.delimiter ?? "" };
+        const errors: { field: string; message: string }[] = [];
+        const size = fileName ? fs.statSync(uploadPath, { throwIfNoEntry: false })?.size ?? 0 : 0;
+        if (!fileName || size === 0) errors.push({ field: "file", message: t("bulk.error.noFile") });
+        if (tooLarge) errors.push({ field: "file", message: t("bulk.error.tooLarge", { max: Math.round(maxUploadBytes / (1024 * 1024)) }) });
+        const asOf = values.asOf.trim() || todayInChina(deps.now());
+        if (!z.iso.date().safeParse(asOf).success) errors.push({ field: "asOf", message: t("classify.error.asOf") });
+        const encoding = values.encoding ? parseEncodingName(values.encoding) : null;
+        if (values.encoding && !encoding) errors.push({ field: "encoding", message: t("bulk.error.encoding") });
+        const delimiter = values.delimiter === "tab" ? "\t" : values.delimiter || null;
+        if (delimiter && !(DELIMITERS as readonly string[]).includes(delimiter)) errors.push({ field: "delimiter", message: t("bulk.error.delimiter") });
+        if (errors.length > 0) {
+          fs.rmSync(uploadPath, { force: true });
+          renderUpload(res, errors, values, tooLarge ? 413 : 400);
+          return;
+        }
+        const options: BatchOptions = { encoding, delimiter, mapping: {}, asOf, lang: res.locals.lang as "en" | "zh" };
+        const batch = batches.create(
+          { id, fileName: (fileName as string).slice(0, 200), source: "upload", options, totalBytes: size, editions: editionsNow(asOf), engineVersion: ENGINE_VERSION },
+          deps.now(),
+        );
+        jobs.enqueue(batch, uploadPath, base(req));
+        res.redirect(303, `/b/${id}`);
+      })();
+    });
+    req.pipe(bb);
+  });
+
+  router.get("/batches", (_req, res) => {
+    res.render("batches", { title: res.locals.t("batches.title"), activeNav: "bulk", batches: batches.list(200) });
+  });
+
+  const findBatch = (id: string, res: Response): Batch | null => {
+    const batch = RECORD_ID.test(id) ? batches.get(id) : null;
+    if (!batch) res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("batch.notFound") });
+    return batch;
+  };
+
+  router.get("/b/:id/progress.json", (req: Request<{ id: string }>, res: Response) => {
+    const batch = RECORD_ID.test(req.params.id) ? batches.get(req.params.id) : null;
+    if (!batch) {
+      res.status(404).json({ error: "No batch with this id.", fields: {} });
+      return;
+    }
+    res.set("Cache-Control", "no-store").json(progressOf(batch, jobs.progress(batch.id)));
+  });
+
+  router.get("/b/:id/result.csv", (req: Request<{ id: string }>, res: Response) => {
+    const batch = findBatch(req.params.id, res);
+    if (!batch) return;
+    const file = jobs.outputPath(batch.id);
+    if (batch.status !== "done" || !fs.existsSync(file)) {
+      res.status(409).render("error", { heading: res.locals.t("batch.notReady.title"), message: res.locals.t("batch.notReady.body") });
+      return;
+    }
+    const name = `${batch.fileName.replace(/\.[^.]*$/, "").replace(/[^\w.\-\u4e00-\u9fff]+/g, "_") || "batch"}-classified.csv`;
+    res.type("text/csv; charset=utf-8").attachment(name);
+    fs.createReadStream(file).pipe(res);
+  });
+
+  router.get("/b/:id/rows/:row", (req: Request<{ id: string; row: string }>, res: Response) => {
+    const batch = findBatch(req.params.id, res);
+    if (!batch) return;
+    const rowNumber = Number(req.params.row);
+    const row = Number.isInteger(rowNumber) && rowNumber > 0 ? batches.row(batch.id, rowNumber) : null;
+    if (!row || row.error) {
+      res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("batch.rowNotFound") });
+      return;
+    }
+    // A row's permalink is a stored classification of its own, made the first time it is opened.
+    let recordId = row.recordId;
+    if (!recordId || !deps.store.get(recordId)) {
+      const result = deps.classifier.classify({ description: row.description ?? undefined, hsCode: row.hsCode ?? undefined, asOf: row.asOf });
+      recordId = deps.store.save(result, deps.now()).id;
+      batches.setRowRecord(batch.id, row.row, recordId);
+    }
+    res.redirect(303, `/c/${recordId}`);
+  });
+
+  router.post("/b/:id/rerun", express.urlencoded({ extended: false, limit: "8kb" }), (req: Request<{ id: string }>, res: Response) => {
+    const batch = findBatch(req.params.id, res);
+    if (!batch) return;
+    const uploadPath = path.join(deps.bulk.batchDir, `${batch.id}.upload`);
+    if (batch.source !== "upload" || !fs.existsSync(uploadPath)) {
+      res.status(409).render("error", { heading: res.locals.t("batch.notReady.title"), message: res.locals.t("batch.noUpload") });
+      return;
+    }
+    const width = batch.header?.length ?? 0;
+    const pick = (name: string): number | null => {
+      const v = (req.body as Record<string, unknown>)[name];
+      const n = typeof v === "string" && v !== "" ? Number(v) : NaN;
+      return Number.isInteger(n) && n >= 0 && n < width ? n : null;
+    };
+    const mapping: ColumnMapping = { description: pick("description"), hsCode: pick("hsCode"), sku: pick("sku"), asOf: pick("asOf") };
+    const id = newRecordId();
+    fs.copyFileSync(uploadPath, path.join(deps.bulk.batchDir, `${id}.upload`));
+    const next = batches.create(
+      {
+        id,
+        fileName: batch.fileName,
+        source: "upload",
+        options: { ...batch.options, mapping },
+        totalBytes: batch.totalBytes,
+        editions: editionsNow(batch.options.asOf),
+        engineVersion: ENGINE_VERSION,
+      },
+      deps.now(),
+    );
+    jobs.enqueue(next, path.join(deps.bulk.batchDir, `${id}.upload`), base(req));
+    res.redirect(303, `/b/${id}`);
+  });
+
+  router.get("/b/:id", (req: Request<{ id: string }>, res: Response) => {
+    const batch = findBatch(req.params.id, res);
+    if (!batch) return;
+    const direction = req.query.direction === "import" || req.query.direction === "export" ? req.query.direction : undefined;
+    const verdictParse = VERDICT_FILTER.safeParse(req.query.verdict);
+    const verdict = verdictParse.success ? verdictParse.data : undefined;
+    const errorsOnly = req.query.errors === "1";
+    const page = Math.max(1, Math.min(1_000_000, Number.parseInt(String(req.query.page ?? "1"), 10) || 1));
+    const { rows, total } = batches.rows(batch.id, { direction, verdict, errorsOnly, offset: (page - 1) * ROWS_PER_PAGE, limit: ROWS_PER_PAGE });
+    res.render("batch", {
+      title: `${res.locals.t("batch.title")} · ${batch.fileName}`,
+      activeNav: "bulk",
+      scripts: batch.status === "queued" || batch.status === "running" ? ["/static/batch.js"] : [],
+      batch,
+      progress: progressOf(batch, jobs.progress(batch.id)),
+      rows,
+      total,
+      page,
+      pages: Math.max(1, Math.ceil(total / ROWS_PER_PAGE)),
+      filter: { direction: direction ?? "", verdict: verdict ?? "", errorsOnly },
+    });
+  });
+
+  return router;
+}
+
+/**
+ * POST /api/v1/classify/batch: a CSV body in, the classified CSV (or JSON lines with
+ * Accept: application/x-ndjson) streamed out, row by row, as it is read.
+ */
+export function batchApi(deps: AppDeps) {
+  const { jobs, maxUploadBytes } = deps.bulk;
+  const batches = deps.store.batches;
+  const base = (req: Request) => `${req.protocol}://${req.get("host") ?? "localhost"}`;
+  const editionsNow = (asOf: string) => {
+    const e = deps.classifier.editionsInForce(asOf);
+    return [e.import?.id, e.export?.id].filter(Boolean).join(",");
+  };
+  return async (req: Request, res: Response, next: NextFunction) => {
+      if (!req.is("text/csv") && !req.is("text/plain") && !req.is("application/csv")) {
+        res.status(415).json({ error: "Send the CSV as the request body with Content-Type: text/csv.", fields: {} });
+        return;
+      }
+      const q = req.query as Record<string, unknown>;
+      const str = (v: unknown) => (typeof v === "string" ? v : "");
+      const errors: Record<string, string[]> = {};
+      const asOf = str(q.asOf) || todayInChina(deps.now());
+      if (!z.iso.date().safeParse(asOf).success) errors.asOf = ["must be a date YYYY-MM-DD"];
+      const encoding = str(q.encoding) ? parseEncodingName(str(q.encoding)) : null;
+      if (str(q.encoding) && !encoding) errors.encoding = ["must be utf-8, utf-16le, utf-16be or gb18030"];
+      const delimiter = str(q.delimiter) === "tab" ? "\t" : str(q.delimiter) === "semicolon" ? ";" : str(q.delimiter) === "comma" ? "," : str(q.delimiter) || null;
+      if (delimiter && !(DELIMITERS as readonly string[]).includes(delimiter)) errors.delimiter = ["must be comma, semicolon or tab"];
+      const lang = str(q.lang) === "zh" ? "zh" : "en";
+      if (Object.keys(errors).length > 0) {
+        res.status(400).json({ error: "The request has invalid parameters.", fields: errors });
+        return;
+      }
+      const ndjson = req.accepts(["text/csv", "application/x-ndjson"]) === "application/x-ndjson";
+      const declared = Number(req.get("content-length"));
+      if (Number.isFinite(declared) && declared > maxUploadBytes) {
+        res.status(413).json({ error: `The CSV is larger than ${Math.round(maxUploadBytes / 1048576)} MB.`, fields: {} });
+        return;
+      }
+      const id = newRecordId();
+      const batch = batches.create(
+        {
+          id,
+          fileName: "api",
+          source: "api",
+          options: { encoding, delimiter, mapping: {}, asOf, lang },
+          totalBytes: Number.isFinite(declared) ? declared : null,
+          editions: editionsNow(asOf),
+          engineVersion: ENGINE_VERSION,
+        },
+        deps.now(),
+      );
+      res.setHeader("Content-Type", ndjson ? "application/x-ndjson; charset=utf-8" : "text/csv; charset=utf-8");
+      res.setHeader("X-Batch-Id", id);
+      try {
+        // ?description=品名&hsCode=HS%20code names the columns when their headers are not recognised.
+        const columnNames = { description: str(q.description), hsCode: str(q.hsCode), sku: str(q.sku), asOf: str(q.asOfColumn) };
+        await jobs.runStream(batch, req.pipe(byteLimit(maxUploadBytes)), res, ndjson ? "ndjson" : "csv", base(req), columnNames);
+      } catch (err) {
+        if (res.headersSent) {
+          res.end();
+          return;
+        }
+        res.removeHeader("X-Batch-Id");
+        if (err instanceof BulkInputError) res.status(400).json({ error: err.message, fields: { body: [err.message] } });
+        else if ((err as { code?: string }).code === "LIMIT") res.status(413).json({ error: (err as Error).message, fields: {} });
+        else next(err);
+      }
+    };
+}
+
+/** Stops a body that keeps coming past the limit (no Content-Length to check up front). */
+function byteLimit(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > max) done(Object.assign(new Error(`The CSV is larger than ${Math.round(max / 1048576)} MB.`), { code: "LIMIT" }));
+      else done(null, chunk);
+    },
+  });
+}
+
+export interface ProgressView {
+  readonly status: Batch["status"];
+  readonly rowsDone: number;
+  readonly errors: number;
+  readonly fraction: number | null;
+  readonly estimatedTotal: number | null;
+  readonly rowsPerSecond: number | null;
+  readonly secondsLeft: number | null;
+}
+
+function progressOf(batch: Batch, live: ReturnType<AppDeps["bulk"]["jobs"]["progress"]>): ProgressView {
+  const status = live?.status ?? batch.status;
+  const rowsDone = live?.rowsDone ?? batch.rowsDone;
+  const bytesRead = live?.bytesRead ?? batch.bytesRead;
+  const total = batch.totalBytes;
+  if (status === "done") {
+    return { status, rowsDone, errors: batch.errors, fraction: 1, estimatedTotal: rowsDone, rowsPerSecond: null, secondsLeft: 0 };
+  }
+  const fraction = total && total > 0 ? Math.min(1, bytesRead / total) : null;
+  const startedAt = live?.startedAt ?? null;
+  const elapsed = startedAt ? (Date.now() - startedAt) / 1000 : null;
+  const rowsPerSecond = elapsed && elapsed > 0.2 ? rowsDone / elapsed : null;
+  return {
+    status,
+    rowsDone,
+    errors: live?.errors ?? batch.errors,
+    fraction,
+    estimatedTotal: fraction && fraction > 0.01 ? Math.round(rowsDone / fraction) : null,
+    rowsPerSecond,
+    secondsLeft: fraction && fraction > 0.01 && elapsed ? Math.max(0, Math.round(elapsed * (1 / fraction - 1))) : null,
+  };
+}
