@@ -143,8 +143,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   source.pipe(decoder).pipe(parser);
 
   const format = options.format ?? "csv";
-  const chunkSize = options.chunkSize ?? 500;
-  const maxInFlight = options.maxInFlight ?? 4;
+  const chunkSize = options.chunkSize ?? 1000;
+  const maxInFlight = options.maxInFlight ?? 8;
   const out = options.output;
   // process.stdout is never ended by a pipe, so only a real file or response is waited for.
   const outFinished =

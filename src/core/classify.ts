@@ -301,26 +301,26 @@ function decide(
   if (verdict === "licence_required") {
     reasons.push({ en: "Every criterion of the entry is met.", zh: "满足该条目的全部指标。" });
   }
-  const caveat: Bilingual | null =
-    c.entry.confidence === "CONFIRMED"
-      ? null
-      : {
-          en: `The list text behind this entry is ${c.entry.confidence}: ${c.entry.confidenceNote}`,
-          zh: `该条目的清单文本可信度为 ${c.entry.confidence}，请以官方文本为准。`,
-        };
-  addHsNote(reasons, edition, hsCode, true);
+  const notes: Bilingual[] = [];
+  if (c.entry.confidence !== "CONFIRMED") {
+    notes.push({
+      en: `The list text behind this entry is ${c.entry.confidence}: ${c.entry.confidenceNote}`,
+      zh: `该条目的清单文本可信度为 ${c.entry.confidence}，请以官方文本为准。`,
+    });
+  }
+  addHsNote(notes, edition, hsCode, true);
   const missing = verdict === "needs_info" ? questionsOf(checks) : [];
-  return outcome(verdict, edition, entryRef(c.entry), results.map((r) => r.result), reasons, checks, missing, caveat);
+  return outcome(verdict, edition, entryRef(c.entry), results.map((r) => r.result), reasons, checks, missing, notes);
 }
 
-function addHsNote(reasons: Bilingual[], edition: Edition, hsCode: string | null, matched: boolean): void {
+function addHsNote(into: Bilingual[], edition: Edition, hsCode: string | null, matched: boolean): void {
   if (!hsCode) return;
   const entries = edition.entries.filter((e) =>
     e.hsCodes.some((h) => (hsCode.length === 10 ? h.code === hsCode : h.code.startsWith(hsCode))),
   );
   if (entries.length === 0) return;
   const ids = entries.map((e) => e.id).join(", ");
-  reasons.push(
+  into.push(
     matched
       ? {
           en: `HS code ${hsCode} is a reference code of ${ids}; HS codes are only a reference for customs declaration, the description decides.`,
@@ -352,7 +352,7 @@ function outcome(
   reasons: Bilingual[],
   checks: CandidateResult["checks"] = [],
   missing: Bilingual[] = [],
-  caveat: Bilingual | null = null,
+  notes: Bilingual[] = [],
 ): Outcome {
   return {
     verdict,
@@ -362,7 +362,7 @@ function outcome(
     checks,
     missing: missing.map((m) => m.en),
     reasons: reasons.map((r) => r.en),
-    caveat: caveat?.en ?? null,
-    zh: { missing: missing.map((m) => m.zh), reasons: reasons.map((r) => r.zh), caveat: caveat?.zh ?? null },
+    notes: notes.map((n) => n.en),
+    zh: { missing: missing.map((m) => m.zh), reasons: reasons.map((r) => r.zh), notes: notes.map((n) => n.zh) },
   };
 }

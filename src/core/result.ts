@@ -76,9 +76,9 @@ export interface Outcome {
   /** Plain questions whose answers would settle the verdict. */
   readonly missing: string[];
   readonly reasons: string[];
-  /** How sure the list text behind the entry is, when it is not CONFIRMED. */
-  readonly caveat: string | null;
-  readonly zh: { readonly missing: string[]; readonly reasons: string[]; readonly caveat: string | null };
+  /** Standing caveats beside the reasons: how sure the list text is, what an HS code can and cannot tell. */
+  readonly notes: string[];
+  readonly zh: { readonly missing: string[]; readonly reasons: string[]; readonly notes: string[] };
 }
 
 export interface ClassificationInput {

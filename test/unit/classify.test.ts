@@ -291,7 +291,7 @@ describe("classify: checks and reasons", () => {
     expect(type?.evidence).toEqual([]);
     expect(r.import.candidates.every((c) => c.matchedBy === "hs_code")).toBe(true);
     expect(r.export.candidates.map((c) => c.entry.id).sort()).toEqual(["5A002.b", "5A002.d"]);
-    expect(r.import.reasons.some((s) => s.includes("the description decides"))).toBe(true);
+    expect(r.import.notes.some((s) => s.includes("the description decides"))).toBe(true);
   });
 
   it("an HS code is kept normalised in the result", () => {
