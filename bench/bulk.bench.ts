@@ -1,0 +1,119 @@
+/**
+ * Bulk throughput and memory, in one run:   npm run bench:bulk   (BULK_ROWS=200000 for a quicker run)
+ *  1. a CSV of 1,000,000 rows from real product names (≈15% crypto products), repeated and shuffled;
+ *  2. the bare pass-through (csv-parse → csv-stringify, no classification), as a child process;
+ *  3. the full CLI classification of the same file, as a child process, with its peak RSS;
+ *  4. the same file uploaded through the browser path (/bulk) to a running server, with the
+ *     server's RSS before, during and after.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { writeBulkFile } from "./bulkFile.ts";
+
+const ROWS = Number(process.env.BULK_ROWS ?? 1_000_000);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-bulk-bench-"));
+const input = path.join(dir, "catalogue.csv");
+const root = path.resolve(import.meta.dirname, "..");
+const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
+
+/** Peak resident memory of a process, sampled from /proc every 50 ms. */
+function watchRss(pid: number): { stop: () => { peakKb: number; lastKb: number } } {
+  let peakKb = 0;
+  let lastKb = 0;
+  const timer = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      lastKb = rss;
+      peakKb = Math.max(peakKb, rss, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      // The process has exited.
+    }
+  }, 50);
+  return { stop: () => (clearInterval(timer), { peakKb, lastKb }) };
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; peakKb: number; stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { ...process.env, ...env } });
+    const rss = watchRss(child.pid as number);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+    child.on("exit", (code) => resolve({ ms: Date.now() - started, peakKb: rss.stop().peakKb, stdout, stderr, code: code ?? 1 }));
+  });
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function main() {
+  console.log(`Writing ${ROWS.toLocaleString("en-US")} rows…`);
+  const { cryptoRows } = writeBulkFile(input, ROWS);
+  const size = fs.statSync(input).size;
+  console.log(`${input}: ${(size / 1048576).toFixed(1)} MB, ${((100 * cryptoRows) / ROWS).toFixed(1)}% crypto rows\n`);
+
+  const bare = await run(["bench/passThrough.ts", input, path.join(dir, "pass.csv")]);
+  const bareRate = ROWS / (bare.ms / 1000);
+  console.log(`bare pass-through (csv-parse → csv-stringify): ${(bare.ms / 1000).toFixed(1)} s, ${Math.round(bareRate).toLocaleString("en-US")} rows/s, peak RSS ${mb(bare.peakKb)}`);
+
+  const cli = await run(["src/cli/classifyCsv.ts", input, "-o", path.join(dir, "classified.csv")]);
+  if (cli.code !== 0) throw new Error(`CLI failed: ${cli.stderr}`);
+  const cliRate = ROWS / (cli.ms / 1000);
+  console.log(
+    `full CLI classification:                        ${(cli.ms / 1000).toFixed(1)} s, ${Math.round(cliRate).toLocaleString("en-US")} rows/s, peak RSS ${mb(cli.peakKb)} ` +
+      `(${((100 * cliRate) / bareRate).toFixed(0)}% of the pass-through)`,
+  );
+
+  // The browser upload path: a real server, the file sent as multipart from disk.
+  const port = await freePort();
+  const server = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), DATABASE_PATH: path.join(dir, "server.db"), BATCH_DIR: path.join(dir, "batches"), MAX_UPLOAD_MB: "2000" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve) => server.stdout.on("data", (d) => String(d).includes("listening") && resolve()));
+  const rss = watchRss(server.pid as number);
+  await new Promise((r) => setTimeout(r, 300));
+  const before = rss.stop().lastKb;
+  const during = watchRss(server.pid as number);
+  const started = Date.now();
+  const form = new FormData();
+  form.append("asOf", "2026-11-29");
+  form.append("file", await fs.openAsBlob(input), "catalogue.csv");
+  const upload = await fetch(`http://127.0.0.1:${port}/bulk`, { method: "POST", body: form, redirect: "manual" });
+  const location = upload.headers.get("location");
+  if (upload.status !== 303 || !location) throw new Error(`upload failed: ${upload.status}`);
+  const uploadedMs = Date.now() - started;
+  let status = "";
+  while (status !== "done" && status !== "failed") {
+    await new Promise((r) => setTimeout(r, 500));
+    status = ((await (await fetch(`http://127.0.0.1:${port}${location}/progress.json`)).json()) as { status: string }).status;
+  }
+  const doneMs = Date.now() - started;
+  const peak = during.stop();
+  server.kill("SIGTERM");
+  await new Promise((r) => server.on("exit", r));
+  console.log(
+    `browser upload path:                            upload ${(uploadedMs / 1000).toFixed(1)} s, classified by ${(doneMs / 1000).toFixed(1)} s ` +
+      `(${Math.round(ROWS / (doneMs / 1000)).toLocaleString("en-US")} rows/s, rows stored for the batch page), ` +
+      `server RSS ${mb(before)} before, peak ${mb(peak.peakKb)}, ${status}`,
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(1);
+});
