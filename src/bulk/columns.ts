@@ -26,6 +26,16 @@ const HEADER_NAMES: Record<MappedField, string[]> = {
 
 const clean = (h: string) => h.replace(/^\ufeff/, "").trim().toLowerCase().replace(/\s+/g, " ");
 
+/** Latin names must stand as words ("hts" is not in "weights"); Chinese names may sit inside others. */
+function containsName(header: string, wanted: string): boolean {
+  if (!/^[a-z]/.test(wanted)) return header.includes(wanted);
+  const at = header.indexOf(wanted);
+  if (at < 0) return false;
+  const before = header[at - 1];
+  const after = header[at + wanted.length];
+  return (before === undefined || !/[a-z0-9]/.test(before)) && (after === undefined || !/[a-z0-9]/.test(after));
+}
+
 /** Finds the columns from the header row; an exact name beats a name that merely contains one. */
 export function detectColumns(header: readonly string[]): ColumnMapping {
   const names = header.map(clean);
@@ -37,7 +47,7 @@ export function detectColumns(header: readonly string[]): ColumnMapping {
     }
     for (const wanted of HEADER_NAMES[field]) {
       if (wanted.length < 3) continue;
-      const i = names.findIndex((n, idx) => !taken.has(idx) && n.includes(wanted));
+      const i = names.findIndex((n, idx) => !taken.has(idx) && containsName(n, wanted));
       if (i >= 0) return i;
     }
     return null;

@@ -1,4 +1,4 @@
-import iconv from "iconv-lite";
+import { Transform, type TransformCallback } from "node:stream";
 
 export const ENCODINGS = ["utf-8", "utf-16le", "utf-16be", "gb18030"] as const;
 export type CsvEncoding = (typeof ENCODINGS)[number];
@@ -59,7 +59,25 @@ function isUtf8(bytes: Buffer): boolean {
 }
 
 export function decodeSample(sample: Buffer, encoding: CsvEncoding): string {
-  return iconv.decode(sample, encoding);
+  return new TextDecoder(encoding).decode(sample);
+}
+
+/**
+ * Bytes to text with the WHATWG decoder (ICU-backed: UTF-8, UTF-16LE/BE, GB18030), which keeps
+ * multi-byte characters and surrogate pairs whole across chunk boundaries and drops a BOM.
+ */
+export function decodeStream(encoding: CsvEncoding): Transform {
+  const decoder = new TextDecoder(encoding);
+  return new Transform({
+    decodeStrings: true,
+    encoding: "utf8",
+    transform(chunk: Buffer, _enc, done: TransformCallback) {
+      done(null, decoder.decode(chunk, { stream: true }));
+    },
+    flush(done: TransformCallback) {
+      done(null, decoder.decode());
+    },
+  });
 }
 
 /** The delimiter that splits the first lines most consistently (quotes respected). */

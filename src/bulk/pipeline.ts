@@ -1,13 +1,13 @@
 import { once } from "node:events";
 import { Readable, type Writable } from "node:stream";
-import iconv from "iconv-lite";
 import { parse, type CsvError } from "csv-parse";
 import { stringify } from "csv-stringify";
 import type { Verdict } from "../core/result.ts";
 import { MAX_DESCRIPTION_LENGTH } from "../web/classifyRequest.ts";
 import { type ColumnMapping, detectColumns, looksHeaderless } from "./columns.ts";
 import { neutraliseCell } from "./csvSafety.ts";
-import { type CsvDelimiter, type CsvEncoding, decodeSample, detectDelimiter, detectEncoding } from "./detect.ts";
+import { type CsvDelimiter, type CsvEncoding, decodeSample, decodeStream, detectDelimiter, detectEncoding } from "./detect.ts";
+import { RecordGuard, detectRecordDelimiter } from "./recordGuard.ts";
 
 /**
  * One streaming pipeline for the CLI, the API and the browser upload:
@@ -110,7 +110,9 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const started = Date.now();
   const { sample, rest } = await peek(options.input, SAMPLE_BYTES);
   const encoding = options.encoding ?? detectEncoding(sample);
-  const delimiter = options.delimiter ?? detectDelimiter(decodeSample(sample, encoding));
+  const sampleText = decodeSample(sample, encoding);
+  const delimiter = options.delimiter ?? detectDelimiter(sampleText);
+  const recordDelimiter = detectRecordDelimiter(sampleText);
 
   let bytesRead = sample.length;
   const source = Readable.from(
@@ -122,25 +124,27 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
       }
     })(),
   );
-  const decoder = iconv.decodeStream(encoding, { stripBOM: true });
+  const decoder = decodeStream(encoding);
+  const guard = new RecordGuard(delimiter, recordDelimiter, MAX_RECORD_CHARS);
   const skipped: { line: number; message: string; raw: string }[] = [];
   const parser = parse({
     delimiter,
+    record_delimiter: recordDelimiter,
     bom: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
-    max_record_size: MAX_RECORD_CHARS,
-    info: true,
     raw: true,
     on_skip: (err: CsvError | undefined, raw?: string) => {
-      skipped.push({ line: Number((err as { lines?: number } | undefined)?.lines ?? 0), message: err?.message ?? "unreadable row", raw: raw ?? "" });
+      const { line, rest } = takeLineNumber(raw ?? "", delimiter);
+      skipped.push({ line, message: (err?.message ?? "unreadable row").replace(/ on line \d+/, ""), raw: rest });
     },
   });
   source.on("error", (err) => parser.destroy(err));
   decoder.on("error", (err: Error) => parser.destroy(err));
-  source.pipe(decoder).pipe(parser);
+  guard.on("error", (err: Error) => parser.destroy(err));
+  source.pipe(decoder).pipe(guard).pipe(parser);
 
   const format = options.format ?? "csv";
   const chunkSize = options.chunkSize ?? 1000;
@@ -199,9 +203,11 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
         if (row.verdict.exportEntry) count(byEntry.export, row.verdict.exportEntry);
       }
       if (format === "csv") {
+        // Results always sit under their own headings; cells beyond the header's width (a ragged
+        // row) follow them, so nothing the user sent is lost.
         const width = header?.length ?? cells.length;
-        const padded = cells.length >= width ? cells : [...cells, ...Array<string>(width - cells.length).fill("")];
-        await write([...padded, ...resultCells(row)]);
+        const own = cells.length >= width ? cells.slice(0, width) : [...cells, ...Array<string>(width - cells.length).fill("")];
+        await write([...own, ...resultCells(row), ...cells.slice(width)]);
       } else {
         await write(ndjsonLine(row, cells, header ?? [], options.permalinkFor) as unknown as string[]);
       }
@@ -242,10 +248,11 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   };
 
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const item of parser as AsyncIterable<{ record: string[]; raw: string }>) {
       if (options.signal?.aborted) throw new DOMException("The batch was stopped.", "AbortError");
-      const cells = item.record;
-      const line = item.info.lines;
+      // The guard put each record's line number in front of it as a first field.
+      const line = Number(item.record[0]);
+      const cells = item.record.slice(1);
       if (header === null) {
         header = cells.map((c) => c.replace(/^\ufeff/, ""));
         const detected = detectColumns(header);
@@ -273,7 +280,10 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
       }
       takeSkippedBefore(line - 1);
       rowNumber++;
-      chunk.push({ cells, row: readRow(cells, rowNumber, line, mapping as ColumnMapping, options.asOf) });
+      const row = guard.cutLines.has(line)
+        ? errorRow(rowNumber, line, options.asOf, `line ${line}: the row is longer than ${MAX_RECORD_CHARS.toLocaleString("en-US")} characters; it was cut there and not classified`)
+        : readRow(cells, rowNumber, line, mapping as ColumnMapping, options.asOf);
+      chunk.push({ cells, row });
       if (chunk.length >= chunkSize) await flushChunk();
     }
     takeSkippedBefore(Number.MAX_SAFE_INTEGER);
@@ -319,7 +329,7 @@ function readRow(cells: string[], row: number, line: number, mapping: ColumnMapp
   const sku = cell(cells, mapping.sku);
   const rowAsOf = cell(cells, mapping.asOf)?.trim() ?? null;
   const base = { row, line, sku, description, hsCode, verdict: null };
-  if (rowAsOf !== null && !ISO_DATE.test(rowAsOf)) {
+  if (rowAsOf !== null && !isCalendarDate(rowAsOf)) {
     return { ...base, asOf: defaultAsOf, error: `line ${line}: the as-of date "${rowAsOf.slice(0, 40)}" is not YYYY-MM-DD` };
   }
   const asOf = rowAsOf ?? defaultAsOf;
@@ -333,6 +343,20 @@ function readRow(cells: string[], row: number, line: number, mapping: ColumnMapp
     return { ...base, asOf, error: `line ${line}: the HS code "${hsCode.slice(0, 40)}" is not 2 to 10 digits` };
   }
   return { ...base, asOf, error: null };
+}
+
+/** A real YYYY-MM-DD date: 2026-02-30 is not one. */
+function isCalendarDate(text: string): boolean {
+  if (!ISO_DATE.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+/** Splits the guard's line-number field off the raw text of a record. */
+function takeLineNumber(raw: string, delimiter: string): { line: number; rest: string } {
+  const m = /^(\d+)/.exec(raw);
+  if (!m || raw[(m[1] as string).length] !== delimiter) return { line: 0, rest: raw };
+  return { line: Number(m[1]), rest: raw.slice((m[1] as string).length + 1) };
 }
 
 function errorRow(row: number, line: number, asOf: string, message: string): BulkRow {
