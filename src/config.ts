@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SecuritySettings } from "./web/security.ts";
 
 /** Settings from the environment, parsed once at start-up; every default runs the app as shipped. */
 const ConfigSchema = z.object({
@@ -12,6 +13,20 @@ const ConfigSchema = z.object({
   MAX_UPLOAD_MB: z.coerce.number().positive().max(100_000).default(200),
   /** Classification threads for bulk work; 0 classifies on the main thread. */
   WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  UPLOADS_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+  ACCESS_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
+  BASIC_AUTH_USER: z.string().min(1).optional(),
+  BASIC_AUTH_PASSWORD: z.string().min(8, "use at least 8 characters").optional(),
+  COOKIE_SECURE: z.enum(["true", "false"]).default("false"),
+  CSRF_SECRET: z.string().min(32, "use at least 32 characters").optional(),
+  /** Behind a reverse proxy: trust its X-Forwarded-* headers (client address for rate limits, https). */
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  /** How long one request may take, uploads included. */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
+}).refine((c) => (c.BASIC_AUTH_USER === undefined) === (c.BASIC_AUTH_PASSWORD === undefined), {
+  message: "set both BASIC_AUTH_USER and BASIC_AUTH_PASSWORD, or neither",
+  path: ["BASIC_AUTH_PASSWORD"],
 });
 
 export interface Config {
@@ -22,6 +37,9 @@ export interface Config {
   readonly batchDir: string;
   readonly maxUploadBytes: number;
   readonly workers: number | undefined;
+  readonly security: SecuritySettings;
+  readonly trustProxy: boolean;
+  readonly requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -41,5 +59,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     batchDir: c.BATCH_DIR,
     maxUploadBytes: Math.round(c.MAX_UPLOAD_MB * 1024 * 1024),
     workers: c.WORKERS,
+    security: {
+      accessToken: c.ACCESS_TOKEN ?? null,
+      basicAuth: c.BASIC_AUTH_USER && c.BASIC_AUTH_PASSWORD ? { user: c.BASIC_AUTH_USER, password: c.BASIC_AUTH_PASSWORD } : null,
+      apiRatePerMinute: c.RATE_LIMIT_PER_MINUTE,
+      uploadsPerMinute: c.UPLOADS_PER_MINUTE,
+      cookieSecure: c.COOKIE_SECURE === "true",
+      csrfSecret: c.CSRF_SECRET ?? null,
+    },
+    trustProxy: c.TRUST_PROXY === "true",
+    requestTimeoutMs: c.REQUEST_TIMEOUT_SECONDS * 1000,
   };
 }

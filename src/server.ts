@@ -29,12 +29,18 @@ function main(): void {
     maxUploadBytes: config.maxUploadBytes,
     workers: config.workers ?? Math.max(1, os.availableParallelism() - 1),
     dataDir: config.dataDir,
+    security: config.security,
   });
   const app = createApp(deps);
+  if (config.trustProxy) app.set("trust proxy", 1);
   const server = app.listen(config.port, config.host, () => {
     const editions = listData.editions.map((e) => e.id).join(", ");
     console.log(`Crypto Licence Classifier listening on http://${config.host}:${config.port} (editions: ${editions})`);
   });
+  // Slow or stalled clients cannot hold connections open for ever.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = config.requestTimeoutMs;
+  server.keepAliveTimeout = 5_000;
   server.on("error", (err: NodeJS.ErrnoException) => {
     console.error(`Cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`);
     process.exit(1);

@@ -5,6 +5,7 @@ import { createWorkerPool, type WorkerPool } from "../bulk/workerPool.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
 import { createBatchJobs } from "./batchJobs.ts";
 import type { AppDeps } from "./createApp.ts";
+import { DEFAULT_SECURITY, type SecuritySettings } from "./security.ts";
 
 export interface AppDepsOptions {
   readonly listData: ListData;
@@ -16,6 +17,7 @@ export interface AppDepsOptions {
   /** Folder of the list data, for the workers to load the same data (bundled data when unset). */
   readonly dataDir?: string | undefined;
   readonly now?: () => Date;
+  readonly security?: Partial<SecuritySettings>;
 }
 
 /** Everything createApp needs, wired the same way for the server, the tests and the scripts. */
@@ -36,6 +38,7 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
       listData: options.listData,
       now,
       bulk: { jobs, batchDir: options.batchDir, maxUploadBytes: options.maxUploadBytes ?? 200 * 1024 * 1024 },
+      security: { ...DEFAULT_SECURITY, ...options.security },
     },
     close: async () => {
       await pool?.close();

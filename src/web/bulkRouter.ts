@@ -11,7 +11,7 @@ import { BulkInputError } from "../bulk/pipeline.ts";
 import type { ColumnMapping } from "../bulk/columns.ts";
 import { newRecordId, RECORD_ID } from "../store/classificationStore.ts";
 import type { Batch, BatchOptions } from "../store/batchStore.ts";
-import type { AppDeps } from "./createApp.ts";
+import type { AppDeps, AppGuards } from "./createApp.ts";
 import { todayInChina } from "./classifyRequest.ts";
 import type { Translate } from "./i18n/index.ts";
 
@@ -30,7 +30,7 @@ const SAMPLE_CSV = [
 ].join("\r\n");
 
 /** Browser bulk classification (/bulk, /b/:id, /batches) and the batch API. */
-export function bulkRouter(deps: AppDeps): express.Router {
+export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
   const router = express.Router();
   const { jobs, maxUploadBytes } = deps.bulk;
   const batches = deps.store.batches;
@@ -55,7 +55,8 @@ export function bulkRouter(deps: AppDeps): express.Router {
     res.type("text/csv; charset=utf-8").attachment("sample-skus.csv").send(`\ufeff${SAMPLE_CSV}\r\n`);
   });
 
-  router.post("/bulk", (req: Request, res: Response, next: NextFunction) => {
+  // The token comes in the query string: the multipart body is streamed to disk, not parsed first.
+  router.post("/bulk", guards.limits.uploads, guards.csrf.protect, (req: Request, res: Response, next: NextFunction) => {
     const t = res.locals.t as Translate;
     if (!req.is("multipart/form-data")) {
       renderUpload(res, [{ field: "file", message: t("bulk.error.noFile") }], { asOf: todayInChina(deps.now()) }, 400);
@@ -169,7 +170,7 @@ export function bulkRouter(deps: AppDeps): express.Router {
     res.redirect(303, `/c/${recordId}`);
   });
 
-  router.post("/b/:id/rerun", express.urlencoded({ extended: false, limit: "8kb" }), (req: Request<{ id: string }>, res: Response) => {
+  router.post("/b/:id/rerun", express.urlencoded({ extended: false, limit: "8kb" }), guards.csrf.protect, (req: Request<{ id: string }>, res: Response) => {
     const batch = findBatch(req.params.id, res);
     if (!batch) return;
     const uploadPath = path.join(deps.bulk.batchDir, `${batch.id}.upload`);
@@ -241,7 +242,8 @@ export function batchApi(deps: AppDeps) {
     return [e.import?.id, e.export?.id].filter(Boolean).join(",");
   };
   return async (req: Request, res: Response, next: NextFunction) => {
-      if (!req.is("text/csv") && !req.is("text/plain") && !req.is("application/csv")) {
+      // Not text/plain: a cross-site form could send that without a CORS preflight.
+      if (!req.is("text/csv") && !req.is("application/csv")) {
         res.status(415).json({ error: "Send the CSV as the request body with Content-Type: text/csv.", fields: {} });
         return;
       }

@@ -9,6 +9,7 @@ import { pagesRouter } from "./pagesRouter.ts";
 import { listsRouter } from "./listsRouter.ts";
 import { bulkRouter } from "./bulkRouter.ts";
 import type { BatchJobs } from "./batchJobs.ts";
+import { accessControl, createCsrf, rateLimits, type SecuritySettings } from "./security.ts";
 import type { Classifier } from "../core/classify.ts";
 import type { ListData } from "../data/loadListData.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
@@ -25,6 +26,13 @@ export interface AppDeps {
     readonly batchDir: string;
     readonly maxUploadBytes: number;
   };
+  readonly security: SecuritySettings;
+}
+
+/** What the routers share besides the dependencies: CSRF and rate limits built once per app. */
+export interface AppGuards {
+  readonly csrf: ReturnType<typeof createCsrf>;
+  readonly limits: ReturnType<typeof rateLimits>;
 }
 
 /** JSON bodies are small: a 5,000-character description escapes to well under this. */
@@ -55,6 +63,9 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  const guards: AppGuards = { csrf: createCsrf(deps.security), limits: rateLimits(deps.security) };
+  app.use(accessControl(deps.security));
+
   app.get("/healthz", (_req, res) => {
     const database = deps.store.ping() ? "ok" : "unavailable";
     res.status(database === "ok" ? 200 : 503).json({
@@ -70,19 +81,20 @@ export function createApp(deps: AppDeps): express.Express {
     });
   });
 
-  app.use("/api/v1", express.json({ limit: JSON_LIMIT }), apiRouter(deps));
+  app.use("/api/v1", guards.limits.api, express.json({ limit: JSON_LIMIT }), apiRouter(deps));
 
   app.use("/static", express.static(path.join(ROOT, "public"), { index: false, maxAge: "1h" }));
   app.use(cookieParser());
   app.use(pageLocals);
+  app.use(guards.csrf.tokens);
   app.get("/lang/:lang", (req: Request<{ lang: string }>, res: Response) => {
     const lang = req.params.lang === "zh" ? "zh" : "en";
-    res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: "lax", maxAge: 365 * 24 * 3600 * 1000, secure: req.secure });
+    res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: "lax", maxAge: 365 * 24 * 3600 * 1000, secure: deps.security.cookieSecure || req.secure });
     res.redirect(303, safeNext(req.query.next));
   });
-  app.use(pagesRouter(deps));
+  app.use(pagesRouter(deps, guards));
   app.use(listsRouter(deps));
-  app.use(bulkRouter(deps));
+  app.use(bulkRouter(deps, guards));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("error.notFound.body") });
@@ -114,8 +126,11 @@ function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunc
   const e = err as { type?: string; status?: number; statusCode?: number };
   const status = typeof e.status === "number" && e.status >= 400 && e.status < 500 ? e.status : 500;
   let message = "Something went wrong on our side. Please try again.";
-  let key: "badRequest" | "tooLarge" | "server" = "server";
-  if (e.type === "entity.parse.failed") {
+  let key: "badRequest" | "tooLarge" | "server" | "csrf" = "server";
+  if ((err as { code?: string }).code === "EBADCSRFTOKEN") {
+    message = "The form has expired. Reload the page and submit it again.";
+    key = "csrf";
+  } else if (e.type === "entity.parse.failed") {
     message = "The request body is not valid JSON.";
     key = "badRequest";
   } else if (status === 413) {

@@ -1,6 +1,6 @@
 import express, { type Request, type Response } from "express";
 import { ClassifyRequest, MAX_DESCRIPTION_LENGTH, todayInChina } from "./classifyRequest.ts";
-import type { AppDeps } from "./createApp.ts";
+import type { AppDeps, AppGuards } from "./createApp.ts";
 import { EXAMPLES } from "./examples.ts";
 import { highlightSegments } from "./evidenceHighlight.ts";
 import { permalink } from "./apiRouter.ts";
@@ -21,7 +21,7 @@ interface FormError {
 const FORM_LIMIT = "64kb";
 
 /** The classify form (/), its submission, and the result permalink (/c/:id). */
-export function pagesRouter(deps: AppDeps): express.Router {
+export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
   const router = express.Router();
 
   const renderForm = (res: Response, values: FormValues, errors: FormError[], status = 200) => {
@@ -47,7 +47,7 @@ export function pagesRouter(deps: AppDeps): express.Router {
     renderForm(res, values, []);
   });
 
-  router.post("/classify", express.urlencoded({ extended: false, limit: FORM_LIMIT }), (req: Request, res: Response) => {
+  router.post("/classify", express.urlencoded({ extended: false, limit: FORM_LIMIT }), guards.csrf.protect, (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const text = (v: unknown) => (typeof v === "string" ? v : "");
     const values: FormValues = { description: text(body.description), hsCode: text(body.hsCode), asOf: text(body.asOf).trim() };

@@ -2,12 +2,17 @@ import { describe, expect, it } from "vitest";
 import request from "supertest";
 import { openClassificationStore } from "../../src/store/classificationStore.ts";
 import { MISSING_MARK } from "../../src/web/i18n/index.ts";
-import { listData, testApp } from "../support/testApp.ts";
+import { formClient, listData, testApp } from "../support/testApp.ts";
 
 type App = ReturnType<typeof testApp>["app"];
 
+async function postForm(app: App, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  const { agent, csrf } = await formClient(app);
+  return agent.post("/classify").set(headers).type("form").send({ ...fields, _csrf: csrf });
+}
+
 async function classifyViaForm(app: App, fields: Record<string, string>): Promise<string> {
-  const res = await request(app).post("/classify").type("form").send(fields);
+  const res = await postForm(app, fields);
   expect(res.status).toBe(303);
   expect(res.headers.location).toMatch(/^\/c\/[A-Za-z0-9_-]{22}$/);
   return res.headers.location as string;
@@ -32,7 +37,7 @@ describe("classify page", () => {
 
   it("re-renders an empty submission with 400, an error summary linking to the field, and nothing lost", async () => {
     const { app } = testApp();
-    const res = await request(app).post("/classify").type("form").send({ description: "  ", hsCode: "", asOf: "2025-01-15" });
+    const res = await postForm(app, { description: "  ", hsCode: "", asOf: "2025-01-15" });
     expect(res.status).toBe(400);
     expect(res.text).toContain('class="error-summary"');
     expect(res.text).toContain('<a href="#description">Give a product description, an HS code, or both.</a>');
@@ -45,7 +50,7 @@ describe("classify page", () => {
     [{ description: "x".repeat(5001) }, "#description", "at most 5,000 characters"],
   ])("names the bad field %#", async (fields, anchor, message) => {
     const { app } = testApp();
-    const res = await request(app).post("/classify").type("form").send(fields);
+    const res = await postForm(app, fields);
     expect(res.status).toBe(400);
     expect(res.text).toContain(`href="${anchor}"`);
     expect(res.text).toContain(message);
@@ -54,7 +59,7 @@ describe("classify page", () => {
 
   it("keeps what the user typed, escaped", async () => {
     const { app } = testApp();
-    const res = await request(app).post("/classify").type("form").send({ description: "<script>alert(1)</script>", hsCode: "bad<b>" });
+    const res = await postForm(app, { description: "<script>alert(1)</script>", hsCode: "bad<b>" });
     expect(res.status).toBe(400);
     expect(res.text).not.toContain("<script>alert(1)</script>");
     expect(res.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
@@ -164,7 +169,8 @@ describe("languages", () => {
     const res = await request(app).get("/lang/zh?next=%2Flists");
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe("/lists");
-    const cookie = res.headers["set-cookie"]?.[0] ?? "";
+    const setCookies = res.headers["set-cookie"] as unknown as string[] | undefined;
+    const cookie = setCookies?.find((c) => c.startsWith("lang=")) ?? "";
     expect(cookie).toMatch(/^lang=zh;/);
     expect(cookie).toMatch(/HttpOnly/);
     const page = await request(app).get("/").set("Cookie", "lang=zh").set("Accept-Language", "en");
@@ -203,8 +209,39 @@ describe("languages", () => {
         expect(res.text, `${lang} ${path}`).not.toContain(MISSING_MARK);
         expect(res.text, `${lang} ${path}`).toContain(lang === "zh" ? 'lang="zh-Hans"' : '<html lang="en">');
       }
-      const badForm = await request(app).post("/classify").set("Cookie", `lang=${lang}`).type("form").send({ hsCode: "x" });
+      const { agent, csrf } = await formClient(app);
+      await agent.get(`/lang/${lang}`);
+      const badForm = await agent.post("/classify").type("form").send({ hsCode: "x", _csrf: csrf });
+      expect(badForm.status, `${lang} form errors`).toBe(400);
       expect(badForm.text, `${lang} form errors`).not.toContain(MISSING_MARK);
+    }
+  });
+});
+
+describe("form protection", () => {
+  it("rejects a form post without a CSRF token with 403 and a page that says why", async () => {
+    const { app } = testApp();
+    const res = await request(app).post("/classify").type("form").send({ description: "HSM" });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain("The form has expired");
+  });
+
+  it("rejects a token from another browser", async () => {
+    const { app } = testApp();
+    const { csrf } = await formClient(app);
+    const other = await formClient(app);
+    const res = await other.agent.post("/classify").type("form").send({ description: "HSM", _csrf: csrf });
+    expect(res.status).toBe(403);
+  });
+
+  it("sets its cookies HttpOnly and SameSite", async () => {
+    const { app } = testApp();
+    const res = await request(app).get("/");
+    const cookies = (res.headers["set-cookie"] as unknown as string[]) ?? [];
+    expect(cookies.length).toBeGreaterThanOrEqual(2);
+    for (const c of cookies) {
+      expect(c).toMatch(/HttpOnly/);
+      expect(c).toMatch(/SameSite=Lax/);
     }
   });
 });

@@ -5,6 +5,7 @@ import { loadListData, type ListData } from "../../src/data/loadListData.ts";
 import { openClassificationStore, type ClassificationStore } from "../../src/store/classificationStore.ts";
 import { buildAppDeps } from "../../src/web/appDeps.ts";
 import { createApp } from "../../src/web/createApp.ts";
+import type { SecuritySettings } from "../../src/web/security.ts";
 
 let shared: ListData | undefined;
 /** The bundled list data, loaded once per test file. */
@@ -13,12 +14,34 @@ export function listData(): ListData {
 }
 
 /** The app as the server builds it, on an in-memory database, a temporary batch folder and a fixed clock. */
-export function testApp(options: { now?: Date; store?: ClassificationStore; listData?: ListData; maxUploadBytes?: number } = {}) {
+export function testApp(
+  options: { now?: Date; store?: ClassificationStore; listData?: ListData; maxUploadBytes?: number; security?: Partial<SecuritySettings> } = {},
+) {
   const data = options.listData ?? listData();
   const store = options.store ?? openClassificationStore(":memory:");
   const now = options.now ?? new Date("2026-11-29T04:00:00Z");
   const batchDir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-test-batches-"));
-  const { deps } = buildAppDeps({ listData: data, store, batchDir, maxUploadBytes: options.maxUploadBytes, now: () => now });
+  const { deps } = buildAppDeps({
+    listData: data,
+    store,
+    batchDir,
+    maxUploadBytes: options.maxUploadBytes,
+    now: () => now,
+    security: options.security,
+  });
   const app = createApp(deps);
   return { app, store, deps, batchDir };
+}
+
+/**
+ * A browser-like client for the HTML forms: keeps cookies, and fetches a page first to read
+ * the CSRF token its form carries.
+ */
+export async function formClient(app: ReturnType<typeof testApp>["app"], page = "/") {
+  const { default: request } = await import("supertest");
+  const agent = request.agent(app);
+  const html = (await agent.get(page)).text;
+  const token = /name="_csrf" value="([^"]+)"|_csrf=([^"&]+)/.exec(html);
+  const csrf = decodeURIComponent(token?.[1] ?? token?.[2] ?? "");
+  return { agent, csrf };
 }
