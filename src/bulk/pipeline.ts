@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { Readable, type Writable } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
-import { stringify } from "csv-stringify";
+import { stringify as stringifySync } from "csv-stringify/sync";
 import type { Verdict } from "../core/result.ts";
 import { MAX_DESCRIPTION_LENGTH } from "../web/classifyRequest.ts";
 import { type ColumnMapping, detectColumns, looksHeaderless } from "./columns.ts";
@@ -105,6 +105,7 @@ const SAMPLE_BYTES = 64 * 1024;
 /** A single field or record larger than this is a broken file or an attack, not a product row. */
 const MAX_RECORD_CHARS = 1_000_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const HS_TEXT = /^[\d\s.\-_]{2,32}$/;
 
 export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const started = Date.now();
@@ -150,22 +151,16 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const chunkSize = options.chunkSize ?? 1000;
   const maxInFlight = options.maxInFlight ?? 8;
   const out = options.output;
-  // process.stdout is never ended by a pipe, so only a real file or response is waited for.
-  const outFinished =
-    out && out !== process.stdout
-      ? new Promise<void>((resolve) => out.once("finish", () => resolve()).once("close", () => resolve()))
-      : Promise.resolve();
-  const stringifier = format === "csv" && out ? stringify({ cast: { string: neutraliseCell } }) : null;
-  if (stringifier && out) {
-    stringifier.on("error", (err) => parser.destroy(err));
-    stringifier.pipe(out);
-  }
-  const write = async (line: string | string[]) => {
-    const target = stringifier ?? out;
-    if (!target) return;
-    const ok = stringifier ? stringifier.write(line) : (out as Writable).write(`${JSON.stringify(line)}\n`);
-    if (!ok) await once(target, "drain");
+  // process.stdout is never ended by us, so only a real file or response is waited for.
+  const ownsOutput = out !== undefined && out !== process.stdout;
+  const outFinished = ownsOutput
+    ? new Promise<void>((resolve) => out.once("finish", () => resolve()).once("close", () => resolve()))
+    : Promise.resolve();
+  /** One write a chunk of rows: far fewer stream operations than a write a row. */
+  const write = async (text: string) => {
+    if (out && text !== "" && !out.write(text)) await once(out, "drain");
   };
+  const csvText = (rows: string[][]) => stringifySync(rows, { cast: { string: neutraliseCell } });
 
   let header: string[] | null = null;
   let mapping: ColumnMapping | null = null;
@@ -175,9 +170,9 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const byEntry = { import: {} as Record<string, number>, export: {} as Record<string, number> };
   const count = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
 
-  type Pending = { rows: { cells: string[]; row: BulkRow }[]; verdicts: Promise<RowVerdict[]> };
-  const inFlight: Pending[] = [];
-  let chunk: { cells: string[]; row: BulkRow }[] = [];
+  type Item = { cells: string[]; row: MutableRow };
+  const inFlight: { items: Item[]; verdicts: Promise<RowVerdict[]> }[] = [];
+  let chunk: Item[] = [];
 
   const resultCells = (row: BulkRow): string[] => {
     const v = row.verdict;
@@ -193,37 +188,31 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     ];
   };
 
-  const emit = async (items: { cells: string[]; row: BulkRow }[]) => {
+  const emit = async (items: Item[]) => {
+    const width = (header as string[]).length;
+    const lines: string[][] = [];
+    let json = "";
     for (const { cells, row } of items) {
       if (row.error) errors++;
-      if (row.verdict) {
-        count(byVerdict.import, row.verdict.importVerdict);
-        count(byVerdict.export, row.verdict.exportVerdict);
-        if (row.verdict.importEntry) count(byEntry.import, row.verdict.importEntry);
-        if (row.verdict.exportEntry) count(byEntry.export, row.verdict.exportEntry);
+      const v = row.verdict;
+      if (v) {
+        count(byVerdict.import, v.importVerdict);
+        count(byVerdict.export, v.exportVerdict);
+        if (v.importEntry) count(byEntry.import, v.importEntry);
+        if (v.exportEntry) count(byEntry.export, v.exportEntry);
       }
       if (format === "csv") {
         // Results always sit under their own headings; cells beyond the header's width (a ragged
         // row) follow them, so nothing the user sent is lost.
-        const width = header?.length ?? cells.length;
-        const own = cells.length >= width ? cells.slice(0, width) : [...cells, ...Array<string>(width - cells.length).fill("")];
-        await write([...own, ...resultCells(row), ...cells.slice(width)]);
+        const own = cells.length >= width ? cells.slice(0, width) : cells.concat(Array<string>(width - cells.length).fill(""));
+        lines.push(own.concat(resultCells(row), cells.length > width ? cells.slice(width) : []));
       } else {
-        await write(ndjsonLine(row, cells, header ?? [], options.permalinkFor) as unknown as string[]);
+        json += `${JSON.stringify(ndjsonLine(row, cells, header as string[], options.permalinkFor))}\n`;
       }
     }
+    await write(format === "csv" ? csvText(lines) : json);
     options.onRows?.(items.map((i) => i.row));
     options.onProgress?.({ rows: rowNumber, errors, bytesRead, elapsedMs: Date.now() - started });
-  };
-
-  const flushChunk = async () => {
-    if (chunk.length === 0) return;
-    const rows = chunk;
-    chunk = [];
-    const toClassify = rows.filter((r) => r.row.error === null);
-    const verdicts = toClassify.length > 0 ? options.classifyMany(toClassify.map((r) => rowInput(r.row))) : Promise.resolve([]);
-    inFlight.push({ rows, verdicts });
-    if (inFlight.length >= maxInFlight) await drainOne();
   };
 
   const drainOne = async () => {
@@ -231,8 +220,18 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     if (!head) return;
     const verdicts = await head.verdicts;
     let k = 0;
-    const done = head.rows.map((r) => (r.row.error === null ? { ...r, row: { ...r.row, verdict: verdicts[k++] ?? null } } : r));
-    await emit(done);
+    for (const item of head.items) if (item.row.error === null) item.row.verdict = verdicts[k++] ?? null;
+    await emit(head.items);
+  };
+
+  const flushChunk = async () => {
+    if (chunk.length === 0) return;
+    const items = chunk;
+    chunk = [];
+    const inputs: RowInput[] = [];
+    for (const { row } of items) if (row.error === null) inputs.push({ description: row.description ?? undefined, hsCode: row.hsCode ?? undefined, asOf: row.asOf });
+    inFlight.push({ items, verdicts: inputs.length > 0 ? options.classifyMany(inputs) : Promise.resolve([]) });
+    if (inFlight.length >= maxInFlight) await drainOne();
   };
 
   /** Rows the parser could not read, placed where they stood in the file. */
@@ -247,61 +246,60 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     }
   };
 
+  const takeHeader = async (cells: string[]) => {
+    header = cells.map((c) => c.replace(/^\ufeff/, ""));
+    const detected = detectColumns(header);
+    const named: Partial<Record<keyof ColumnMapping, number | null>> = {};
+    const key = (h: string) => h.trim().toLowerCase().replace(/\s+/g, " ");
+    for (const [field, name] of Object.entries(options.columnNames ?? {})) {
+      if (!name) continue;
+      const index = header.findIndex((h) => key(h) === key(name));
+      if (index < 0) throw new BulkInputError(`No column named "${name.slice(0, 80)}" in the header row.`);
+      named[field as keyof ColumnMapping] = index;
+    }
+    mapping = { ...detected, ...options.mapping, ...named };
+    if (looksHeaderless(mapping)) {
+      throw new BulkInputError(
+        "No description or HS code column found in the header row. Name a column description/品名/商品名称 or HS code/商品编码, or choose the columns.",
+      );
+    }
+    options.onHeader?.({ header, mapping, encoding, delimiter });
+    // Nothing is written before the header is known good, so a caller can still answer with an error.
+    if (format === "csv") await write(`${options.bom !== false ? "\ufeff" : ""}${csvText([[...header, ...RESULT_COLUMNS]])}`);
+  };
+
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+    for (let records = await readBatch<ParsedRecord>(parser, chunkSize); records !== null; records = await readBatch<ParsedRecord>(parser, chunkSize)) {
       if (options.signal?.aborted) throw new DOMException("The batch was stopped.", "AbortError");
-      // The guard put each record's line number in front of it as a first field.
-      const line = Number(item.record[0]);
-      const cells = item.record.slice(1);
-      if (header === null) {
-        header = cells.map((c) => c.replace(/^\ufeff/, ""));
-        const detected = detectColumns(header);
-        const named: Partial<Record<keyof ColumnMapping, number | null>> = {};
-        const key = (h: string) => h.trim().toLowerCase().replace(/\s+/g, " ");
-        for (const [field, name] of Object.entries(options.columnNames ?? {})) {
-          if (!name) continue;
-          const index = header.findIndex((h) => key(h) === key(name));
-          if (index < 0) throw new BulkInputError(`No column named "${name.slice(0, 80)}" in the header row.`);
-          named[field as keyof ColumnMapping] = index;
+      for (const item of records) {
+        // The guard put each record's line number in front of it as a first field.
+        const line = Number(item.record[0]);
+        const cells = item.record.slice(1);
+        if (header === null) {
+          await takeHeader(cells);
+          continue;
         }
-        mapping = { ...detected, ...options.mapping, ...named };
-        if (looksHeaderless(mapping)) {
-          throw new BulkInputError(
-            "No description or HS code column found in the header row. Name a column description/品名/商品名称 or HS code/商品编码, or choose the columns.",
-          );
-        }
-        options.onHeader?.({ header, mapping, encoding, delimiter });
-        // Nothing is written before the header is known good, so a caller can still answer with an error.
-        if (format === "csv") {
-          if (options.bom !== false && out) out.write("\ufeff");
-          await write([...header, ...RESULT_COLUMNS]);
-        }
-        continue;
+        takeSkippedBefore(line - 1);
+        rowNumber++;
+        const row = guard.cutLines.has(line)
+          ? errorRow(rowNumber, line, options.asOf, `line ${line}: the row is longer than ${MAX_RECORD_CHARS.toLocaleString("en-US")} characters; it was cut there and not classified`)
+          : readRow(cells, rowNumber, line, mapping as unknown as ColumnMapping, options.asOf);
+        chunk.push({ cells, row });
+        if (chunk.length >= chunkSize) await flushChunk();
       }
-      takeSkippedBefore(line - 1);
-      rowNumber++;
-      const row = guard.cutLines.has(line)
-        ? errorRow(rowNumber, line, options.asOf, `line ${line}: the row is longer than ${MAX_RECORD_CHARS.toLocaleString("en-US")} characters; it was cut there and not classified`)
-        : readRow(cells, rowNumber, line, mapping as ColumnMapping, options.asOf);
-      chunk.push({ cells, row });
-      if (chunk.length >= chunkSize) await flushChunk();
     }
     takeSkippedBefore(Number.MAX_SAFE_INTEGER);
     await flushChunk();
     while (inFlight.length > 0) await drainOne();
   } catch (err) {
+    parser.destroy();
     if (header === null && !(err instanceof BulkInputError)) {
       throw new BulkInputError(`The file could not be read as CSV: ${(err as Error).message}`);
     }
     throw err;
-  } finally {
-    if (stringifier) {
-      stringifier.end();
-      await once(stringifier, "end").catch(() => undefined);
-    }
   }
   if (header === null) throw new BulkInputError("The file is empty: it has no header row.");
-  if (out && out !== process.stdout && !stringifier) out.end();
+  if (ownsOutput) out.end();
   await outFinished;
   return {
     rows: rowNumber,
@@ -311,10 +309,60 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     encoding,
     delimiter,
     header,
-    mapping: mapping as ColumnMapping,
+    mapping: mapping as unknown as ColumnMapping,
     byVerdict,
     byEntry,
   };
+}
+
+type ParsedRecord = { record: string[]; raw: string };
+type MutableRow = { -readonly [K in keyof BulkRow]: BulkRow[K] };
+
+/**
+ * Up to `max` parsed records, as soon as any are there; null at the end. Reading records in
+ * batches rather than one `for await` step each keeps the per-row cost of the loop low.
+ */
+function readBatch<T>(stream: Readable, max: number): Promise<T[] | null> {
+  return new Promise((resolve, reject) => {
+    const out: T[] = [];
+    const cleanup = () => {
+      stream.off("readable", tryRead);
+      stream.off("end", onEnd);
+      stream.off("error", onError);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(out.length > 0 ? out : null);
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    function tryRead(): boolean {
+      let record: T | null;
+      while (out.length < max && (record = stream.read() as T | null) !== null) out.push(record);
+      if (out.length > 0) {
+        cleanup();
+        resolve(out);
+        return true;
+      }
+      if (stream.readableEnded) {
+        cleanup();
+        resolve(null);
+        return true;
+      }
+      return false;
+    }
+    if (stream.errored) {
+      reject(stream.errored);
+      return;
+    }
+    if (!tryRead()) {
+      stream.on("readable", tryRead);
+      stream.once("end", onEnd);
+      stream.once("error", onError);
+    }
+  });
 }
 
 function cell(cells: string[], index: number | null): string | null {
@@ -323,7 +371,7 @@ function cell(cells: string[], index: number | null): string | null {
   return v === undefined || v.trim() === "" ? null : v;
 }
 
-function readRow(cells: string[], row: number, line: number, mapping: ColumnMapping, defaultAsOf: string): BulkRow {
+function readRow(cells: string[], row: number, line: number, mapping: ColumnMapping, defaultAsOf: string): MutableRow {
   const description = cell(cells, mapping.description);
   const hsCode = cell(cells, mapping.hsCode);
   const sku = cell(cells, mapping.sku);
@@ -339,7 +387,7 @@ function readRow(cells: string[], row: number, line: number, mapping: ColumnMapp
   if (description !== null && description.length > MAX_DESCRIPTION_LENGTH) {
     return { ...base, asOf, error: `line ${line}: the description is longer than ${MAX_DESCRIPTION_LENGTH} characters (${description.length})` };
   }
-  if (hsCode !== null && !/^[\d\s.\-_]{2,32}$/.test(hsCode.normalize("NFKC"))) {
+  if (hsCode !== null && !HS_TEXT.test(hsCode) && !HS_TEXT.test(hsCode.normalize("NFKC"))) {
     return { ...base, asOf, error: `line ${line}: the HS code "${hsCode.slice(0, 40)}" is not 2 to 10 digits` };
   }
   return { ...base, asOf, error: null };
@@ -359,15 +407,9 @@ function takeLineNumber(raw: string, delimiter: string): { line: number; rest: s
   return { line: Number(m[1]), rest: raw.slice((m[1] as string).length + 1) };
 }
 
-function errorRow(row: number, line: number, asOf: string, message: string): BulkRow {
+function errorRow(row: number, line: number, asOf: string, message: string): MutableRow {
   return { row, line, sku: null, description: null, hsCode: null, asOf, verdict: null, error: message };
 }
-
-const rowInput = (row: BulkRow): RowInput => ({
-  description: row.description ?? undefined,
-  hsCode: row.hsCode ?? undefined,
-  asOf: row.asOf,
-});
 
 function ndjsonLine(row: BulkRow, cells: string[], header: string[], permalinkFor?: (row: number) => string) {
   const columns: Record<string, string> = {};

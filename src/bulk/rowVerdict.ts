@@ -1,6 +1,6 @@
 import type { Classifier } from "../core/classify.ts";
 import type { Classification } from "../core/result.ts";
-import type { ClassifyMany, RowVerdict } from "./pipeline.ts";
+import type { ClassifyMany, RowInput, RowVerdict } from "./pipeline.ts";
 
 export type Lang = "en" | "zh";
 
@@ -17,7 +17,27 @@ export function toRowVerdict(c: Classification, lang: Lang): RowVerdict {
   };
 }
 
-/** Classification on this thread: for small batches and tests. */
+/**
+ * Classifies bulk rows with a cache of their compact verdicts. Catalogues repeat the same product
+ * names many times; caching the small row verdict (not the whole classification) keeps a large
+ * cache small in memory.
+ */
+export function createRowClassifier(classifier: Classifier, cacheSize = 100_000): (row: RowInput, lang: Lang) => RowVerdict {
+  const cache = new Map<string, RowVerdict>();
+  return (row, lang) => {
+    const key = `${lang}\u0000${row.asOf}\u0000${row.hsCode ?? ""}\u0000${row.description ?? ""}`;
+    let verdict = cache.get(key);
+    if (!verdict) {
+      verdict = toRowVerdict(classifier.classify(row), lang);
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+      cache.set(key, verdict);
+    }
+    return verdict;
+  };
+}
+
+/** Classification on this thread: for small batches, tests, and machines with one core. */
 export function classifyOnThisThread(classifier: Classifier, lang: Lang): ClassifyMany {
-  return async (rows) => rows.map((r) => toRowVerdict(classifier.classify(r), lang));
+  const classifyRow = createRowClassifier(classifier, 20_000);
+  return async (rows) => rows.map((r) => classifyRow(r, lang));
 }

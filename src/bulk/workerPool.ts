@@ -14,7 +14,11 @@ export interface WorkerPool {
  */
 export function createWorkerPool(size: number, dataDir?: string): WorkerPool {
   const workers = Array.from({ length: Math.max(1, size) }, () => {
-    const worker = new Worker(new URL("./classifyWorker.boot.mjs", import.meta.url), { workerData: { dataDir } });
+    // Bounded heaps: a worker's live data is the lists, the vocabulary and its caches, a few tens of MB.
+    const worker = new Worker(new URL("./classifyWorker.boot.mjs", import.meta.url), {
+      workerData: { dataDir },
+      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 },
+    });
     worker.unref();
     return { worker, busy: 0 };
   });

@@ -61,7 +61,8 @@ export interface Classifier {
 export function createClassifier(options: ClassifierOptions): Classifier {
   const lexicon = buildLexicon(options.vocabulary);
   const correctTypos = createTypoCorrector(options.vocabulary);
-  const cacheSize = options.cacheSize ?? 10_000;
+  // Small by default: a full classification is a few kilobytes; bulk work caches compact row verdicts instead.
+  const cacheSize = options.cacheSize ?? 2_000;
   const cache = new Map<string, Classification>();
 
   const editionsInForce = (asOf: string): Record<Direction, Edition | null> => {

@@ -242,6 +242,11 @@ export function batchApi(deps: AppDeps) {
     return [e.import?.id, e.export?.id].filter(Boolean).join(",");
   };
   return async (req: Request, res: Response, next: NextFunction) => {
+      // A compressed body would be read as garbage: say so rather than classify noise.
+      if ((req.get("content-encoding") ?? "identity").toLowerCase() !== "identity") {
+        res.status(415).json({ error: "Send the CSV uncompressed (no Content-Encoding).", fields: {} });
+        return;
+      }
       // Not text/plain: a cross-site form could send that without a CORS preflight.
       if (!req.is("text/csv") && !req.is("application/csv")) {
         res.status(415).json({ error: "Send the CSV as the request body with Content-Type: text/csv.", fields: {} });
@@ -292,6 +297,7 @@ export function batchApi(deps: AppDeps) {
           return;
         }
         res.removeHeader("X-Batch-Id");
+        res.removeHeader("Content-Type");
         if (err instanceof BulkInputError) res.status(400).json({ error: err.message, fields: { body: [err.message] } });
         else if ((err as { code?: string }).code === "LIMIT") res.status(413).json({ error: (err as Error).message, fields: {} });
         else next(err);

@@ -27,8 +27,12 @@ export type FieldErrors = Record<string, string[]>;
 
 /** zod issues as { field: [messages] }; unknown keys are reported under their own name. */
 export function fieldErrors(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  const add = (field: string, message: string) => (fields[field] ??= []).push(message);
+  // No prototype: a field named "__proto__" or "constructor" is just a name here.
+  const fields = Object.create(null) as FieldErrors;
+  const add = (field: string, message: string) => {
+    if (!Object.hasOwn(fields, field)) fields[field] = [];
+    (fields[field] as string[]).push(message);
+  };
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) add(key, "is not a recognised field (use description, hsCode, asOf)");
