@@ -412,8 +412,12 @@ function errorRow(row: number, line: number, asOf: string, message: string): Mut
 }
 
 function ndjsonLine(row: BulkRow, cells: string[], header: string[], permalinkFor?: (row: number) => string) {
-  const columns: Record<string, string> = {};
-  header.forEach((h, i) => (columns[h || `column_${i + 1}`] = cells[i] ?? ""));
+  // Two columns may share a name; the second keeps its cell under "name (column N)".
+  const columns = Object.create(null) as Record<string, string>;
+  header.forEach((h, i) => {
+    const name = h && !Object.hasOwn(columns, h) ? h : `${h || "column"} (column ${i + 1})`;
+    columns[name] = cells[i] ?? "";
+  });
   for (let i = header.length; i < cells.length; i++) columns[`column_${i + 1}`] = cells[i] ?? "";
   return {
     row: row.row,
@@ -446,6 +450,8 @@ async function peek(input: Readable, bytes: number): Promise<{ sample: Buffer; r
       size += buf.length;
     }
   } catch (err) {
+    // A size limit says what it is; anything else is "cannot read".
+    if ((err as { code?: string }).code === "LIMIT") throw err;
     throw new BulkInputError(`The input could not be read: ${(err as Error).message}`);
   }
   const rest: AsyncIterable<Buffer> = {

@@ -56,7 +56,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
   });
 
   // The token comes in the query string: the multipart body is streamed to disk, not parsed first.
-  router.post("/bulk", guards.limits.uploads, guards.csrf.protect, (req: Request, res: Response, next: NextFunction) => {
+  router.post("/bulk", guards.limits.uploads, guards.csrf.protect, (req: Request, res: Response) => {
     const t = res.locals.t as Translate;
     if (!req.is("multipart/form-data")) {
       renderUpload(res, [{ field: "file", message: t("bulk.error.noFile") }], { asOf: todayInChina(deps.now()) }, 400);
@@ -82,15 +82,31 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
       // Straight to disk: the server's memory does not grow with the file.
       writing = pipeline(stream, fs.createWriteStream(uploadPath));
     });
-    bb.on("error", (err) => next(err));
+    // A broken or cut-off form is the client's error: answer 400 once, keep nothing, and let
+    // neither the parser's error nor its close event answer a second time.
+    let answered = false;
+    const rejectUpload = () => {
+      if (answered) return;
+      answered = true;
+      req.unpipe(bb);
+      fs.rmSync(uploadPath, { force: true });
+      renderUpload(res, [{ field: "file", message: t("bulk.error.broken") }], { asOf: todayInChina(deps.now()) }, 400);
+    };
+    bb.on("error", rejectUpload);
+    req.on("aborted", () => {
+      answered = true;
+      fs.rmSync(uploadPath, { force: true });
+    });
     bb.on("close", () => {
       void (async () => {
         try {
           await writing;
-        } catch (err) {
-          next(err);
+        } catch {
+          rejectUpload();
           return;
         }
+        if (answered) return;
+        answered = true;
         const values = { asOf: fields.asOf ?? "", encoding: fields.encoding ?? "", delimiter: fields.delimiter ?? "" };
         const errors: { field: string; message: string }[] = [];
         const size = fileName ? fs.statSync(uploadPath, { throwIfNoEntry: false })?.size ?? 0 : 0;
@@ -269,7 +285,7 @@ export function batchApi(deps: AppDeps) {
       const ndjson = req.accepts(["text/csv", "application/x-ndjson"]) === "application/x-ndjson";
       const declared = Number(req.get("content-length"));
       if (Number.isFinite(declared) && declared > maxUploadBytes) {
-        res.status(413).json({ error: `The CSV is larger than ${Math.round(maxUploadBytes / 1048576)} MB.`, fields: {} });
+        res.status(413).json({ error: `The CSV is larger than ${formatBytes(maxUploadBytes)}.`, fields: {} });
         return;
       }
       const id = newRecordId();
@@ -305,13 +321,15 @@ export function batchApi(deps: AppDeps) {
     };
 }
 
+const formatBytes = (n: number) => (n >= 1048576 ? `${Math.round(n / 1048576)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+
 /** Stops a body that keeps coming past the limit (no Content-Length to check up front). */
 function byteLimit(max: number): Transform {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
-      if (seen > max) done(Object.assign(new Error(`The CSV is larger than ${Math.round(max / 1048576)} MB.`), { code: "LIMIT" }));
+      if (seen > max) done(Object.assign(new Error(`The CSV is larger than ${formatBytes(max)}.`), { code: "LIMIT" }));
       else done(null, chunk);
     },
   });

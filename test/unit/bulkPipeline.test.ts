@@ -248,6 +248,14 @@ describe("runBulk: ragged rows", () => {
     expect(second?.columns).toEqual({ SKU: "R-2", description: "" });
   });
 
+  // Bug: JSON lines key the columns by header name, so when two columns share a name the first cell is overwritten
+  // and lost ({"notes":"second"}); the CSV output keeps both.
+  it("keeps both cells of two columns with the same header name in the JSON lines", async () => {
+    const r = await run(Buffer.from("SKU,description,notes,notes\nD-1,HSM,first,second\n"), { format: "ndjson" });
+    const [line] = ndjsonOf(r.text);
+    expect(Object.values(line?.columns as Record<string, string>)).toEqual(["D-1", "HSM", "first", "second"]);
+  });
+
   // Bug: a row with more cells than the header gets its result cells after the extra cells, so in the output
   // they stand under the wrong headings: the extra cell sits under import_verdict and the verdict under import_entry.
   it("puts the verdicts of a row with extra cells under the result headings", async () => {
