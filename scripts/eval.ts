@@ -16,6 +16,7 @@ import { loadListData } from "../src/data/loadListData.ts";
 import { openClassificationStore } from "../src/store/classificationStore.ts";
 import { buildAppDeps } from "../src/web/appDeps.ts";
 import { createApp } from "../src/web/createApp.ts";
+import { createLogger } from "../src/web/requestLog.ts";
 
 const shared = path.resolve(import.meta.dirname, "../../shared/eval");
 const cases = process.argv[2] ?? path.join(shared, "dev.jsonl");
@@ -34,7 +35,8 @@ async function main(): Promise<number> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-eval-"));
     const listData = loadListData();
     const store = openClassificationStore(path.join(dir, "eval.db"));
-    const { deps } = buildAppDeps({ listData, store, batchDir: path.join(dir, "batches") });
+    // Warnings and errors only: request lines would bury the scorer's report.
+    const { deps } = buildAppDeps({ listData, store, batchDir: path.join(dir, "batches"), logger: createLogger({ level: "warn" }) });
     const app = createApp(deps);
     const server = app.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));

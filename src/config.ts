@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { LevelWithSilent } from "pino";
 import type { SecuritySettings } from "./web/security.ts";
 
 /** Settings from the environment, parsed once at start-up; every default runs the app as shipped. */
@@ -24,6 +25,8 @@ const ConfigSchema = z.object({
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   /** How long one request may take, uploads included. */
   REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
+  /** Request lines are at info; /healthz and /metrics probes only at debug. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 }).refine((c) => (c.BASIC_AUTH_USER === undefined) === (c.BASIC_AUTH_PASSWORD === undefined), {
   message: "set both BASIC_AUTH_USER and BASIC_AUTH_PASSWORD, or neither",
   path: ["BASIC_AUTH_PASSWORD"],
@@ -40,6 +43,7 @@ export interface Config {
   readonly security: SecuritySettings;
   readonly trustProxy: boolean;
   readonly requestTimeoutMs: number;
+  readonly logLevel: LevelWithSilent;
 }
 
 export class ConfigError extends Error {}
@@ -69,5 +73,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: c.TRUST_PROXY === "true",
     requestTimeoutMs: c.REQUEST_TIMEOUT_SECONDS * 1000,
+    logLevel: c.LOG_LEVEL,
   };
 }

@@ -4,24 +4,28 @@ import { ListDataError, loadListData } from "./data/loadListData.ts";
 import { StoreOpenError, openClassificationStore } from "./store/classificationStore.ts";
 import { buildAppDeps } from "./web/appDeps.ts";
 import { createApp } from "./web/createApp.ts";
+import { createLogger } from "./web/requestLog.ts";
 
 /** Composition root: config → list data → store → app → listen, and a clean shutdown. */
 function main(): void {
+  // At info until the configuration names a level, so a bad configuration is still reported.
+  const logger = createLogger();
   let config, listData, store;
   try {
     config = loadConfig();
+    logger.level = config.logLevel;
     listData = config.dataDir ? loadListData(config.dataDir) : loadListData();
     store = openClassificationStore(config.databasePath);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ListDataError || err instanceof StoreOpenError) {
-      console.error(err.message);
+      logger.fatal(err.message);
       process.exit(1);
     }
     throw err;
   }
 
   const interrupted = store.batches.markInterrupted();
-  if (interrupted > 0) console.log(`${interrupted} batch(es) were interrupted by the last stop and are marked so.`);
+  if (interrupted > 0) logger.warn({ interrupted }, `${interrupted} batch(es) were interrupted by the last stop and are marked so.`);
   const { deps, close: closeDeps } = buildAppDeps({
     listData,
     store,
@@ -30,19 +34,20 @@ function main(): void {
     workers: config.workers ?? Math.max(1, os.availableParallelism() - 1),
     dataDir: config.dataDir,
     security: config.security,
+    logger,
   });
   const app = createApp(deps);
   if (config.trustProxy) app.set("trust proxy", 1);
   const server = app.listen(config.port, config.host, () => {
     const editions = listData.editions.map((e) => e.id).join(", ");
-    console.log(`Crypto Licence Classifier listening on http://${config.host}:${config.port} (editions: ${editions})`);
+    logger.info(`Crypto Licence Classifier listening on http://${config.host}:${config.port} (editions: ${editions})`);
   });
   // Slow or stalled clients cannot hold connections open for ever.
   server.headersTimeout = 20_000;
   server.requestTimeout = config.requestTimeoutMs;
   server.keepAliveTimeout = 5_000;
   server.on("error", (err: NodeJS.ErrnoException) => {
-    console.error(`Cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`);
+    logger.fatal(`Cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`);
     process.exit(1);
   });
 
@@ -50,7 +55,7 @@ function main(): void {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal} received: finishing in-flight requests, then stopping.`);
+    logger.info(`${signal} received: finishing in-flight requests, then stopping.`);
     // Stop accepting connections, let in-flight requests finish, then close the database.
     server.close(() => {
       void closeDeps().finally(() => {
@@ -60,7 +65,7 @@ function main(): void {
     });
     server.closeIdleConnections();
     setTimeout(() => {
-      console.error("Requests still running after 10 s; stopping anyway.");
+      logger.error("Requests still running after 10 s; stopping anyway.");
       store.close();
       process.exit(1);
     }, 10_000).unref();

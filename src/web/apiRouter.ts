@@ -33,6 +33,7 @@ export function apiRouter(deps: AppDeps): express.Router {
       asOf: asOf ?? todayInChina(deps.now()),
     });
     const record = deps.store.save(result, deps.now());
+    deps.metrics.classified(record);
     res.status(200).json(withUrl(req, record));
   });
 

@@ -6,6 +6,8 @@ import type { ClassificationStore } from "../store/classificationStore.ts";
 import { createBatchJobs } from "./batchJobs.ts";
 import type { AppDeps } from "./createApp.ts";
 import { DEFAULT_SECURITY, type SecuritySettings } from "./security.ts";
+import { createMetrics } from "./metrics.ts";
+import { createLogger, type Logger } from "./requestLog.ts";
 
 export interface AppDepsOptions {
   readonly listData: ListData;
@@ -18,18 +20,22 @@ export interface AppDepsOptions {
   readonly dataDir?: string | undefined;
   readonly now?: () => Date;
   readonly security?: Partial<SecuritySettings>;
+  /** Where logs go; JSON lines on stdout at info when unset. */
+  readonly logger?: Logger;
 }
 
 /** Everything createApp needs, wired the same way for the server, the tests and the scripts. */
 export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: () => Promise<void> } {
   const classifier = createClassifier(options.listData);
   const now = options.now ?? (() => new Date());
+  const metrics = createMetrics();
   const pool: WorkerPool | null = options.workers && options.workers > 0 ? createWorkerPool(options.workers, options.dataDir) : null;
   const jobs = createBatchJobs({
     store: options.store,
     classifyMany: (lang) => (pool ? pool.classifyMany(lang) : classifyOnThisThread(classifier, lang)),
     batchDir: options.batchDir,
     now,
+    metrics,
   });
   return {
     deps: {
@@ -39,6 +45,8 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
       now,
       bulk: { jobs, batchDir: options.batchDir, maxUploadBytes: options.maxUploadBytes ?? 200 * 1024 * 1024 },
       security: { ...DEFAULT_SECURITY, ...options.security },
+      logger: options.logger ?? createLogger(),
+      metrics,
     },
     close: async () => {
       await pool?.close();

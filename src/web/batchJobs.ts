@@ -5,6 +5,7 @@ import { runBulk, type BulkSummary, type ClassifyMany } from "../bulk/pipeline.t
 import type { CsvDelimiter, CsvEncoding } from "../bulk/detect.ts";
 import type { Batch } from "../store/batchStore.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
+import type { Metrics } from "./metrics.ts";
 
 export interface LiveProgress {
   readonly status: Batch["status"];
@@ -38,6 +39,7 @@ export interface BatchJobsDeps {
   readonly classifyMany: (lang: "en" | "zh") => ClassifyMany;
   readonly batchDir: string;
   readonly now: () => Date;
+  readonly metrics?: Pick<Metrics, "bulkRows" | "batchFinished">;
 }
 
 const PROGRESS_EVERY_MS = 500;
@@ -74,7 +76,10 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
         classifyMany: deps.classifyMany(batch.options.lang),
         permalinkFor: (row) => `${permalinkBase}/b/${batch.id}/rows/${row}`,
         onHeader: ({ header }) => batches.progress(batch.id, { rowsDone: 0, errors: 0, bytesRead: 0, header }),
-        onRows: (rows) => batches.insertRows(batch.id, rows),
+        onRows: (rows) => {
+          batches.insertRows(batch.id, rows);
+          deps.metrics?.bulkRows(rows);
+        },
         onProgress: (p) => {
           live.set(batch.id, { status: "running", rowsDone: p.rows, errors: p.errors, bytesRead: p.bytesRead, totalBytes: batch.totalBytes, startedAt });
           const now = Date.now();
@@ -85,9 +90,11 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
         },
       });
       batches.finish(batch.id, summary, deps.now());
+      deps.metrics?.batchFinished("done");
       return summary;
     } catch (err) {
       batches.fail(batch.id, (err as Error).message, deps.now());
+      deps.metrics?.batchFinished("failed");
       throw err;
     } finally {
       live.delete(batch.id);

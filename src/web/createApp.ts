@@ -14,6 +14,8 @@ import type { Classifier } from "../core/classify.ts";
 import type { ListData } from "../data/loadListData.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
 import { apiRouter } from "./apiRouter.ts";
+import type { Metrics } from "./metrics.ts";
+import { requestLogger, type Logger } from "./requestLog.ts";
 
 export interface AppDeps {
   readonly classifier: Classifier;
@@ -27,6 +29,9 @@ export interface AppDeps {
     readonly maxUploadBytes: number;
   };
   readonly security: SecuritySettings;
+  readonly logger: Logger;
+  /** This app's counters and registry (GET /metrics). */
+  readonly metrics: Metrics;
 }
 
 /** What the routers share besides the dependencies: CSRF and rate limits built once per app. */
@@ -46,6 +51,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable("x-powered-by");
   app.set("views", path.join(ROOT, "views"));
   app.set("view engine", "ejs");
+  // First, so every response (refusals included) carries a request id and is logged and counted.
+  app.use(deps.metrics.http);
+  app.use(requestLogger(deps.logger));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -79,6 +87,11 @@ export function createApp(deps: AppDeps): express.Express {
         entries: e.entries.length,
       })),
     });
+  });
+
+  // After access control: the metrics describe traffic and verdicts, not for anyone to read.
+  app.get("/metrics", async (_req: Request, res: Response) => {
+    res.set("Cache-Control", "no-store").type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
   app.use("/api/v1", guards.limits.api, express.json({ limit: JSON_LIMIT }), apiRouter(deps));
@@ -140,7 +153,8 @@ function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunc
     message = "The request could not be read.";
     key = "badRequest";
   } else {
-    console.error(err);
+    // The stack goes to the log with the request id, never to the client.
+    req.log.error({ err }, "unhandled error");
   }
   if (res.headersSent) return;
   if (req.path.startsWith("/api/") || typeof res.locals.t !== "function") {

@@ -67,6 +67,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       asOf: asOf ?? todayInChina(deps.now()),
     });
     const record = deps.store.save(result, deps.now());
+    deps.metrics.classified(record);
     res.redirect(303, `/c/${record.id}`);
   });
 

@@ -8,6 +8,7 @@ import { loadListData } from "../../src/data/loadListData.ts";
 import { openClassificationStore } from "../../src/store/classificationStore.ts";
 import { buildAppDeps } from "../../src/web/appDeps.ts";
 import { createApp } from "../../src/web/createApp.ts";
+import { createLogger } from "../../src/web/requestLog.ts";
 
 /** Debian's Chromium; never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -24,7 +25,7 @@ export async function startHarness(): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-e2e-"));
   const listData = loadListData();
   const store = openClassificationStore(path.join(dir, "e2e.db"));
-  const { deps, close: closeDeps } = buildAppDeps({ listData, store, batchDir: path.join(dir, "batches") });
+  const { deps, close: closeDeps } = buildAppDeps({ listData, store, batchDir: path.join(dir, "batches"), logger: createLogger({ level: "warn" }) });
   const app = createApp(deps);
   const server: Server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));

@@ -458,7 +458,7 @@ describe("POST /bulk: rejected uploads", () => {
     expect(res.text).toContain('class="error-summary"');
   });
 
-  // Bug: when busboy fails on a multipart body that ends early without a file part in flight (e.g. a form cut off by
+  // Guards against a past bug: when busboy fails on a multipart body that ends early without a file part in flight (e.g. a form cut off by
   // the network, or any client sending a bare boundary) the router calls next(err) — a 500 — and then its "close"
   // handler renders the form as well, which throws "Cannot set headers after they are sent" outside any handler. server.ts installs no uncaughtException handler,
   // so one such request stops the whole server. The app runs in a child process here so the crash cannot take the
@@ -515,7 +515,7 @@ describe("POST /bulk: rejected uploads", () => {
 });
 
 describe("POST /bulk: a cut-off upload", () => {
-  // Bug: a multipart body that ends inside the file part ("Unexpected end of form") is answered 500 and logged as a
+  // Guards against a past bug: a multipart body that ends inside the file part ("Unexpected end of form") is answered 500 and logged as a
   // server error, though it is the client's request that is broken (the error handler gives other unreadable
   // requests a 4xx).
   it("answers a file part cut off before the closing boundary with 400, not 500", async () => {
@@ -736,7 +736,7 @@ describe("POST /api/v1/classify/batch", () => {
     expect(ok.status).toBe(200);
   });
 
-  // Bug: without a Content-Length (chunked upload) the byte limit trips while runBulk is still peeking at the first
+  // Guards against a past bug: without a Content-Length (chunked upload) the byte limit trips while runBulk is still peeking at the first
   // 64 KiB, and peek wraps every read error in BulkInputError, so the API answers 400 "The input could not be read"
   // instead of the 413 its LIMIT branch is written for.
   it("answers a chunked body over maxUploadBytes with 413", async () => {

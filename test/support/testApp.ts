@@ -6,6 +6,7 @@ import { openClassificationStore, type ClassificationStore } from "../../src/sto
 import { buildAppDeps } from "../../src/web/appDeps.ts";
 import { createApp } from "../../src/web/createApp.ts";
 import type { SecuritySettings } from "../../src/web/security.ts";
+import { createLogger, type Logger } from "../../src/web/requestLog.ts";
 
 let shared: ListData | undefined;
 /** The bundled list data, loaded once per test file. */
@@ -13,9 +14,19 @@ export function listData(): ListData {
   return (shared ??= loadListData());
 }
 
-/** The app as the server builds it, on an in-memory database, a temporary batch folder and a fixed clock. */
+/**
+ * The app as the server builds it, on an in-memory database, a temporary batch folder and a fixed clock.
+ * Silent unless a test passes a logger, so test output stays readable.
+ */
 export function testApp(
-  options: { now?: Date; store?: ClassificationStore; listData?: ListData; maxUploadBytes?: number; security?: Partial<SecuritySettings> } = {},
+  options: {
+    now?: Date;
+    store?: ClassificationStore;
+    listData?: ListData;
+    maxUploadBytes?: number;
+    security?: Partial<SecuritySettings>;
+    logger?: Logger;
+  } = {},
 ) {
   const data = options.listData ?? listData();
   const store = options.store ?? openClassificationStore(":memory:");
@@ -28,6 +39,7 @@ export function testApp(
     maxUploadBytes: options.maxUploadBytes,
     now: () => now,
     security: options.security,
+    logger: options.logger ?? createLogger({ level: "silent" }),
   });
   const app = createApp(deps);
   return { app, store, deps, batchDir };

@@ -159,7 +159,7 @@ describe("detectColumns", () => {
     expect(looksHeaderless(mapping(["HS code"]))).toBe(false);
   });
 
-  // Bug: the contains-match on "hts" (for "HTS code") also hits "Weights", "Heights", "Lights"…, so a weight column
+  // Guards against a past bug: the contains-match on "hts" (for "HTS code") also hits "Weights", "Heights", "Lights"…, so a weight column
   // becomes the HS code column and every row with "12 kg" in it is reported as a bad HS code.
   it("does not take a “Weights” column for the HS code", () => {
     expect(mapping(["SKU", "Description", "Gross weights (kg)"]).hsCode).toBeNull();

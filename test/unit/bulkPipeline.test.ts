@@ -157,7 +157,7 @@ describe("runBulk: encodings", () => {
     expect(wrong.summary.rows).toBe(ROWS.length);
   });
 
-  // Bug: the decoder hands csv-parse one string per chunk, and a UTF-16 surrogate pair split between two chunks
+  // Guards against a past bug: the decoder hands csv-parse one string per chunk, and a UTF-16 surrogate pair split between two chunks
   // arrives as two lone surrogates, which csv-parse turns into two U+FFFD. Any emoji or CJK Extension B character
   // in a UTF-16 file (Excel "Unicode text") can be garbled wherever a chunk boundary falls.
   it("keeps emoji and CJK Extension B characters of a UTF-16 file split across chunks", async () => {
@@ -169,7 +169,7 @@ describe("runBulk: encodings", () => {
     expect(r.text).toBe(expected.text);
   });
 
-  // Bug (in iconv-lite 0.7.3's GB18030 stream decoder, reached through the pipeline): a four-byte sequence for a
+  // Guards against a past bug (in iconv-lite 0.7.3's GB18030 stream decoder, reached through the pipeline): a four-byte sequence for a
   // character outside the BMP (emoji, CJK Extension B) split across chunks decodes to a lone surrogate and the
   // neighbouring characters are lost or duplicated.
   it("keeps characters outside the BMP of a GB18030 file split across chunks", async () => {
@@ -248,7 +248,7 @@ describe("runBulk: ragged rows", () => {
     expect(second?.columns).toEqual({ SKU: "R-2", description: "" });
   });
 
-  // Bug: JSON lines key the columns by header name, so when two columns share a name the first cell is overwritten
+  // Guards against a past bug: JSON lines key the columns by header name, so when two columns share a name the first cell is overwritten
   // and lost ({"notes":"second"}); the CSV output keeps both.
   it("keeps both cells of two columns with the same header name in the JSON lines", async () => {
     const r = await run(Buffer.from("SKU,description,notes,notes\nD-1,HSM,first,second\n"), { format: "ndjson" });
@@ -256,7 +256,7 @@ describe("runBulk: ragged rows", () => {
     expect(Object.values(line?.columns as Record<string, string>)).toEqual(["D-1", "HSM", "first", "second"]);
   });
 
-  // Bug: a row with more cells than the header gets its result cells after the extra cells, so in the output
+  // Guards against a past bug: a row with more cells than the header gets its result cells after the extra cells, so in the output
   // they stand under the wrong headings: the extra cell sits under import_verdict and the verdict under import_entry.
   it("puts the verdicts of a row with extra cells under the result headings", async () => {
     const r = await run(Buffer.from("SKU,description,HS code\r\nR-1,VPN gateway AES-256 40 Gbps,851762,extra\r\n"));
@@ -339,7 +339,7 @@ describe("runBulk: bad rows", () => {
     expect(lines.every((l) => l.error === null)).toBe(true);
   });
 
-  // Bug: the date check is only /^\d{4}-\d{2}-\d{2}$/, so impossible dates are classified as if real, while
+  // Guards against a past bug: the date check is only /^\d{4}-\d{2}-\d{2}$/, so impossible dates are classified as if real, while
   // POST /api/v1/classify rejects the same asOf with 400 (z.iso.date).
   it.each(["2026-02-30", "2026-13-45", "0000-00-00"])("reports the impossible as-of date %s", async (date) => {
     const r = await run(Buffer.from(`SKU,description,date\nD-1,HSM with SM4,${date}\n`), { format: "ndjson" });
@@ -348,7 +348,7 @@ describe("runBulk: bad rows", () => {
     expect(r.summary.errors).toBe(1);
   });
 
-  // Bug: csv-parse's info.lines is the line where a record ends, so a multi-line record's error names its last line,
+  // Guards against a past bug: csv-parse's info.lines is the line where a record ends, so a multi-line record's error names its last line,
   // not the line where it starts (BulkRow.line is documented as the start).
   it("names the line where a multi-line bad row starts", async () => {
     const r = await run(Buffer.from('SKU,description,date\nM-1,"HSM\nwith SM4\nrack",29.11.2026\nM-2,HSM,\n'), { format: "ndjson" });
@@ -357,7 +357,7 @@ describe("runBulk: bad rows", () => {
     expect(first?.error).toMatch(/^line 2: /);
   });
 
-  // Bug: a CRLF inside a quoted cell is counted as two lines, so every later row's line number is one too high.
+  // Guards against a past bug: a CRLF inside a quoted cell is counted as two lines, so every later row's line number is one too high.
   it("keeps line numbers right after a quoted cell with a CRLF in it", async () => {
     const r = await run(Buffer.from('SKU,description\r\nC-1,"two\r\nlines"\r\nC-2,\r\nC-3,HSM\r\n'), { format: "ndjson" });
     const lines = ndjsonOf(r.text);
@@ -365,14 +365,14 @@ describe("runBulk: bad rows", () => {
     expect(lines[2]).toMatchObject({ line: 5 });
   });
 
-  // Bug: the unclosed-quote error names the last line of the file (counted with CRLFs twice), not where the quote opens.
+  // Guards against a past bug: the unclosed-quote error names the last line of the file (counted with CRLFs twice), not where the quote opens.
   it("names the line where an unclosed quote opens", async () => {
     const r = await run(Buffer.from('SKU,description\r\nU-1,HSM\r\nU-2,"VPN gateway\r\nU-3,more\r\nU-4,more\r\n'), { format: "ndjson" });
     const lines = ndjsonOf(r.text);
     expect(lines[1]?.error).toMatch(/^line 3: /);
   });
 
-  // Bug: on a record over the 1,000,000-character limit csv-parse's skip_records_with_error returns from the whole
+  // Guards against a past bug: on a record over the 1,000,000-character limit csv-parse's skip_records_with_error returns from the whole
   // chunk being parsed, so every row after the oversized one in that chunk vanishes (rows: 1 instead of 3).
   it("reports a row over the size limit and keeps the rows after it", async () => {
     const text = `SKU,description\nL-1,${"x".repeat(1_000_010)}\nL-2,HSM with SM4\nL-3,VPN gateway\n`;
