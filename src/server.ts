@@ -18,7 +18,8 @@ function main(): void {
     store = openClassificationStore(config.databasePath);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ListDataError || err instanceof StoreOpenError) {
-      logger.fatal(err.message);
+      // Plain text for the person starting the service: a list of problems reads better than a JSON line.
+      process.stderr.write(`Cannot start: ${err.message}\n`);
       process.exit(1);
     }
     throw err;
@@ -47,7 +48,7 @@ function main(): void {
   server.requestTimeout = config.requestTimeoutMs;
   server.keepAliveTimeout = 5_000;
   server.on("error", (err: NodeJS.ErrnoException) => {
-    logger.fatal(`Cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`);
+    process.stderr.write(`Cannot start: cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}\n`);
     process.exit(1);
   });
 

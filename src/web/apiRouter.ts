@@ -1,12 +1,10 @@
 import express, { type Request, type Response } from "express";
-import { ClassifyRequest, fieldErrors, todayInChina } from "./classifyRequest.ts";
+import { ClassifyRequest, fieldErrors } from "./classifyRequest.ts";
 import type { AppDeps } from "./createApp.ts";
 import type { ClassificationRecord } from "../store/classificationStore.ts";
 import { batchApi } from "./bulkRouter.ts";
+import { classifyAndStore, permalink } from "./webHelpers.ts";
 
-export function permalink(req: Request, id: string): string {
-  return `${req.protocol}://${req.get("host") ?? "localhost"}/c/${id}`;
-}
 
 const withUrl = (req: Request, record: ClassificationRecord) => {
   const { id, ...rest } = record;
@@ -26,15 +24,7 @@ export function apiRouter(deps: AppDeps): express.Router {
       res.status(400).json({ error: "The request has invalid fields.", fields: fieldErrors(parsed.error) });
       return;
     }
-    const { description, hsCode, asOf } = parsed.data;
-    const result = deps.classifier.classify({
-      description: description?.trim() ? description : undefined,
-      hsCode: hsCode?.trim() ? hsCode : undefined,
-      asOf: asOf ?? todayInChina(deps.now()),
-    });
-    const record = deps.store.save(result, deps.now());
-    deps.metrics.classified(record);
-    res.status(200).json(withUrl(req, record));
+    res.status(200).json(withUrl(req, classifyAndStore(deps, parsed.data)));
   });
 
   router.get("/classifications/:id", (req: Request<{ id: string }>, res: Response) => {

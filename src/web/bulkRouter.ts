@@ -14,6 +14,7 @@ import type { Batch, BatchOptions } from "../store/batchStore.ts";
 import type { AppDeps, AppGuards } from "./createApp.ts";
 import { todayInChina } from "./classifyRequest.ts";
 import type { Translate } from "./i18n/index.ts";
+import { editionIdsInForce, siteBase } from "./webHelpers.ts";
 
 const ROWS_PER_PAGE = 50;
 const VERDICT_FILTER = z.enum(["licence_required", "needs_info", "below_threshold", "exempt", "not_listed"]);
@@ -34,11 +35,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
   const router = express.Router();
   const { jobs, maxUploadBytes } = deps.bulk;
   const batches = deps.store.batches;
-  const base = (req: Request) => `${req.protocol}://${req.get("host") ?? "localhost"}`;
-  const editionsNow = (asOf: string) => {
-    const e = deps.classifier.editionsInForce(asOf);
-    return [e.import?.id, e.export?.id].filter(Boolean).join(",");
-  };
+  const editionsNow = (asOf: string) => editionIdsInForce(deps, asOf);
 
   const renderUpload = (res: Response, errors: { field: string; message: string }[], values: Record<string, string>, status = 200) =>
     res.status(status).render("bulk", {
@@ -128,7 +125,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
           { id, fileName: (fileName as string).slice(0, 200), source: "upload", options, totalBytes: size, editions: editionsNow(asOf), engineVersion: ENGINE_VERSION },
           deps.now(),
         );
-        jobs.enqueue(batch, uploadPath, base(req));
+        jobs.enqueue(batch, uploadPath, siteBase(req));
         res.redirect(303, `/b/${id}`);
       })();
     });
@@ -215,7 +212,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
       },
       deps.now(),
     );
-    jobs.enqueue(next, path.join(deps.bulk.batchDir, `${id}.upload`), base(req));
+    jobs.enqueue(next, path.join(deps.bulk.batchDir, `${id}.upload`), siteBase(req));
     res.redirect(303, `/b/${id}`);
   });
 
@@ -252,11 +249,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
 export function batchApi(deps: AppDeps) {
   const { jobs, maxUploadBytes } = deps.bulk;
   const batches = deps.store.batches;
-  const base = (req: Request) => `${req.protocol}://${req.get("host") ?? "localhost"}`;
-  const editionsNow = (asOf: string) => {
-    const e = deps.classifier.editionsInForce(asOf);
-    return [e.import?.id, e.export?.id].filter(Boolean).join(",");
-  };
+  const editionsNow = (asOf: string) => editionIdsInForce(deps, asOf);
   return async (req: Request, res: Response, next: NextFunction) => {
       // A compressed body would be read as garbage: say so rather than classify noise.
       if ((req.get("content-encoding") ?? "identity").toLowerCase() !== "identity") {
@@ -306,7 +299,7 @@ export function batchApi(deps: AppDeps) {
       try {
         // ?description=品名&hsCode=HS%20code names the columns when their headers are not recognised.
         const columnNames = { description: str(q.description), hsCode: str(q.hsCode), sku: str(q.sku), asOf: str(q.asOfColumn) };
-        await jobs.runStream(batch, req.pipe(byteLimit(maxUploadBytes)), res, ndjson ? "ndjson" : "csv", base(req), columnNames);
+        await jobs.runStream(batch, req.pipe(byteLimit(maxUploadBytes)), res, ndjson ? "ndjson" : "csv", siteBase(req), columnNames);
       } catch (err) {
         if (res.headersSent) {
           res.end();

@@ -3,7 +3,7 @@ import { ClassifyRequest, MAX_DESCRIPTION_LENGTH, todayInChina } from "./classif
 import type { AppDeps, AppGuards } from "./createApp.ts";
 import { EXAMPLES } from "./examples.ts";
 import { highlightSegments } from "./evidenceHighlight.ts";
-import { permalink } from "./apiRouter.ts";
+import { classifyAndStore, permalink } from "./webHelpers.ts";
 import { buildWorksheet } from "./worksheet.ts";
 import type { Translate } from "./i18n/index.ts";
 
@@ -60,15 +60,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       renderForm(res, values, formErrors(parsed.error.issues, res.locals.t as Translate), 400);
       return;
     }
-    const { description, hsCode, asOf } = parsed.data;
-    const result = deps.classifier.classify({
-      description: description?.trim() ? description : undefined,
-      hsCode: hsCode?.trim() ? hsCode : undefined,
-      asOf: asOf ?? todayInChina(deps.now()),
-    });
-    const record = deps.store.save(result, deps.now());
-    deps.metrics.classified(record);
-    res.redirect(303, `/c/${record.id}`);
+    res.redirect(303, `/c/${classifyAndStore(deps, parsed.data).id}`);
   });
 
   const findRecord = (id: string, res: Response) => {

@@ -1,0 +1,149 @@
+import type { NextFunction, Request, Response } from "express";
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { Verdict } from "../core/result.ts";
+import { RECORD_ID } from "../store/classificationStore.ts";
+
+/** What the app counts, on a registry of its own so two apps (or two tests) never share counts. */
+export interface Metrics {
+  readonly registry: Registry;
+  /** Express middleware timing and counting every request by method, route pattern and status. */
+  readonly http: (req: Request, res: Response, next: NextFunction) => void;
+  /** A single classification (API or form) was stored. */
+  classified(result: { readonly import: { readonly verdict: Verdict }; readonly export: { readonly verdict: Verdict } }): void;
+  /** Bulk rows were written: each is classified (both directions counted) or an error. */
+  bulkRows(rows: readonly { readonly verdict: { readonly importVerdict: Verdict; readonly exportVerdict: Verdict } | null }[]): void;
+  batchFinished(status: "done" | "failed"): void;
+}
+
+/** 1 ms to 10 s: a single classification takes milliseconds, a streamed batch can take seconds. */
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+let processMetrics: Registry | undefined;
+/**
+ * Node's process metrics (CPU, memory, event-loop lag, GC) describe the process, not an app, and each
+ * collection starts an event-loop monitor and a GC observer, so they are created once per process and
+ * shared by every app's registry.
+ */
+function defaultMetrics(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  return processMetrics;
+}
+
+export function createMetrics(): Metrics {
+  const own = new Registry();
+
+  const requests = new Counter({
+    name: "http_requests_total",
+    help: "HTTP requests by method, route pattern and status.",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [own],
+  });
+  const duration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP request duration in seconds, by method and route pattern.",
+    labelNames: ["method", "route"] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [own],
+  });
+  const classifications = new Counter({
+    name: "classifications_total",
+    help: "Classifications stored (single and bulk rows), by direction and verdict.",
+    labelNames: ["direction", "verdict"] as const,
+    registers: [own],
+  });
+  const batchRows = new Counter({
+    name: "batch_rows_total",
+    help: "Bulk rows processed, by outcome (classified or error).",
+    labelNames: ["outcome"] as const,
+    registers: [own],
+  });
+  const batches = new Counter({
+    name: "batches_total",
+    help: "Bulk batches finished, by status (done or failed).",
+    labelNames: ["status"] as const,
+    registers: [own],
+  });
+
+  const registry = Registry.merge([defaultMetrics(), own]);
+
+  const count = (importVerdict: Verdict, exportVerdict: Verdict) => {
+    classifications.inc({ direction: "import", verdict: importVerdict });
+    classifications.inc({ direction: "export", verdict: exportVerdict });
+  };
+
+  return {
+    registry,
+    http: (req, res, next) => {
+      const start = process.hrtime.bigint();
+      trackRoute(req);
+      let observed = false;
+      // Whichever comes first: the response finished, or the client went away.
+      const observe = () => {
+        if (observed) return;
+        observed = true;
+        const route = routeLabel(req);
+        requests.inc({ method: req.method, route, status: String(res.statusCode) });
+        duration.observe({ method: req.method, route }, Number(process.hrtime.bigint() - start) / 1e9);
+      };
+      res.once("finish", observe);
+      res.once("close", observe);
+      next();
+    },
+    classified: (result) => count(result.import.verdict, result.export.verdict),
+    bulkRows: (rows) => {
+      for (const row of rows) {
+        if (row.verdict) count(row.verdict.importVerdict, row.verdict.exportVerdict);
+        batchRows.inc({ outcome: row.verdict ? "classified" : "error" });
+      }
+    },
+    batchFinished: (status) => batches.inc({ status }),
+  };
+}
+
+const PATTERN = Symbol("routePattern");
+type Tracked = Request & { [PATTERN]?: string };
+
+/**
+ * Remembers the full pattern (mount path + route path) when the router matches a route: by the time the
+ * response ends, a router that passed an error on has already reset req.baseUrl (`/api/v1`).
+ */
+function trackRoute(req: Request): void {
+  let route: unknown = req.route;
+  Object.defineProperty(req, "route", {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: unknown) {
+      route = value;
+      const path = (value as { path?: unknown } | undefined)?.path;
+      if (typeof path === "string") (req as Tracked)[PATTERN] = `${req.baseUrl}${path}`;
+    },
+  });
+}
+
+/**
+ * The route pattern that answered (`/c/:id`, `/api/v1/classify`), so labels and logs never carry
+ * ids or user text; "unmatched" when no route did (404s, requests refused before routing).
+ */
+export function routeLabel(req: Request): string {
+  const tracked = (req as Tracked)[PATTERN];
+  if (tracked) return tracked;
+  const route = req.route as { path?: unknown } | undefined;
+  if (route && typeof route.path === "string") return `${req.baseUrl}${route.path}`;
+  // express.static answers without a route; the mount path stays set only when it served a file.
+  if (req.baseUrl === "/static") return "/static";
+  return "unmatched";
+}
+
+/** The raw path for logs of unmatched requests: no query string, record ids blanked, bounded length. */
+export function safePath(req: Request): string {
+  const pathname = req.originalUrl.split("?", 1)[0] ?? "";
+  return pathname
+    .split("/")
+    .map((segment) => (RECORD_ID.test(segment) ? ":id" : segment))
+    .join("/")
+    .slice(0, 200);
+}
