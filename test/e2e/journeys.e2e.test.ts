@@ -114,3 +114,21 @@ describe("classifying in the browser", () => {
     await page.context().close();
   });
 });
+
+describe("the list browser", () => {
+  it("shows the editions, an entry with its thresholds, and what changed between editions", async () => {
+    const page = await newPage();
+    await page.goto(`${h.baseUrl}/lists`);
+    expect(await page.locator("main").innerText()).toContain("export-2024");
+    await shot(page, "lists");
+    await page.goto(`${h.baseUrl}/lists/export-2024/5A002.b`);
+    const entry = await page.locator("main").innerText();
+    expect(entry).toContain("密码机");
+    expect(entry).toContain("10 Gbps");
+    await shot(page, "lists-entry");
+    await page.goto(`${h.baseUrl}/lists/diff?from=export-2021&to=export-2024`);
+    expect(await page.locator("main").innerText()).toContain("5A002.b");
+    await shot(page, "lists-diff");
+    await page.context().close();
+  });
+});
