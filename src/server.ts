@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import { ConfigError, loadConfig } from "./config.ts";
 import { ListDataError, loadListData } from "./data/loadListData.ts";
@@ -15,6 +16,7 @@ function main(): void {
     config = loadConfig();
     logger.level = config.logLevel;
     listData = config.dataDir ? loadListData(config.dataDir) : loadListData();
+    ensureWritableFolder(config.batchDir, "BATCH_DIR");
     store = openClassificationStore(config.databasePath);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ListDataError || err instanceof StoreOpenError) {
@@ -39,7 +41,8 @@ function main(): void {
   });
   const app = createApp(deps);
   if (config.trustProxy) app.set("trust proxy", 1);
-  const server = app.listen(config.port, config.host, () => {
+  const server = app.listen(config.port, config.host, (err?: Error) => {
+    if (err) return; // reported by the "error" handler below
     const editions = listData.editions.map((e) => e.id).join(", ");
     logger.info(`Crypto Licence Classifier listening on http://${config.host}:${config.port} (editions: ${editions})`);
   });
@@ -73,6 +76,16 @@ function main(): void {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+/** Creates the folder if needed and checks it can be written, so a bad path stops the start, not a batch. */
+function ensureWritableFolder(folder: string, setting: string): void {
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.accessSync(folder, fs.constants.W_OK);
+  } catch (err) {
+    throw new ConfigError(`${setting} ${folder} is not a writable folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  }
 }
 
 main();

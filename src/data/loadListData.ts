@@ -38,15 +38,19 @@ export function loadListData(dataDir: string = DEFAULT_DATA_DIR): ListData {
   }
   if (files.length === 0 && problems.length === 0) problems.push(`${listsDir}: no list editions (*.json) found`);
 
+  const unreadable = new Set<string>();
   for (const file of files) {
     const edition = parseFile(path.join(listsDir, file), Edition, problems);
-    if (!edition) continue;
+    if (!edition) {
+      unreadable.add(file.replace(/\.json$/, ""));
+      continue;
+    }
     const where = `lists/${file}`;
     if (`${edition.id}.json` !== file) problems.push(`${where}: id "${edition.id}" does not match the file name`);
     checkEdition(edition, where, problems);
     editions.push(edition);
   }
-  checkAcrossEditions(editions, problems);
+  checkAcrossEditions(editions, unreadable, problems);
 
   const vocabulary = parseFile(path.join(dataDir, "vocabulary.json"), Vocabulary, problems);
   if (problems.length > 0 || !vocabulary) throw new ListDataError(problems);
@@ -92,11 +96,13 @@ function checkEdition(edition: Edition, where: string, problems: string[]): void
   }
 }
 
-function checkAcrossEditions(editions: Edition[], problems: string[]): void {
+function checkAcrossEditions(editions: Edition[], unreadable: Set<string>, problems: string[]): void {
   const byId = new Map(editions.map((e) => [e.id, e]));
   for (const edition of editions) {
     edition.entries.forEach((entry, i) => {
       entry.equivalents.forEach((eq, j) => {
+        // A link into a file that is already reported as broken would only repeat that problem.
+        if (unreadable.has(eq.edition)) return;
         const target = byId.get(eq.edition);
         if (!target || !target.entries.some((e) => e.id === eq.entry)) {
           problems.push(`lists/${edition.id}.json: entries.${i}.equivalents.${j}: unknown entry ${eq.edition} ${eq.entry}`);

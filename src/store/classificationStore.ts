@@ -13,7 +13,11 @@ export interface ClassificationRecord extends Classification {
 
 export interface ClassificationStore {
   save(result: Classification, now?: Date): ClassificationRecord;
+  /** As save, and the record's JSON as stored, for callers that send it on (no second serialisation). */
+  saveWithJson(result: Classification, now?: Date): { record: ClassificationRecord; json: string };
   get(id: string): ClassificationRecord | null;
+  /** The stored JSON of a record, as it was saved. */
+  getJson(id: string): string | null;
   /** Bulk batches and their rows, in the same database. */
   readonly batches: BatchStore;
   /** Cheap liveness probe for /healthz. */
@@ -76,27 +80,32 @@ export function openClassificationStore(file: string): ClassificationStore {
   const select = db.prepare<[string], { result_json: string }>("SELECT result_json FROM classifications WHERE id = ?");
   const ping = db.prepare("SELECT 1");
 
+  const saveWithJson = (result: Classification, now = new Date()) => {
+    const record: ClassificationRecord = { id: newRecordId(), createdAt: now.toISOString(), ...result };
+    const json = JSON.stringify(record);
+    insert.run({
+      id: record.id,
+      createdAt: record.createdAt,
+      asOf: record.asOf,
+      engineVersion: record.engineVersion,
+      importEdition: record.import.edition?.id ?? null,
+      exportEdition: record.export.edition?.id ?? null,
+      importVerdict: record.import.verdict,
+      exportVerdict: record.export.verdict,
+      json,
+    });
+    return { record, json };
+  };
+  const getJson = (id: string) => (RECORD_ID.test(id) ? (select.get(id)?.result_json ?? null) : null);
+
   return {
     batches,
-    save(result, now = new Date()) {
-      const record: ClassificationRecord = { id: newRecordId(), createdAt: now.toISOString(), ...result };
-      insert.run({
-        id: record.id,
-        createdAt: record.createdAt,
-        asOf: record.asOf,
-        engineVersion: record.engineVersion,
-        importEdition: record.import.edition?.id ?? null,
-        exportEdition: record.export.edition?.id ?? null,
-        importVerdict: record.import.verdict,
-        exportVerdict: record.export.verdict,
-        json: JSON.stringify(record),
-      });
-      return record;
-    },
+    saveWithJson,
+    save: (result, now) => saveWithJson(result, now).record,
+    getJson,
     get(id) {
-      if (!RECORD_ID.test(id)) return null;
-      const row = select.get(id);
-      return row ? (JSON.parse(row.result_json) as ClassificationRecord) : null;
+      const json = getJson(id);
+      return json ? (JSON.parse(json) as ClassificationRecord) : null;
     },
     ping() {
       try {

@@ -1,15 +1,8 @@
 import express, { type Request, type Response } from "express";
 import { ClassifyRequest, fieldErrors } from "./classifyRequest.ts";
 import type { AppDeps } from "./createApp.ts";
-import type { ClassificationRecord } from "../store/classificationStore.ts";
 import { batchApi } from "./bulkRouter.ts";
-import { classifyAndStore, permalink } from "./webHelpers.ts";
-
-
-const withUrl = (req: Request, record: ClassificationRecord) => {
-  const { id, ...rest } = record;
-  return { id, url: permalink(req, id), ...rest };
-};
+import { classifyAndStore, recordJsonWithUrl } from "./webHelpers.ts";
 
 export function apiRouter(deps: AppDeps): express.Router {
   const router = express.Router();
@@ -24,16 +17,17 @@ export function apiRouter(deps: AppDeps): express.Router {
       res.status(400).json({ error: "The request has invalid fields.", fields: fieldErrors(parsed.error) });
       return;
     }
-    res.status(200).json(withUrl(req, classifyAndStore(deps, parsed.data)));
+    const { record, json } = classifyAndStore(deps, parsed.data);
+    res.status(200).type("application/json").send(recordJsonWithUrl(req, record.id, json));
   });
 
   router.get("/classifications/:id", (req: Request<{ id: string }>, res: Response) => {
-    const record = deps.store.get(req.params.id);
-    if (!record) {
+    const json = deps.store.getJson(req.params.id);
+    if (!json) {
       res.status(404).json({ error: "No classification with this id.", fields: {} });
       return;
     }
-    res.json(withUrl(req, record));
+    res.type("application/json").send(recordJsonWithUrl(req, req.params.id, json));
   });
 
   router.post("/classify/batch", batchApi(deps));

@@ -21,13 +21,25 @@ export function editionIdsInForce(deps: AppDeps, asOf: string): string {
 }
 
 /** Classifies one validated request (the API and the form alike), stores it and counts it. */
-export function classifyAndStore(deps: AppDeps, input: ClassifyRequest): ClassificationRecord {
+export function classifyAndStore(deps: AppDeps, input: ClassifyRequest): { record: ClassificationRecord; json: string } {
   const result = deps.classifier.classify({
     description: input.description?.trim() ? input.description : undefined,
     hsCode: input.hsCode?.trim() ? input.hsCode : undefined,
     asOf: input.asOf ?? todayInChina(deps.now()),
   });
-  const record = deps.store.save(result, deps.now());
-  deps.metrics.classified(record);
-  return record;
+  const stored = deps.store.saveWithJson(result, deps.now());
+  deps.metrics.classified(stored.record);
+  return stored;
+}
+
+/**
+ * The API's answer for a stored record: its JSON as stored, with the permalink added after the id.
+ * The stored JSON starts with the id, so the url is spliced in rather than serialising the record twice.
+ */
+export function recordJsonWithUrl(req: Request, id: string, json: string): string {
+  const head = `{"id":${JSON.stringify(id)},`;
+  const url = `"url":${JSON.stringify(permalink(req, id))},`;
+  if (json.startsWith(head)) return `${head}${url}${json.slice(head.length)}`;
+  const { id: _id, ...rest } = JSON.parse(json) as Record<string, unknown>;
+  return JSON.stringify({ id, url: permalink(req, id), ...rest });
 }

@@ -134,6 +134,9 @@ describe("request logs", () => {
       save: () => {
         throw new Error("disk on fire");
       },
+      saveWithJson: () => {
+        throw new Error("disk on fire");
+      },
     };
     const { app } = testApp({ logger: log.logger, store: failing });
     const res = await classify(app, { description: secret });
