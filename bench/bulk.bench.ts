@@ -67,7 +67,8 @@ async function main() {
   const bareRate = ROWS / (bare.ms / 1000);
   console.log(`bare pass-through (csv-parse → csv-stringify): ${(bare.ms / 1000).toFixed(1)} s, ${Math.round(bareRate).toLocaleString("en-US")} rows/s, peak RSS ${mb(bare.peakKb)}`);
 
-  const cli = await run(["src/cli/classifyCsv.ts", input, "-o", path.join(dir, "classified.csv")]);
+  // The same Node flags as `npm run classify` (package.json) and the bin.
+  const cli = await run(["--max-old-space-size=192", "src/cli/classifyCsv.ts", input, "-o", path.join(dir, "classified.csv")]);
   if (cli.code !== 0) throw new Error(`CLI failed: ${cli.stderr}`);
   const cliRate = ROWS / (cli.ms / 1000);
   console.log(
@@ -88,10 +89,15 @@ async function main() {
   const before = rss.stop().lastKb;
   const during = watchRss(server.pid as number);
   const started = Date.now();
+  // As a browser does: load the form (its CSRF token and cookies), then post the file.
+  const formPage = await fetch(`http://127.0.0.1:${port}/bulk`);
+  const cookies = formPage.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const action = /action="(\/bulk\?_csrf=[^"]+)"/.exec(await formPage.text())?.[1]?.replace(/&amp;/g, "&");
+  if (!action) throw new Error("no upload form");
   const form = new FormData();
   form.append("asOf", "2026-11-29");
   form.append("file", await fs.openAsBlob(input), "catalogue.csv");
-  const upload = await fetch(`http://127.0.0.1:${port}/bulk`, { method: "POST", body: form, redirect: "manual" });
+  const upload = await fetch(`http://127.0.0.1:${port}${action}`, { method: "POST", body: form, redirect: "manual", headers: { cookie: cookies } });
   const location = upload.headers.get("location");
   if (upload.status !== 303 || !location) throw new Error(`upload failed: ${upload.status}`);
   const uploadedMs = Date.now() - started;

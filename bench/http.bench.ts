@@ -123,14 +123,34 @@ const freePort = () =>
     });
   });
 
-/** Current and peak resident memory of a process, from /proc (VmHWM is the kernel's own high-water mark). */
-function memoryOf(pid: number): { rssKb: number; hwmKb: number } {
+/** A process and all its descendants (tsx may start the server as a child of its own). */
+function processTree(pid: number): number[] {
+  const out = [pid];
   try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-    return { rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0), hwmKb: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) };
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      const children = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim();
+      for (const child of children ? children.split(/\s+/) : []) out.push(...processTree(Number(child)));
+    }
   } catch {
-    return { rssKb: 0, hwmKb: 0 };
+    // The process has exited.
   }
+  return out;
+}
+
+/** Current and peak resident memory of a process tree, summed, from /proc (VmHWM is the kernel's own high-water mark). */
+function memoryOf(pid: number): { rssKb: number; hwmKb: number } {
+  let rssKb = 0;
+  let hwmKb = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+      rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      hwmKb += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    } catch {
+      // The process has exited.
+    }
+  }
+  return { rssKb, hwmKb };
 }
 
 /** CPU time (user + system) of a process or one of its threads, in ms, from /proc (clock ticks of 10 ms). */
@@ -285,7 +305,8 @@ async function main(): Promise<number> {
     let loaderCpuMs = NaN;
     // The server's CPU over the measured run: the whole process, and its main thread (the event loop).
     const cpu = { start: { proc: 0, main: 0, at: 0 }, end: { proc: 0, main: 0, at: 0 } };
-    const cpuNow = () => ({ proc: cpuMsOf(pid), main: cpuMsOf(pid, pid), at: Date.now() });
+    // The whole server (every process of it), and the first process's main thread.
+    const cpuNow = () => ({ proc: processTree(pid).reduce((sum, p) => sum + (cpuMsOf(p) || 0), 0), main: cpuMsOf(pid, pid), at: Date.now() });
     let measuredStart = 0;
     let batch: Promise<Awaited<ReturnType<typeof runBatch>>> | null = null;
     let batchError: unknown = null;

@@ -96,6 +96,8 @@ export interface BulkOptions {
   /** Rows per classification chunk, and how many chunks may be classified at once. */
   readonly chunkSize?: number;
   readonly maxInFlight?: number;
+  /** Let other work on this thread (a web server's requests) run between chunks. */
+  readonly yieldBetweenChunks?: boolean;
 }
 
 /** A CSV that cannot be read at all (not a parse error in one row: those become error rows). */
@@ -213,6 +215,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     await write(format === "csv" ? csvText(lines) : json);
     options.onRows?.(items.map((i) => i.row));
     options.onProgress?.({ rows: rowNumber, errors, bytesRead, elapsedMs: Date.now() - started });
+    if (options.yieldBetweenChunks) await new Promise<void>((resolve) => setImmediate(resolve));
   };
 
   const drainOne = async () => {

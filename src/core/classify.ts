@@ -8,6 +8,7 @@ import { type CandidateMatch, candidateVerdict, criterionCheck, productTypeCheck
 import type {
   Bilingual,
   CandidateResult,
+  Check,
   Classification,
   ClassificationInput,
   EditionRef,
@@ -239,12 +240,11 @@ function decide(
     const checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))];
     const verdict = candidateVerdict(checks, massMarket !== null);
     const result: CandidateResult = {
-      entry: entryRef(c.entry),
+      entry: { id: c.entry.id, nameZh: c.entry.nameZh, nameEn: c.entry.nameEn },
       verdict,
       matchedBy: c.match.kind,
       matchedOn: c.match.evidence,
       confidence: c.entry.confidence,
-      checks,
       missing: verdict === "needs_info" ? questionsOf(checks).map((q) => q.en) : [],
     };
     return { c, result, checks };
@@ -334,7 +334,7 @@ function addHsNote(into: Bilingual[], edition: Edition, hsCode: string | null, m
   );
 }
 
-function questionsOf(checks: CandidateResult["checks"]): Bilingual[] {
+function questionsOf(checks: Check[]): Bilingual[] {
   const seen = new Set<string>();
   const out: Bilingual[] = [];
   for (const c of checks) {
@@ -351,7 +351,7 @@ function outcome(
   entry: EntryRef | null,
   candidates: CandidateResult[],
   reasons: Bilingual[],
-  checks: CandidateResult["checks"] = [],
+  checks: Check[] = [],
   missing: Bilingual[] = [],
   notes: Bilingual[] = [],
 ): Outcome {

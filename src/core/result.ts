@@ -57,13 +57,13 @@ export interface EditionRef {
 
 export type MatchKind = "product_type" | "sector" | "software" | "technology" | "host" | "feature" | "hs_code";
 
+/** An entry the input could fall under. Its checks are not repeated here: the chosen entry's are in the outcome. */
 export interface CandidateResult {
-  readonly entry: EntryRef;
+  readonly entry: Pick<EntryRef, "id" | "nameZh" | "nameEn">;
   readonly verdict: Verdict;
   readonly matchedBy: MatchKind;
   readonly matchedOn: Evidence[];
   readonly confidence: string;
-  readonly checks: Check[];
   readonly missing: string[];
 }
 

@@ -74,6 +74,10 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
         columnNames,
         asOf: batch.options.asOf,
         classifyMany: deps.classifyMany(batch.options.lang),
+        // Small chunks, with a pause between them, so API requests are answered while a batch runs.
+        chunkSize: 200,
+        maxInFlight: 6,
+        yieldBetweenChunks: true,
         permalinkFor: (row) => `${permalinkBase}/b/${batch.id}/rows/${row}`,
         onHeader: ({ header }) => batches.progress(batch.id, { rowsDone: 0, errors: 0, bytesRead: 0, header }),
         onRows: (rows) => {
