@@ -3,8 +3,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeBulkFile } from "../../bench/bulkFile.ts";
-import { poll, startServer, tempDir, type ServerProcess } from "./serverProcess.ts";
+
+import { poll, startServer, tempDir, writeCatalogue, type ServerProcess } from "./serverProcess.ts";
 
 const dir = tempDir("sigkill");
 const databasePath = path.join(dir, "db", "classifier.db");
@@ -69,7 +69,7 @@ function inspect(readonly: boolean) {
 describe("kill -9 in the middle of bulk batches", () => {
   it("keeps every stored classification, marks the batches interrupted, and leaves a sound database", async () => {
     // Big enough (≈34 MB) that both batches are still running when the server is killed.
-    writeBulkFile(catalogue, 300_000);
+    writeCatalogue(catalogue, 300_000);
     const env = { DATABASE_PATH: databasePath, BATCH_DIR: batchDir, MAX_UPLOAD_MB: "500" };
     const first = await startServer(env);
     servers.push(first);

@@ -4,8 +4,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeBulkFile } from "../../bench/bulkFile.ts";
-import { accepts, poll, startServer, tempDir, type ServerProcess } from "./serverProcess.ts";
+
+import { accepts, poll, startServer, tempDir, writeCatalogue, type ServerProcess } from "./serverProcess.ts";
 
 const dir = tempDir("sigterm");
 let server: ServerProcess | undefined;
@@ -113,7 +113,7 @@ describe("SIGTERM", () => {
   it("stops within its grace period while a browser batch runs in the background; the batch is interrupted, not lost", async () => {
     const env = { DATABASE_PATH: path.join(dir, "batch.db"), BATCH_DIR: path.join(dir, "batch-files"), MAX_UPLOAD_MB: "500" };
     const catalogue = path.join(dir, "catalogue.csv");
-    writeBulkFile(catalogue, 300_000);
+    writeCatalogue(catalogue, 300_000);
     const first = await startServer(env);
     others.push(first);
     const page = await fetch(`${first.baseUrl}/bulk`);
