@@ -64,14 +64,14 @@ function main(): void {
     server.close(() => {
       void closeDeps().finally(() => {
         store.close();
-        logger.flush(() => process.exit(0));
+        process.exit(0);
       });
     });
     server.closeIdleConnections();
     setTimeout(() => {
       logger.error("Requests still running after 10 s; stopping anyway.");
       store.close();
-      logger.flush(() => process.exit(1));
+      process.exit(1);
     }, 10_000).unref();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));

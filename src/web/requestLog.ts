@@ -9,10 +9,7 @@ export type { Logger };
 
 /** JSON lines on stdout (or the given stream). */
 export function createLogger(options: { level?: LevelWithSilent; destination?: DestinationStream } = {}): Logger {
-  // Standard output, buffered: a write per request would cost the server a system call per request.
-  // The server flushes the buffer before it exits.
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  return pino({ level: options.level ?? "info" }, destination);
+  return pino({ level: options.level ?? "info" }, options.destination);
 }
 
 /** An incoming id is reused only when it is a short token that cannot forge or bloat log lines. */
