@@ -44,6 +44,9 @@ export interface RowVerdict {
 
 export type ClassifyMany = (rows: RowInput[]) => Promise<RowVerdict[]>;
 
+/** Columns named by their header text: `{ description: "品名" }`. */
+export type ColumnNames = Partial<Record<keyof ColumnMapping, string>>;
+
 export interface BulkRow {
   /** 1-based data row (the header is row 0). */
   readonly row: number;
@@ -84,7 +87,7 @@ export interface BulkOptions {
   /** Overrides of the detected columns, by index into the header… */
   readonly mapping?: Partial<ColumnMapping>;
   /** …or by header name (case and spaces ignored), for callers that do not know the indexes yet. */
-  readonly columnNames?: Partial<Record<keyof ColumnMapping, string>>;
+  readonly columnNames?: ColumnNames;
   /** The date for rows without an as-of column (YYYY-MM-DD). */
   readonly asOf: string;
   readonly classifyMany: ClassifyMany;

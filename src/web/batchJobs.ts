@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { runBulk, type BulkSummary, type ClassifyMany } from "../bulk/pipeline.ts";
+import { runBulk, type BulkSummary, type ClassifyMany, type ColumnNames } from "../bulk/pipeline.ts";
 import type { CsvDelimiter, CsvEncoding } from "../bulk/detect.ts";
 import type { Batch } from "../store/batchStore.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
@@ -26,7 +26,7 @@ export interface BatchJobs {
     output: Writable,
     format: "csv" | "ndjson",
     permalinkBase: string,
-    columnNames?: Partial<Record<"description" | "hsCode" | "sku" | "asOf", string>>,
+    columnNames?: ColumnNames,
   ): Promise<BulkSummary>;
   progress(id: string): LiveProgress | null;
   outputPath(id: string): string;
@@ -56,7 +56,7 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
     output: Writable,
     format: "csv" | "ndjson",
     permalinkBase: string,
-    columnNames?: Partial<Record<"description" | "hsCode" | "sku" | "asOf", string>>,
+    columnNames?: ColumnNames,
   ) => {
     const batches = deps.store.batches;
     const startedAt = Date.now();

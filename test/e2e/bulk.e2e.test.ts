@@ -1,6 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCREENSHOTS, startHarness, type Harness } from "./browser.ts";
+import { catalogueCsv } from "../support/catalogue.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -11,19 +12,7 @@ afterAll(async () => {
 });
 
 /** A catalogue big enough that the batch page is seen running before it finishes. */
-function catalogue(rows: number): Buffer {
-  const products = [
-    "服务器密码机，SM4加解密速率 20Gbps，SM2签名速率 8万次/秒",
-    "IPsec VPN gateway, AES-256, IPsec throughput 40 Gbps",
-    "Next-generation firewall with IPsec VPN, AES",
-    "Stainless steel kitchen knife set, 5 pieces",
-    "5G 智能手机，文件加密，消费类零售",
-    "Cotton T-shirt, men's, size L",
-  ];
-  const lines = ["SKU,品名,HS code"];
-  for (let i = 0; i < rows; i++) lines.push(`SKU-${i},"${products[i % products.length]} #${i % 997}",`);
-  return Buffer.from(`\ufeff${lines.join("\r\n")}\r\n`);
-}
+const catalogue = catalogueCsv;
 
 describe("bulk classification in the browser", () => {
   it("uploads a CSV, watches the progress reach 100%, and shows the summary and the download", async () => {

@@ -156,30 +156,4 @@ export async function poll<T>(what: string, check: () => Promise<T | undefined>,
   }
 }
 
-/**
- * A large catalogue CSV made here, without ../shared: crypto specs and ordinary goods in turn, each
- * row a little different, so the fault tests run wherever the repository is.
- */
-export function writeCatalogue(file: string, rows: number): void {
-  const products = [
-    "服务器密码机，SM4加解密速率 20Gbps，SM2签名速率 8万次/秒",
-    "IPsec VPN gateway, AES-256, IPsec throughput 40 Gbps",
-    "Next-generation firewall with IPsec VPN, AES",
-    "Stainless steel kitchen knife set, 5 pieces",
-    "5G 智能手机，文件加密，消费类零售",
-    "Cotton T-shirt, men's, size L",
-    "密钥管理系统，可管理1万个密钥对象，支持SM2/SM4",
-    "Wooden dining chair, oak",
-  ];
-  const out = fs.openSync(file, "w");
-  fs.writeSync(out, "\ufeffSKU,品名,HS code\r\n");
-  const block: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    block.push(`SKU-${i},"${products[i % products.length]} #${i % 5003}",`);
-    if (block.length === 10_000 || i === rows - 1) {
-      fs.writeSync(out, `${block.join("\r\n")}\r\n`);
-      block.length = 0;
-    }
-  }
-  fs.closeSync(out);
-}
+export { writeCatalogue } from "../support/catalogue.ts";

@@ -6,6 +6,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { accepts, poll, startServer, tempDir, writeCatalogue, type ServerProcess } from "./serverProcess.ts";
+import { catalogueLines } from "../support/catalogue.ts";
 
 const dir = tempDir("sigterm");
 let server: ServerProcess | undefined;
@@ -17,16 +18,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const PRODUCTS = [
-  "服务器密码机，SM4加解密速率 20Gbps，SM2签名速率 8万次/秒",
-  "IPsec VPN gateway, AES-256, IPsec throughput 40 Gbps",
-  "Next-generation firewall with IPsec VPN, AES",
-  "Stainless steel kitchen knife set, 5 pieces",
-  "5G 智能手机，文件加密，消费类零售",
-  "Cotton T-shirt, men's, size L",
-];
-const rows = (from: number, count: number) =>
-  Array.from({ length: count }, (_, i) => `SKU-${from + i},"${PRODUCTS[(from + i) % PRODUCTS.length]} #${from + i}",\r\n`).join("");
+const rows = (from: number, count: number) => catalogueLines(count, from).map((l) => `${l}\r\n`).join("");
 
 interface Answer {
   status: number;
