@@ -15,6 +15,12 @@ export interface ClassificationStore {
   save(result: Classification, now?: Date): ClassificationRecord;
   /** As save, and the record's JSON as stored, for callers that send it on (no second serialisation). */
   saveWithJson(result: Classification, now?: Date): { record: ClassificationRecord; json: string };
+  /**
+   * As saveWithJson, but committed together with the other saves of the same moment: one
+   * transaction for all the requests that arrive in one turn of the event loop (group commit).
+   * Resolves once the record is durably stored.
+   */
+  saveSoon(result: Classification, now?: Date): Promise<{ record: ClassificationRecord; json: string }>;
   get(id: string): ClassificationRecord | null;
   /** The stored JSON of a record, as it was saved. */
   getJson(id: string): string | null;
@@ -80,9 +86,7 @@ export function openClassificationStore(file: string): ClassificationStore {
   const select = db.prepare<[string], { result_json: string }>("SELECT result_json FROM classifications WHERE id = ?");
   const ping = db.prepare("SELECT 1");
 
-  const saveWithJson = (result: Classification, now = new Date()) => {
-    const record: ClassificationRecord = { id: newRecordId(), createdAt: now.toISOString(), ...result };
-    const json = JSON.stringify(record);
+  const insertRecord = (record: ClassificationRecord, json: string) =>
     insert.run({
       id: record.id,
       createdAt: record.createdAt,
@@ -94,13 +98,39 @@ export function openClassificationStore(file: string): ClassificationStore {
       exportVerdict: record.export.verdict,
       json,
     });
+  const saveWithJson = (result: Classification, now = new Date()) => {
+    const record: ClassificationRecord = { id: newRecordId(), createdAt: now.toISOString(), ...result };
+    const json = JSON.stringify(record);
+    insertRecord(record, json);
     return { record, json };
   };
+  type Pending = { record: ClassificationRecord; json: string; resolve: (v: { record: ClassificationRecord; json: string }) => void; reject: (e: unknown) => void };
+  let pending: Pending[] = [];
+  const insertAll = db.transaction((items: Pending[]) => {
+    for (const { record, json } of items) insertRecord(record, json);
+  });
+  const flush = () => {
+    const items = pending;
+    pending = [];
+    try {
+      insertAll(items);
+      for (const item of items) item.resolve({ record: item.record, json: item.json });
+    } catch (err) {
+      for (const item of items) item.reject(err);
+    }
+  };
+  const saveSoon = (result: Classification, now = new Date()) =>
+    new Promise<{ record: ClassificationRecord; json: string }>((resolve, reject) => {
+      const record: ClassificationRecord = { id: newRecordId(), createdAt: now.toISOString(), ...result };
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ record, json: JSON.stringify(record), resolve, reject });
+    });
   const getJson = (id: string) => (RECORD_ID.test(id) ? (select.get(id)?.result_json ?? null) : null);
 
   return {
     batches,
     saveWithJson,
+    saveSoon,
     save: (result, now) => saveWithJson(result, now).record,
     getJson,
     get(id) {

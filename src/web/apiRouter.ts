@@ -7,7 +7,7 @@ import { classifyAndStore, recordJsonWithUrl } from "./webHelpers.ts";
 export function apiRouter(deps: AppDeps): express.Router {
   const router = express.Router();
 
-  router.post("/classify", (req: Request, res: Response) => {
+  router.post("/classify", async (req: Request, res: Response) => {
     if (!req.is("application/json")) {
       res.status(415).json({ error: "Send the request as JSON (Content-Type: application/json).", fields: {} });
       return;
@@ -17,7 +17,7 @@ export function apiRouter(deps: AppDeps): express.Router {
       res.status(400).json({ error: "The request has invalid fields.", fields: fieldErrors(parsed.error) });
       return;
     }
-    const { record, json } = classifyAndStore(deps, parsed.data);
+    const { record, json } = await classifyAndStore(deps, parsed.data);
     res.status(200).type("application/json").send(recordJsonWithUrl(req, record.id, json));
   });
 

@@ -75,7 +75,7 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
         asOf: batch.options.asOf,
         classifyMany: deps.classifyMany(batch.options.lang),
         // Small chunks, with a pause between them, so API requests are answered while a batch runs.
-        chunkSize: 200,
+        chunkSize: 100,
         maxInFlight: 6,
         yieldBetweenChunks: true,
         permalinkFor: (row) => `${permalinkBase}/b/${batch.id}/rows/${row}`,

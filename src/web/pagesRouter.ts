@@ -47,7 +47,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
     renderForm(res, values, []);
   });
 
-  router.post("/classify", express.urlencoded({ extended: false, limit: FORM_LIMIT }), guards.csrf.protect, (req: Request, res: Response) => {
+  router.post("/classify", express.urlencoded({ extended: false, limit: FORM_LIMIT }), guards.csrf.protect, async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const text = (v: unknown) => (typeof v === "string" ? v : "");
     const values: FormValues = { description: text(body.description), hsCode: text(body.hsCode), asOf: text(body.asOf).trim() };
@@ -60,7 +60,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       renderForm(res, values, formErrors(parsed.error.issues, res.locals.t as Translate), 400);
       return;
     }
-    res.redirect(303, `/c/${classifyAndStore(deps, parsed.data).record.id}`);
+    res.redirect(303, `/c/${(await classifyAndStore(deps, parsed.data)).record.id}`);
   });
 
   const findRecord = (id: string, res: Response) => {

@@ -21,13 +21,13 @@ export function editionIdsInForce(deps: AppDeps, asOf: string): string {
 }
 
 /** Classifies one validated request (the API and the form alike), stores it and counts it. */
-export function classifyAndStore(deps: AppDeps, input: ClassifyRequest): { record: ClassificationRecord; json: string } {
+export async function classifyAndStore(deps: AppDeps, input: ClassifyRequest): Promise<{ record: ClassificationRecord; json: string }> {
   const result = deps.classifier.classify({
     description: input.description?.trim() ? input.description : undefined,
     hsCode: input.hsCode?.trim() ? input.hsCode : undefined,
     asOf: input.asOf ?? todayInChina(deps.now()),
   });
-  const stored = deps.store.saveWithJson(result, deps.now());
+  const stored = await deps.store.saveSoon(result, deps.now());
   deps.metrics.classified(stored.record);
   return stored;
 }

@@ -137,6 +137,7 @@ describe("request logs", () => {
       saveWithJson: () => {
         throw new Error("disk on fire");
       },
+      saveSoon: () => Promise.reject(new Error("disk on fire")),
     };
     const { app } = testApp({ logger: log.logger, store: failing });
     const res = await classify(app, { description: secret });
