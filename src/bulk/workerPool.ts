@@ -12,11 +12,11 @@ export interface WorkerPool {
  * thread parses and writes. Chunks go to the least busy worker; answers keep their order
  * because the pipeline awaits chunks in the order it sent them.
  */
-export function createWorkerPool(size: number, dataDir?: string): WorkerPool {
+export function createWorkerPool(size: number, dataDir?: string, options: { lowPriority?: boolean } = {}): WorkerPool {
   const workers = Array.from({ length: Math.max(1, size) }, () => {
     // Bounded heaps: a worker's live data is the lists, the vocabulary and its caches, a few tens of MB.
     const worker = new Worker(new URL("./classifyWorker.boot.mjs", import.meta.url), {
-      workerData: { dataDir },
+      workerData: { dataDir, lowPriority: options.lowPriority ?? false },
       resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 },
     });
     worker.unref();

@@ -29,7 +29,7 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
   const classifier = createClassifier(options.listData);
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics();
-  const pool: WorkerPool | null = options.workers && options.workers > 0 ? createWorkerPool(options.workers, options.dataDir) : null;
+  const pool: WorkerPool | null = options.workers && options.workers > 0 ? createWorkerPool(options.workers, options.dataDir, { lowPriority: true }) : null;
   const jobs = createBatchJobs({
     store: options.store,
     classifyMany: (lang) => (pool ? pool.classifyMany(lang) : classifyOnThisThread(classifier, lang)),
