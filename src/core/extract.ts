@@ -145,7 +145,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>): 
   const negatedCrypto = cryptoHits.filter(isNegated);
   const liveCrypto = cryptoHits.filter((h) => !isNegated(h));
   const algorithmHits = of("algorithm").filter((h) => !isNegated(h));
-  const typeHits = dropContainedTypes(of("type")).filter((h) => !isNegated(h));
+  const typeHits = dropObjectMentions(
+    dropContainedTypes(of("type"))
+      .filter((h) => !isNegated(h))
+      .map((h) => promoteQualifiedHost(h, norm.lower)),
+    norm.lower,
+  );
 
   const algorithms = extractAlgorithms(norm, algorithmHits, of("curve"), ev);
   const namesSomething = algorithms.some((a) => a.counted) || typeHits.some((h) => h.tag.strength === "primary");
@@ -207,6 +212,35 @@ function dropContainedTypes<T extends Hit>(typeHits: T[]): T[] {
       !typeHits.some(
         (o) => o !== h && o.start <= h.start && o.end >= h.end && o.end - o.start > h.end - h.start,
       ),
+  );
+}
+
+/** "encrypted VoIP desk phone", "加密IP电话机": an encryption word in front of the phone or fax names the product itself. */
+const ENCRYPTED_BEFORE = /(?:\bencrypt\w*|\bsecure\b|\bcrypto\w*|加密|保密)[^,;，；。\n]{0,14}$/;
+const QUALIFIABLE_HOSTS = new Set<ProductTypeId>(["encrypted_phone", "encrypted_fax"]);
+
+function promoteQualifiedHost<T extends TermHit<Extract<Tag, { k: "type" }>>>(h: T, lower: string): T {
+  if (h.tag.strength !== "host" || !QUALIFIABLE_HOSTS.has(h.tag.type)) return h;
+  if (!ENCRYPTED_BEFORE.test(lower.slice(Math.max(0, h.start - 24), h.start))) return h;
+  return { ...h, tag: { ...h.tag, strength: "primary" } };
+}
+
+/** Words that make a following product name the object of the product, not the product: "test equipment for cipher machines". */
+const OBJECT_OF = /(?:\bfor\b|\bof\b|\bwith\b|\binto\b|\binside\b|\bverifying\b|\btesting\b|用于|适用于|配合|调用|检测|测试|验证)[^,;，；。\n]{0,24}$/;
+
+/**
+ * The product is named first; a different product type named later after "for", "用于"… is what it
+ * works with ("crypto test equipment for verifying cipher machines", "调用PCI-E密码卡"), not a second product.
+ */
+function dropObjectMentions<T extends TermHit<Extract<Tag, { k: "type" }>>>(typeHits: T[], lower: string): T[] {
+  const first = typeHits.find((h) => h.tag.strength === "primary");
+  if (!first) return typeHits;
+  return typeHits.filter(
+    (h) =>
+      h === first ||
+      h.tag.strength !== "primary" ||
+      h.tag.type === first.tag.type ||
+      !OBJECT_OF.test(lower.slice(Math.max(first.end, h.start - 30), h.start)),
   );
 }
 

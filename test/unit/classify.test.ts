@@ -23,6 +23,22 @@ interface Case {
 }
 
 const cases: [string, Case][] = [
+  // The product is what is named first; a product it works on is not a second product.
+  ["test equipment for cipher machines is not a cipher machine", {
+    description: "Crypto test equipment for verifying cipher machines",
+    import: ["not_listed", null],
+    export: ["licence_required", "5B002.b"],
+  }],
+  ["a signature server with 60,000 tps", {
+    description: "签名服务器，RSA 2048签名 60,000 tps",
+    import: ["needs_info", "I-3"],
+    export: ["licence_required", "5A002.b"],
+  }],
+  ["an encrypted VoIP desk phone is an encrypted telephone", {
+    description: "Encrypted VoIP desk phone for government use, SRTP with AES-128",
+    import: ["licence_required", "I-1"],
+    export: ["not_listed", null],
+  }],
   // Cipher machines: import I-3 has only the 10 Gbps test; export 5A002.b has 10 Gbps OR 50,000 tps.
   ["cipher machine at 8 Gbps", {
     description: "SM4 cipher machine, 8 Gbps",
