@@ -1,8 +1,10 @@
 /**
- * Quantities as specs write them: "10,000", "1.5", "2万", "50k", "2 million".
- * Group 1 is the number, group 2 the optional multiplier.
+ * Quantities as specs write them: "10,000", "50 000" (spaces as thousands separators, as in
+ * SI style), "1.5", "2万", "50k", "2 million". Group 1 is the number, group 2 the optional multiplier.
  */
-export const QUANTITY = /(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万|千|亿|[kK](?![A-Za-z])|thousand|million|billion)?/;
+// A space-separated group is not taken for thousands after an algorithm or key size ("AES 256 128 Gbps").
+export const QUANTITY =
+  /(\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<!(?:[Aa][Ee][Ss]|[Rr][Ss][Aa]|[Ee][Cc][Cc]|[Ss][Mm]\d|[Bb]its?|位)[-\s]?)\d{1,3}(?: \d{3})+(?!\d)|\d+(?:\.\d+)?)\s*(万|千|亿|[kK](?![A-Za-z])|thousand|million|billion)?/;
 
 const MULTIPLIERS: Record<string, number> = {
   万: 10_000,
@@ -15,7 +17,7 @@ const MULTIPLIERS: Record<string, number> = {
 };
 
 export function parseQuantity(number: string, multiplier: string | undefined): number | null {
-  const value = Number(number.replace(/,/g, ""));
+  const value = Number(number.replace(/[, ]/g, ""));
   if (!Number.isFinite(value)) return null;
   const factor = multiplier ? (MULTIPLIERS[multiplier.toLowerCase()] ?? 1) : 1;
   return value * factor;

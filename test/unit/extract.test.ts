@@ -99,6 +99,11 @@ describe("algorithms and key lengths", () => {
 });
 
 describe("rates", () => {
+  it("reads a space as a thousands separator, but not after a key size", () => {
+    const rates = (text: string) => extractParameters(normalise(text), lexicon).rates.map((r) => [r.value, r.unit]);
+    expect(rates("HSM, 10 000 RSA-2048 signatures per second")).toEqual([[10_000, "tps"]]);
+    expect(rates("Crypto card AES 256 128 Gbps")).toEqual([[128, "Gbps"]]);
+  });
   it.each<[string, number, "Gbps" | "tps", string]>([
     ["SM4加解密速率5Gbps", 5, "Gbps", "symmetric"],
     ["1.5 GB/s", 12, "Gbps", "unqualified"],

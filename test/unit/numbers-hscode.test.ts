@@ -40,6 +40,9 @@ describe("parseQuantity", () => {
 describe("QUANTITY", () => {
   it.each<[string, number]>([
     ["管理对象数量10,000个", 10_000],
+    ["up to 50 000 keys", 50_000],
+    ["10 000 RSA-2048 signatures per second", 10_000],
+    ["2 000 000 managed objects", 2_000_000],
     ["2万次/秒", 20_000],
     ["2 million managed objects", 2_000_000],
     ["50k tps", 50_000],
