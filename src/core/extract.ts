@@ -139,7 +139,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>): 
   const of = <K extends Tag["k"]>(k: K) => hits.filter((h): h is TermHit<Extract<Tag, { k: K }>> => h.tag.k === k);
 
   const negatedSpans = negationScopes(norm.lower, of("negation"));
-  const isNegated = (h: Hit) => negatedSpans.some(([s, e]) => h.start >= s && h.start < e);
+  // Negated by a cue before it ("no encryption", "不支持加密"), or by an answer after it ("加密功能：无", "Encryption: none").
+  const isNegated = (h: Hit) =>
+    negatedSpans.some(([s, e]) => h.start >= s && h.start < e) || NEGATIVE_ANSWER.test(norm.lower.slice(h.end, h.end + 16));
 
   const cryptoHits = of("crypto");
   const negatedCrypto = cryptoHits.filter(isNegated);
@@ -243,6 +245,8 @@ function dropObjectMentions<T extends TermHit<Extract<Tag, { k: "type" }>>>(type
       !OBJECT_OF.test(lower.slice(Math.max(first.end, h.start - 30), h.start)),
   );
 }
+
+const NEGATIVE_ANSWER = /^[^,;，；。\n:：]{0,6}[:：]\s*(?:无|否|没有|不支持|none\b|no\b|n\/a\b|not supported)/;
 
 /** A cue negates the crypto words that follow it in the same clause, within a few words. */
 function negationScopes(lower: string, cues: Hit[]): [number, number][] {

@@ -175,6 +175,9 @@ describe("managed objects", () => {
 });
 
 describe("negation", () => {
+  it.each(["传真机，加密功能：无", "Fax machine. Encryption: none.", "Encryption: N/A"])("reads a negative answer after the word: %j", (text) => {
+    expect(extractParameters(normalise(text), lexicon).noEncryption).not.toBeNull();
+  });
   it.each(["不支持加密", "no encryption", "无硬件加密功能", "without encryption", "千兆以太网交换机，24口，不支持加密", "不含加密模块"])(
     "%j says there is no encryption",
     (text) => {
