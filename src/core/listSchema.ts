@@ -102,17 +102,7 @@ export type LeafCriterion = z.infer<typeof LeafCriterion>;
 /** "具有下列特征之一": one level of alternatives (5A002.a: sector-dedicated OR high-performance). */
 const AnyOfCriterion = z.object({ kind: z.literal("anyOf"), of: z.array(LeafCriterion).min(2), ...zhEn });
 
-export const Criterion = z.discriminatedUnion("kind", [
-  AlgorithmCriterion,
-  RateCriterion,
-  ManagedObjectsCriterion,
-  SectorCriterion,
-  QuantumCriterion,
-  CryptanalysisCriterion,
-  SpeciallyDesignedCriterion,
-  NotPublicDomainCriterion,
-  AnyOfCriterion,
-]);
+export const Criterion = z.discriminatedUnion("kind", [...LeafCriterion.options, AnyOfCriterion]);
 export type Criterion = z.infer<typeof Criterion>;
 export type AnyOfCriterion = z.infer<typeof AnyOfCriterion>;
 

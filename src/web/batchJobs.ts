@@ -50,14 +50,7 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
   let queue: Promise<void> = Promise.resolve();
   const outputPath = (id: string) => path.join(deps.batchDir, `${id}.csv`);
 
-  const run = async (
-    batch: Batch,
-    input: Readable,
-    output: Writable,
-    format: "csv" | "ndjson",
-    permalinkBase: string,
-    columnNames?: ColumnNames,
-  ) => {
+  const run: BatchJobs["runStream"] = async (batch, input, output, format, permalinkBase, columnNames) => {
     const batches = deps.store.batches;
     const startedAt = Date.now();
     batches.markRunning(batch.id, deps.now());
@@ -119,7 +112,7 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
         }
       });
     },
-    runStream: (batch, input, output, format, permalinkBase, columnNames) => run(batch, input, output, format, permalinkBase, columnNames),
+    runStream: run,
     progress: (id) => live.get(id) ?? null,
     outputPath,
     idle: () => queue,
