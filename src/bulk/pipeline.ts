@@ -104,7 +104,16 @@ export interface BulkOptions {
 }
 
 /** A CSV that cannot be read at all (not a parse error in one row: those become error rows). */
-export class BulkInputError extends Error {}
+export class BulkInputError extends Error {
+  constructor(
+    /** Why, as a key the pages translate; `detail` is the column name or the reader's own words. */
+    readonly reason: "noColumn" | "noRecognisedColumn" | "unreadable" | "empty",
+    message: string,
+    readonly detail = "",
+  ) {
+    super(message);
+  }
+}
 
 const SAMPLE_BYTES = 64 * 1024;
 /** A single field or record larger than this is a broken file or an attack, not a product row. */
@@ -260,12 +269,13 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     for (const [field, name] of Object.entries(options.columnNames ?? {})) {
       if (!name) continue;
       const index = header.findIndex((h) => key(h) === key(name));
-      if (index < 0) throw new BulkInputError(`No column named "${name.slice(0, 80)}" in the header row.`);
+      if (index < 0) throw new BulkInputError("noColumn", `No column named "${name.slice(0, 80)}" in the header row.`, name.slice(0, 80));
       named[field as keyof ColumnMapping] = index;
     }
     mapping = { ...detected, ...options.mapping, ...named };
     if (looksHeaderless(mapping)) {
       throw new BulkInputError(
+        "noRecognisedColumn",
         "No description or HS code column found in the header row. Name a column description/品名/商品名称 or HS code/商品编码, or choose the columns.",
       );
     }
@@ -300,11 +310,11 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   } catch (err) {
     parser.destroy();
     if (header === null && !(err instanceof BulkInputError)) {
-      throw new BulkInputError(`The file could not be read as CSV: ${(err as Error).message}`);
+      throw new BulkInputError("unreadable", `The file could not be read as CSV: ${(err as Error).message}`, (err as Error).message);
     }
     throw err;
   }
-  if (header === null) throw new BulkInputError("The file is empty: it has no header row.");
+  if (header === null) throw new BulkInputError("empty", "The file is empty: it has no header row.");
   if (ownsOutput) out.end();
   await outFinished;
   return {
@@ -458,7 +468,7 @@ async function peek(input: Readable, bytes: number): Promise<{ sample: Buffer; r
   } catch (err) {
     // A size limit says what it is; anything else is "cannot read".
     if ((err as { code?: string }).code === "LIMIT") throw err;
-    throw new BulkInputError(`The input could not be read: ${(err as Error).message}`);
+    throw new BulkInputError("unreadable", `The input could not be read: ${(err as Error).message}`, (err as Error).message);
   }
   const rest: AsyncIterable<Buffer> = {
     [Symbol.asyncIterator]: () => ({

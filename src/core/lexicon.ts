@@ -19,8 +19,6 @@ interface Node<T> {
 const isLetter = (c: number) => c >= 97 && c <= 122;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isWord = (c: number) => isLetter(c) || isDigit(c);
-const WORD = { test: (s: string) => s.length > 0 && isWord(s.charCodeAt(0)) };
-const DIGIT = { test: (s: string) => s.length > 0 && isDigit(s.charCodeAt(0)) };
 
 export class Lexicon<T> {
   private readonly root: Node<T> = { next: new Map(), terms: [] };
@@ -43,8 +41,8 @@ export class Lexicon<T> {
       tag,
       stem,
       caseSensitive,
-      wordStart: WORD.test(body[0] ?? ""),
-      endsWithDigit: DIGIT.test(body[body.length - 1] ?? ""),
+      wordStart: isWord(body.charCodeAt(0)),
+      endsWithDigit: isDigit(body.charCodeAt(body.length - 1)),
     });
   }
 

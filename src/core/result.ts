@@ -1,4 +1,3 @@
-import type { Direction } from "./listSchema.ts";
 import type { Evidence, Parameters } from "./extract.ts";
 
 /** The verdict words shared by the API, the CSV and the UI. */
@@ -96,5 +95,3 @@ export interface Classification {
   readonly import: Outcome;
   readonly export: Outcome;
 }
-
-export type Directions = Record<Direction, Outcome>;

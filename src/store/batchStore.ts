@@ -28,6 +28,8 @@ export interface Batch {
   readonly header: string[] | null;
   readonly summary: BulkSummary | null;
   readonly message: string | null;
+  /** Why a failed batch failed, as a key the pages translate (null for an unexpected error). */
+  readonly failure: { readonly reason: string; readonly detail: string } | null;
   readonly editions: string | null;
   readonly engineVersion: string;
 }
@@ -62,7 +64,7 @@ export interface BatchStore {
   markRunning(id: string, now: Date): void;
   progress(id: string, p: { rowsDone: number; errors: number; bytesRead: number; header?: string[] }): void;
   finish(id: string, summary: BulkSummary, now: Date): void;
-  fail(id: string, message: string, now: Date): void;
+  fail(id: string, message: string, now: Date, failure?: { reason: string; detail: string }): void;
   /** At start-up: whatever was running when the process died is marked interrupted. */
   markInterrupted(): number;
   insertRows(id: string, rows: BulkRow[]): void;
@@ -88,6 +90,7 @@ export const BATCH_SCHEMA = `
     header_json TEXT,
     summary_json TEXT,
     message TEXT,
+    failure_json TEXT,
     editions TEXT,
     engine_version TEXT NOT NULL
   ) STRICT;
@@ -125,6 +128,7 @@ interface BatchRowDb {
   header_json: string | null;
   summary_json: string | null;
   message: string | null;
+  failure_json: string | null;
   editions: string | null;
   engine_version: string;
 }
@@ -145,6 +149,7 @@ const toBatch = (r: BatchRowDb): Batch => ({
   header: r.header_json ? (JSON.parse(r.header_json) as string[]) : null,
   summary: r.summary_json ? (JSON.parse(r.summary_json) as BulkSummary) : null,
   message: r.message,
+  failure: r.failure_json ? (JSON.parse(r.failure_json) as Batch["failure"]) : null,
   editions: r.editions,
   engineVersion: r.engine_version,
 });
@@ -165,7 +170,7 @@ export function batchStore(db: Database.Database): BatchStore {
   const setDone = db.prepare(
     "UPDATE batches SET status = 'done', finished_at = ?, rows_done = ?, errors = ?, bytes_read = ?, header_json = ?, summary_json = ? WHERE id = ?",
   );
-  const setFailed = db.prepare("UPDATE batches SET status = 'failed', finished_at = ?, message = ? WHERE id = ?");
+  const setFailed = db.prepare("UPDATE batches SET status = 'failed', finished_at = ?, message = ?, failure_json = ? WHERE id = ?");
   const setInterrupted = db.prepare(
     "UPDATE batches SET status = 'interrupted', message = 'The server stopped while this batch was running.' WHERE status IN ('queued', 'running')",
   );
@@ -215,8 +220,8 @@ export function batchStore(db: Database.Database): BatchStore {
     finish(id, summary, now) {
       setDone.run(now.toISOString(), summary.rows, summary.errors, summary.bytesRead, JSON.stringify(summary.header), JSON.stringify(summary), id);
     },
-    fail(id, message, now) {
-      setFailed.run(now.toISOString(), message, id);
+    fail(id, message, now, failure) {
+      setFailed.run(now.toISOString(), message, failure ? JSON.stringify(failure) : null, id);
     },
     markInterrupted() {
       return setInterrupted.run().changes;

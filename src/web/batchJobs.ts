@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { runBulk, type BulkSummary, type ClassifyMany, type ColumnNames } from "../bulk/pipeline.ts";
+import { BulkInputError, runBulk, type BulkSummary, type ClassifyMany, type ColumnNames } from "../bulk/pipeline.ts";
 import type { CsvDelimiter, CsvEncoding } from "../bulk/detect.ts";
 import type { Batch } from "../store/batchStore.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
@@ -90,7 +90,8 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
       deps.metrics?.batchFinished("done");
       return summary;
     } catch (err) {
-      batches.fail(batch.id, (err as Error).message, deps.now());
+      const failure = err instanceof BulkInputError ? { reason: err.reason, detail: err.detail } : undefined;
+      batches.fail(batch.id, (err as Error).message, deps.now(), failure);
       deps.metrics?.batchFinished("failed");
       throw err;
     } finally {

@@ -373,6 +373,10 @@ describe("POST /bulk and the batch page", () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain("status-pill--failed");
     expect(page.text).toContain("No description or HS code column found");
+    // The reason is in the reader's language, not the pipeline's English.
+    const zh = await request(t.app).get(`/b/${id}`).set("Cookie", "lang=zh");
+    expect(zh.text).toContain("表头中未找到描述列或HS编码列");
+    expect(zh.text).not.toContain("No description or HS code column found");
     const download = await request(t.app).get(`/b/${id}/result.csv`);
     expect(download.status).toBe(409);
     const row = await request(t.app).get(`/b/${id}/rows/1`);

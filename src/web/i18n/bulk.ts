@@ -81,6 +81,11 @@ export const bulkEn = {
   "batch.previous": "Previous",
   "batch.next": "Next",
   "batch.failed": "The batch could not be processed: {message}",
+  "batch.failure.noColumn": "The batch could not be processed: there is no column named “{detail}” in the header row.",
+  "batch.failure.noRecognisedColumn":
+    "The batch could not be processed. No description or HS code column found in the header row: name a column description / 品名 / 商品名称 or HS code / 商品编码, or choose the columns and upload again.",
+  "batch.failure.unreadable": "The batch could not be processed: the file could not be read as CSV ({detail}).",
+  "batch.failure.empty": "The batch could not be processed: the file is empty (it has no header row).",
   "batch.editions": "Editions {editions} · engine {version}",
 } as const;
 
@@ -164,5 +169,9 @@ export const bulkZh: Record<keyof typeof bulkEn, string> = {
   "batch.previous": "上一页",
   "batch.next": "下一页",
   "batch.failed": "无法处理该批次：{message}",
+  "batch.failure.noColumn": "无法处理该批次：表头中没有名为“{detail}”的列。",
+  "batch.failure.noRecognisedColumn": "无法处理该批次：表头中未找到描述列或HS编码列。请将列命名为 description/品名/商品名称 或 HS code/商品编码，或选择对应列后重新上传。",
+  "batch.failure.unreadable": "无法处理该批次：文件无法按CSV读取（{detail}）。",
+  "batch.failure.empty": "无法处理该批次：文件为空（没有表头行）。",
   "batch.editions": "清单版本 {editions} · 引擎 {version}",
 };
