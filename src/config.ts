@@ -12,7 +12,7 @@ const ConfigSchema = z.object({
   /** Uploaded CSVs and their results. */
   BATCH_DIR: z.string().min(1).default("var/batches"),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(100_000).default(200),
-  /** Classification threads for bulk work; 0 classifies on the main thread. */
+  /** Classification threads for bulk work, started by the batch thread; 0 classifies on the batch thread itself. */
   WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   UPLOADS_PER_MINUTE: z.coerce.number().int().min(0).default(30),

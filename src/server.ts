@@ -17,7 +17,7 @@ function main(): void {
     logger.level = config.logLevel;
     listData = config.dataDir ? loadListData(config.dataDir) : loadListData();
     ensureWritableFolder(config.batchDir, "BATCH_DIR");
-    store = openClassificationStore(config.databasePath);
+    store = openClassificationStore(config.databasePath, { backgroundCheckpoints: true });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ListDataError || err instanceof StoreOpenError) {
       // Plain text for the person starting the service: a list of problems reads better than a JSON line.
@@ -34,6 +34,7 @@ function main(): void {
     store,
     batchDir: config.batchDir,
     maxUploadBytes: config.maxUploadBytes,
+    batchThread: true,
     workers: config.workers ?? Math.max(1, os.availableParallelism() - 1),
     dataDir: config.dataDir,
     security: config.security,

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { startTsWorker } from "../tsWorker.ts";
 import type { ClassifyMany, RowInput, RowVerdict } from "./pipeline.ts";
 import type { Lang } from "./rowVerdict.ts";
 
@@ -15,7 +15,7 @@ export interface WorkerPool {
 export function createWorkerPool(size: number, dataDir?: string, options: { lowPriority?: boolean } = {}): WorkerPool {
   const workers = Array.from({ length: Math.max(1, size) }, () => {
     // Bounded heaps: a worker's live data is the lists, the vocabulary and its caches, a few tens of MB.
-    const worker = new Worker(new URL("./classifyWorker.boot.mjs", import.meta.url), {
+    const worker = startTsWorker(new URL("./classifyWorker.ts", import.meta.url), {
       workerData: { dataDir, lowPriority: options.lowPriority ?? false },
       resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 },
     });

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import type { Classification } from "../core/result.ts";
 import { type BatchStore, batchStore } from "./batchStore.ts";
+import { startCheckpointer } from "./checkpointer.ts";
 
 /** A stored classification: what was decided, when, under which editions and engine version. */
 export interface ClassificationRecord extends Classification {
@@ -31,20 +32,54 @@ export interface ClassificationStore {
   close(): void;
 }
 
+/** Random bytes drawn from the system's generator a few kilobytes at a time: one call per 256 ids, not per id. */
+let randomPool = Buffer.alloc(0);
+let poolOffset = 0;
+
 /** 128 random bits, URL-safe: record ids must not be guessable from one another. */
 export function newRecordId(): string {
-  return randomBytes(16).toString("base64url");
+  if (poolOffset + 16 > randomPool.length) {
+    randomPool = randomBytes(4096);
+    poolOffset = 0;
+  }
+  poolOffset += 16;
+  return randomPool.toString("base64url", poolOffset - 16, poolOffset);
 }
 
 export const RECORD_ID = /^[A-Za-z0-9_-]{22}$/;
 
 export class StoreOpenError extends Error {}
 
+/** A record as one row of the classifications table. */
+export interface RecordRow {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly asOf: string;
+  readonly engineVersion: string;
+  readonly importEdition: string | null;
+  readonly exportEdition: string | null;
+  readonly importVerdict: string;
+  readonly exportVerdict: string;
+  readonly json: string;
+}
+
+const toRecordRow = (record: ClassificationRecord, json: string): RecordRow => ({
+  id: record.id,
+  createdAt: record.createdAt,
+  asOf: record.asOf,
+  engineVersion: record.engineVersion,
+  importEdition: record.import.edition?.id ?? null,
+  exportEdition: record.export.edition?.id ?? null,
+  importVerdict: record.import.verdict,
+  exportVerdict: record.export.verdict,
+  json,
+});
+
 /**
- * Opens (creating if needed) the SQLite file. WAL keeps readers off the writers' backs and
- * survives a crash mid-write; each record is one row written in one statement.
+ * Opens (creating if needed) the SQLite file with its tables. WAL keeps readers off the writers'
+ * backs and survives a crash mid-write.
  */
-export function openClassificationStore(file: string): ClassificationStore {
+export function openDatabase(file: string, options: { autoCheckpoint?: boolean } = {}): Database.Database {
   let db: Database.Database;
   try {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -52,6 +87,9 @@ export function openClassificationStore(file: string): ClassificationStore {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 5000");
+    // A checkpoint copies the log into the database and syncs it to disk: milliseconds that a commit
+    // would otherwise pay now and then. With a checkpointer thread, no connection that commits does it.
+    if (options.autoCheckpoint === false) db.pragma("wal_autocheckpoint = 0");
     db.exec(`
       CREATE TABLE IF NOT EXISTS classifications (
         id TEXT PRIMARY KEY,
@@ -72,58 +110,68 @@ export function openClassificationStore(file: string): ClassificationStore {
         "Check that the folder exists or can be created, is writable, and the disk is not full (DATABASE_PATH).",
     );
   }
+  return db;
+}
 
+/** Inserts records, all in one transaction. */
+export function recordInserter(db: Database.Database): (rows: readonly RecordRow[]) => void {
+  const insert = db.prepare<[RecordRow]>(
+    `INSERT INTO classifications (id, created_at, as_of, engine_version, import_edition, export_edition, import_verdict, export_verdict, result_json)
+     VALUES (@id, @createdAt, @asOf, @engineVersion, @importEdition, @exportEdition, @importVerdict, @exportVerdict, @json)`,
+  );
+  return db.transaction((rows: readonly RecordRow[]) => {
+    for (const row of rows) insert.run(row);
+  });
+}
+
+export interface StoreOptions {
+  /**
+   * Checkpoint the log on a thread of its own, so no commit on this thread ever pays for one
+   * (see checkpointer.ts). For a server; needs a file, not :memory:.
+   */
+  readonly backgroundCheckpoints?: boolean;
+}
+
+export function openClassificationStore(file: string, options: StoreOptions = {}): ClassificationStore {
+  const background = options.backgroundCheckpoints === true && file !== ":memory:";
+  const db = openDatabase(file, { autoCheckpoint: !background });
   let batches: BatchStore;
   try {
     batches = batchStore(db);
   } catch (err) {
     throw new StoreOpenError(`Cannot prepare the database at ${file}: ${(err as Error).message}`);
   }
-  const insert = db.prepare(
-    `INSERT INTO classifications (id, created_at, as_of, engine_version, import_edition, export_edition, import_verdict, export_verdict, result_json)
-     VALUES (@id, @createdAt, @asOf, @engineVersion, @importEdition, @exportEdition, @importVerdict, @exportVerdict, @json)`,
-  );
+  const checkpointer = background ? startCheckpointer(file) : null;
+  const insertRows = recordInserter(db);
   const select = db.prepare<[string], { result_json: string }>("SELECT result_json FROM classifications WHERE id = ?");
   const ping = db.prepare("SELECT 1");
 
-  const insertRecord = (record: ClassificationRecord, json: string) =>
-    insert.run({
-      id: record.id,
-      createdAt: record.createdAt,
-      asOf: record.asOf,
-      engineVersion: record.engineVersion,
-      importEdition: record.import.edition?.id ?? null,
-      exportEdition: record.export.edition?.id ?? null,
-      importVerdict: record.import.verdict,
-      exportVerdict: record.export.verdict,
-      json,
-    });
-  const saveWithJson = (result: Classification, now = new Date()) => {
+  const newRecord = (result: Classification, now: Date) => {
     const record: ClassificationRecord = { id: newRecordId(), createdAt: now.toISOString(), ...result };
-    const json = JSON.stringify(record);
-    insertRecord(record, json);
-    return { record, json };
+    return { record, json: JSON.stringify(record) };
   };
-  type Pending = { record: ClassificationRecord; json: string; resolve: (v: { record: ClassificationRecord; json: string }) => void; reject: (e: unknown) => void };
+  const saveWithJson = (result: Classification, now = new Date()) => {
+    const saved = newRecord(result, now);
+    insertRows([toRecordRow(saved.record, saved.json)]);
+    return saved;
+  };
+
+  type Pending = { saved: { record: ClassificationRecord; json: string }; resolve: (v: Pending["saved"]) => void; reject: (e: unknown) => void };
   let pending: Pending[] = [];
-  const insertAll = db.transaction((items: Pending[]) => {
-    for (const { record, json } of items) insertRecord(record, json);
-  });
   const flush = () => {
     const items = pending;
     pending = [];
     try {
-      insertAll(items);
-      for (const item of items) item.resolve({ record: item.record, json: item.json });
+      insertRows(items.map((p) => toRecordRow(p.saved.record, p.saved.json)));
+      for (const item of items) item.resolve(item.saved);
     } catch (err) {
       for (const item of items) item.reject(err);
     }
   };
   const saveSoon = (result: Classification, now = new Date()) =>
-    new Promise<{ record: ClassificationRecord; json: string }>((resolve, reject) => {
-      const record: ClassificationRecord = { id: newRecordId(), createdAt: now.toISOString(), ...result };
+    new Promise<Pending["saved"]>((resolve, reject) => {
       if (pending.length === 0) setImmediate(flush);
-      pending.push({ record, json: JSON.stringify(record), resolve, reject });
+      pending.push({ saved: newRecord(result, now), resolve, reject });
     });
   const getJson = (id: string) => (RECORD_ID.test(id) ? (select.get(id)?.result_json ?? null) : null);
 
@@ -146,6 +194,7 @@ export function openClassificationStore(file: string): ClassificationStore {
       }
     },
     close() {
+      checkpointer?.stop();
       db.close();
     },
   };

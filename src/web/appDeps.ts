@@ -1,7 +1,8 @@
 import { createClassifier } from "../core/classify.ts";
 import type { ListData } from "../data/loadListData.ts";
+import { batchThreadRunner } from "../bulk/batchThread.ts";
+import { type BatchRunner, sameThreadRunner } from "../bulk/batchRunner.ts";
 import { classifyOnThisThread } from "../bulk/rowVerdict.ts";
-import { createWorkerPool, type WorkerPool } from "../bulk/workerPool.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
 import { createBatchJobs } from "./batchJobs.ts";
 import type { AppDeps } from "./createApp.ts";
@@ -14,9 +15,11 @@ export interface AppDepsOptions {
   readonly store: ClassificationStore;
   readonly batchDir: string;
   readonly maxUploadBytes?: number;
-  /** Worker threads for bulk classification; 0 (the default) classifies on the main thread. */
+  /** Run batches on a thread of their own (the server), rather than on the thread answering requests. */
+  readonly batchThread?: boolean;
+  /** Classification threads the batch thread starts (0 classifies on the batch thread itself). */
   readonly workers?: number;
-  /** Folder of the list data, for the workers to load the same data (bundled data when unset). */
+  /** Folder of the list data, for the batch thread to load the same data (bundled data when unset). */
   readonly dataDir?: string | undefined;
   readonly now?: () => Date;
   readonly security?: Partial<SecuritySettings>;
@@ -29,10 +32,13 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
   const classifier = createClassifier(options.listData);
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics();
-  const pool: WorkerPool | null = options.workers && options.workers > 0 ? createWorkerPool(options.workers, options.dataDir, { lowPriority: true }) : null;
+  const runner: BatchRunner =
+    options.batchThread === true
+      ? batchThreadRunner({ dataDir: options.dataDir, workers: options.workers ?? 0 })
+      : sameThreadRunner((lang) => classifyOnThisThread(classifier, lang));
   const jobs = createBatchJobs({
     store: options.store,
-    classifyMany: (lang) => (pool ? pool.classifyMany(lang) : classifyOnThisThread(classifier, lang)),
+    runner,
     batchDir: options.batchDir,
     now,
     metrics,
@@ -49,7 +55,7 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
       metrics,
     },
     close: async () => {
-      await pool?.close();
+      await runner.close();
     },
   };
 }

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { BulkInputError, runBulk, type BulkSummary, type ClassifyMany, type ColumnNames } from "../bulk/pipeline.ts";
-import type { CsvDelimiter, CsvEncoding } from "../bulk/detect.ts";
+import type { BatchRunner } from "../bulk/batchRunner.ts";
+import { BulkInputError, type BulkSummary, type ColumnNames } from "../bulk/pipeline.ts";
 import type { Batch } from "../store/batchStore.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
 import type { Metrics } from "./metrics.ts";
@@ -36,7 +36,8 @@ export interface BatchJobs {
 
 export interface BatchJobsDeps {
   readonly store: ClassificationStore;
-  readonly classifyMany: (lang: "en" | "zh") => ClassifyMany;
+  /** Where the pipeline runs; this side stores the rows and keeps each batch's status. */
+  readonly runner: BatchRunner;
   readonly batchDir: string;
   readonly now: () => Date;
   readonly metrics?: Pick<Metrics, "bulkRows" | "batchFinished">;
@@ -50,41 +51,39 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
   let queue: Promise<void> = Promise.resolve();
   const outputPath = (id: string) => path.join(deps.batchDir, `${id}.csv`);
 
-  const run: BatchJobs["runStream"] = async (batch, input, output, format, permalinkBase, columnNames) => {
+  const run = async (
+    batch: Batch,
+    source: Readable | { file: string },
+    sink: Writable | { file: string },
+    format: "csv" | "ndjson",
+    permalinkBase: string,
+    columnNames?: ColumnNames,
+  ): Promise<BulkSummary> => {
     const batches = deps.store.batches;
     const startedAt = Date.now();
     batches.markRunning(batch.id, deps.now());
     live.set(batch.id, { status: "running", rowsDone: 0, errors: 0, bytesRead: 0, totalBytes: batch.totalBytes, startedAt });
     let lastWrite = 0;
     try {
-      const summary = await runBulk({
-        input,
-        output,
-        format,
-        encoding: (batch.options.encoding as CsvEncoding | null) ?? undefined,
-        delimiter: (batch.options.delimiter as CsvDelimiter | null) ?? undefined,
-        mapping: batch.options.mapping,
-        columnNames,
-        asOf: batch.options.asOf,
-        classifyMany: deps.classifyMany(batch.options.lang),
-        // Small chunks, with a pause between them, so API requests are answered while a batch runs.
-        chunkSize: 100,
-        maxInFlight: 6,
-        yieldBetweenChunks: true,
-        permalinkFor: (row) => `${permalinkBase}/b/${batch.id}/rows/${row}`,
-        onHeader: ({ header }) => batches.progress(batch.id, { rowsDone: 0, errors: 0, bytesRead: 0, header }),
-        onRows: (rows) => {
-          batches.insertRows(batch.id, rows);
-          deps.metrics?.bulkRows(rows);
-        },
-        onProgress: (p) => {
-          live.set(batch.id, { status: "running", rowsDone: p.rows, errors: p.errors, bytesRead: p.bytesRead, totalBytes: batch.totalBytes, startedAt });
-          const now = Date.now();
-          if (now - lastWrite >= PROGRESS_EVERY_MS) {
-            lastWrite = now;
-            batches.progress(batch.id, { rowsDone: p.rows, errors: p.errors, bytesRead: p.bytesRead });
+      const summary = await deps.runner.run({ batchId: batch.id, options: batch.options, format, permalinkBase, columnNames }, source, sink, (event) => {
+        switch (event.kind) {
+          case "header":
+            batches.progress(batch.id, { rowsDone: 0, errors: 0, bytesRead: 0, header: event.header });
+            break;
+          case "rows":
+            batches.insertRows(batch.id, event.rows);
+            deps.metrics?.bulkRows(event.rows);
+            break;
+          case "progress": {
+            live.set(batch.id, { status: "running", rowsDone: event.rows, errors: event.errors, bytesRead: event.bytesRead, totalBytes: batch.totalBytes, startedAt });
+            const now = Date.now();
+            if (now - lastWrite >= PROGRESS_EVERY_MS) {
+              lastWrite = now;
+              batches.progress(batch.id, { rowsDone: event.rows, errors: event.errors, bytesRead: event.bytesRead });
+            }
+            break;
           }
-        },
+        }
       });
       batches.finish(batch.id, summary, deps.now());
       deps.metrics?.batchFinished("done");
@@ -102,18 +101,15 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
   return {
     enqueue(batch, uploadPath, permalinkBase) {
       live.set(batch.id, { status: "queued", rowsDone: 0, errors: 0, bytesRead: 0, totalBytes: batch.totalBytes, startedAt: null });
-      queue = queue.then(async () => {
-        const input = fs.createReadStream(uploadPath);
-        const output = fs.createWriteStream(outputPath(batch.id));
-        try {
-          await run(batch, input, output, "csv", permalinkBase);
-        } catch {
+      queue = queue.then(() =>
+        run(batch, { file: uploadPath }, { file: outputPath(batch.id) }, "csv", permalinkBase).then(
+          () => undefined,
           // The failure is stored on the batch and shown on its page.
-          output.destroy();
-        }
-      });
+          () => undefined,
+        ),
+      );
     },
-    runStream: run,
+    runStream: (batch, input, output, format, permalinkBase, columnNames) => run(batch, input, output, format, permalinkBase, columnNames),
     progress: (id) => live.get(id) ?? null,
     outputPath,
     idle: () => queue,

@@ -69,10 +69,31 @@ export function createMetrics(): Metrics {
 
   const registry = Registry.merge([defaultMetrics(), own]);
 
-  const count = (importVerdict: Verdict, exportVerdict: Verdict) => {
-    classifications.inc({ direction: "import", verdict: importVerdict });
-    classifications.inc({ direction: "export", verdict: exportVerdict });
+  // Label sets are few; looking each one's series up once saves hashing the labels on every request.
+  const series = <T>(make: (key: string) => T) => {
+    const known = new Map<string, T>();
+    return (key: string) => {
+      let s = known.get(key);
+      if (s === undefined) known.set(key, (s = make(key)));
+      return s;
+    };
   };
+  const verdictSeries = series((key) => {
+    const [direction, verdict] = key.split("\u0000") as [string, string];
+    return classifications.labels({ direction, verdict });
+  });
+  const count = (importVerdict: Verdict, exportVerdict: Verdict) => {
+    verdictSeries(`import\u0000${importVerdict}`).inc();
+    verdictSeries(`export\u0000${exportVerdict}`).inc();
+  };
+  const requestSeries = series((key) => {
+    const [method, route, status] = key.split("\u0000") as [string, string, string];
+    return requests.labels({ method, route, status });
+  });
+  const durationSeries = series((key) => {
+    const [method, route] = key.split("\u0000") as [string, string];
+    return duration.labels({ method, route });
+  });
 
   return {
     registry,
@@ -85,8 +106,8 @@ export function createMetrics(): Metrics {
         if (observed) return;
         observed = true;
         const route = routeLabel(req);
-        requests.inc({ method: req.method, route, status: String(res.statusCode) });
-        duration.observe({ method: req.method, route }, Number(process.hrtime.bigint() - start) / 1e9);
+        requestSeries(`${req.method}\u0000${route}\u0000${res.statusCode}`).inc();
+        durationSeries(`${req.method}\u0000${route}`).observe(Number(process.hrtime.bigint() - start) / 1e9);
       };
       res.once("finish", observe);
       res.once("close", observe);

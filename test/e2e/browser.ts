@@ -24,8 +24,16 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-e2e-"));
   const listData = loadListData();
-  const store = openClassificationStore(path.join(dir, "e2e.db"));
-  const { deps, close: closeDeps } = buildAppDeps({ listData, store, batchDir: path.join(dir, "batches"), logger: createLogger({ level: "warn" }) });
+  // Wired as the server wires it: checkpoints and batches on threads of their own.
+  const store = openClassificationStore(path.join(dir, "e2e.db"), { backgroundCheckpoints: true });
+  const { deps, close: closeDeps } = buildAppDeps({
+    listData,
+    store,
+    batchDir: path.join(dir, "batches"),
+    batchThread: true,
+    workers: 1,
+    logger: createLogger({ level: "warn" }),
+  });
   const app = createApp(deps);
   const server: Server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));

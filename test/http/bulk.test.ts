@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import http from "node:http";
 import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it, onTestFinished, vi } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import request from "supertest";
 import iconv from "iconv-lite";
 import { parse } from "csv-parse/sync";
@@ -11,7 +11,11 @@ import { RESULT_COLUMNS, runBulk } from "../../src/bulk/pipeline.ts";
 import { classifyOnThisThread } from "../../src/bulk/rowVerdict.ts";
 import { VERDICTS } from "../../src/core/result.ts";
 import { MISSING_MARK } from "../../src/web/i18n/index.ts";
-import { formClient, testApp } from "../support/testApp.ts";
+import { closeTestApps, formClient, testApp } from "../support/testApp.ts";
+
+// The whole file runs twice: batches on the thread answering requests, and (CLC_TEST_BATCH_THREAD=1,
+// see vitest.config.ts) on a batch thread as the server runs them.
+afterEach(closeTestApps);
 
 type TestApp = ReturnType<typeof testApp>;
 type App = TestApp["app"];

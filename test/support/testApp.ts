@@ -14,6 +14,13 @@ export function listData(): ListData {
   return (shared ??= loadListData());
 }
 
+const openApps: (() => Promise<void>)[] = [];
+
+/** Stops the threads of every app made so far (a batch thread, if one started); for afterEach. */
+export async function closeTestApps(): Promise<void> {
+  await Promise.all(openApps.splice(0).map((close) => close()));
+}
+
 /**
  * The app as the server builds it, on an in-memory database, a temporary batch folder and a fixed clock.
  * Silent unless a test passes a logger, so test output stays readable.
@@ -26,13 +33,15 @@ export function testApp(
     maxUploadBytes?: number;
     security?: Partial<SecuritySettings>;
     logger?: Logger;
+    /** Batches on their own thread, as the server runs them (CLC_TEST_BATCH_THREAD=1 sets the default). */
+    batchThread?: boolean;
   } = {},
 ) {
   const data = options.listData ?? listData();
   const store = options.store ?? openClassificationStore(":memory:");
   const now = options.now ?? new Date("2026-11-29T04:00:00Z");
   const batchDir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-test-batches-"));
-  const { deps } = buildAppDeps({
+  const { deps, close } = buildAppDeps({
     listData: data,
     store,
     batchDir,
@@ -40,7 +49,9 @@ export function testApp(
     now: () => now,
     security: options.security,
     logger: options.logger ?? createLogger({ level: "silent" }),
+    batchThread: options.batchThread ?? process.env.CLC_TEST_BATCH_THREAD === "1",
   });
+  openApps.push(close);
   const app = createApp(deps);
   return { app, store, deps, batchDir };
 }

@@ -1,0 +1,83 @@
+import fs from "node:fs";
+import type { Readable, Writable } from "node:stream";
+import type { BatchOptions } from "../store/batchStore.ts";
+import type { CsvDelimiter, CsvEncoding } from "./detect.ts";
+import { type BulkRow, type BulkSummary, type ClassifyMany, type ColumnNames, runBulk } from "./pipeline.ts";
+import type { Lang } from "./rowVerdict.ts";
+
+/** What a server batch needs to know to run, whichever thread runs it. */
+export interface BatchSpec {
+  readonly batchId: string;
+  readonly options: BatchOptions;
+  readonly format: "csv" | "ndjson";
+  /** The site's address, for each row's permalink. */
+  readonly permalinkBase: string;
+  readonly columnNames?: ColumnNames | undefined;
+}
+
+/** What a running batch reports, in order: the header once, then rows and progress chunk by chunk. */
+export type BatchEvent =
+  | { readonly kind: "header"; readonly header: string[] }
+  | { readonly kind: "rows"; readonly rows: BulkRow[] }
+  | { readonly kind: "progress"; readonly rows: number; readonly errors: number; readonly bytesRead: number };
+
+/** A file on disk (an upload, a result), or a stream the caller holds (a request, a response). */
+export type BatchSource = Readable | { readonly file: string };
+export type BatchSink = Writable | { readonly file: string };
+
+/** Where server batches run: on this thread (tests, in-memory databases) or on a thread of their own. */
+export interface BatchRunner {
+  run(spec: BatchSpec, source: BatchSource, sink: BatchSink, onEvent: (event: BatchEvent) => void): Promise<BulkSummary>;
+  close(): Promise<void>;
+}
+
+
+export const isFile = (x: BatchSource | BatchSink): x is { readonly file: string } => "file" in x && typeof x.file === "string";
+
+/**
+ * The pipeline as a server batch runs it. The classified rows are reported, chunk by chunk, for the
+ * caller to store: all writes to the database stay on one thread, so none waits for another's lock.
+ */
+export function runServerBatch(
+  spec: BatchSpec,
+  source: BatchSource,
+  sink: BatchSink,
+  classifyMany: (lang: Lang) => ClassifyMany,
+  onEvent: (event: BatchEvent) => void,
+) {
+  const input = isFile(source) ? fs.createReadStream(source.file) : source;
+  const output = isFile(sink) ? fs.createWriteStream(sink.file) : sink;
+  const { options } = spec;
+  return runBulk({
+    input,
+    output,
+    format: spec.format,
+    encoding: (options.encoding as CsvEncoding | null) ?? undefined,
+    delimiter: (options.delimiter as CsvDelimiter | null) ?? undefined,
+    mapping: options.mapping,
+    columnNames: spec.columnNames,
+    asOf: options.asOf,
+    classifyMany: classifyMany(options.lang),
+    chunkSize: 100,
+    maxInFlight: 6,
+    // Pause between chunks so whatever else this thread does (answering requests, or relaying
+    // the server's messages) is not kept waiting.
+    yieldBetweenChunks: true,
+    permalinkFor: (row) => `${spec.permalinkBase}/b/${spec.batchId}/rows/${row}`,
+    onHeader: ({ header }) => onEvent({ kind: "header", header }),
+    onRows: (rows) => onEvent({ kind: "rows", rows }),
+    onProgress: (p) => onEvent({ kind: "progress", rows: p.rows, errors: p.errors, bytesRead: p.bytesRead }),
+  }).catch((err: unknown) => {
+    if (isFile(sink)) output.destroy();
+    if (isFile(source)) input.destroy();
+    throw err;
+  });
+}
+
+/** Runs batches on the calling thread: for tests, and where one thread is all there is. */
+export function sameThreadRunner(classifyMany: (lang: Lang) => ClassifyMany): BatchRunner {
+  return {
+    run: (spec, source, sink, onEvent) => runServerBatch(spec, source, sink, classifyMany, onEvent),
+    close: async () => {},
+  };
+}

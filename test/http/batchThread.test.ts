@@ -1,0 +1,55 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import request from "supertest";
+import { closeTestApps, testApp } from "../support/testApp.ts";
+
+/**
+ * What only the batch thread has to get right (the whole bulk suite also runs on it, see
+ * vitest.config.ts): a client that goes away in the middle of a streamed batch.
+ */
+afterEach(closeTestApps);
+
+const rows = (n: number) => Array.from({ length: n }, (_, i) => `S-${i},"IPsec VPN gateway ${i}, AES-256, 20 Gbps",8517622920\n`).join("");
+
+describe("the batch thread", () => {
+  it("fails a streamed batch whose client goes away, keeps the rows it stored, and runs the next batch", async () => {
+    const t = testApp({ batchThread: true });
+    const server = t.app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const batchId = await new Promise<string>((resolve, reject) => {
+        const req = http.request({ host: "127.0.0.1", port, method: "POST", path: "/api/v1/classify/batch?asOf=2026-11-29", headers: { "content-type": "text/csv" } });
+        req.on("error", () => {}); // we cut it ourselves
+        req.on("response", (res) => {
+          // Some classified rows are back: go away without reading or sending the rest.
+          let lines = 0;
+          res.on("data", (d: Buffer) => {
+            lines += d.toString().split("\n").length - 1;
+            if (lines < 500 || req.destroyed) return;
+            resolve(String(res.headers["x-batch-id"]));
+            req.destroy();
+          });
+        });
+        req.on("close", () => reject(new Error("closed before any answer")));
+        req.write(`sku,description,hs code\n${rows(3000)}`);
+        // The body never ends: the batch can only stop because the client went away.
+      });
+      const deadline = Date.now() + 10_000;
+      while (t.store.batches.get(batchId)?.status === "running" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const batch = t.store.batches.get(batchId);
+      expect(batch?.status).toBe("failed");
+      const stored = t.store.batches.rows(batchId, { offset: 0, limit: 10 });
+      expect(stored.total).toBeGreaterThan(0);
+      expect(stored.rows[0]).toMatchObject({ row: 1, sku: "S-0", exportVerdict: expect.any(String) });
+
+      const next = await request(t.app).post("/api/v1/classify/batch?asOf=2026-11-29").set("Content-Type", "text/csv").send(`sku,description\n${rows(50)}`);
+      expect(next.status).toBe(200);
+      expect(next.text.trim().split("\n")).toHaveLength(51);
+      expect(t.store.batches.get(String(next.headers["x-batch-id"]))).toMatchObject({ status: "done", rowsDone: 50 });
+    } finally {
+      server.close();
+    }
+  });
+});
