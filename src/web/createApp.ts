@@ -49,6 +49,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  // Answers are made per request (classifications, pages with a per-browser form token): hashing
+  // every body for an ETag costs time and never saves a transfer. Static files keep theirs.
+  app.set("etag", false);
   app.set("views", path.join(ROOT, "views"));
   app.set("view engine", "ejs");
   // First, so every response (refusals included) carries a request id and is logged and counted.
