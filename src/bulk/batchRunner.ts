@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import type { Readable, Writable } from "node:stream";
-import type { BatchOptions } from "../store/batchStore.ts";
+import { type BatchOptions, type NewRow, toNewRow } from "../store/batchStore.ts";
 import type { CsvDelimiter, CsvEncoding } from "./detect.ts";
-import { type BulkRow, type BulkSummary, type ClassifyMany, type ColumnNames, runBulk } from "./pipeline.ts";
+import { type BulkSummary, type ClassifyMany, type ColumnNames, runBulk } from "./pipeline.ts";
 import type { Lang } from "./rowVerdict.ts";
 
 /** What a server batch needs to know to run, whichever thread runs it. */
@@ -18,7 +18,7 @@ export interface BatchSpec {
 /** What a running batch reports, in order: the header once, then rows and progress chunk by chunk. */
 export type BatchEvent =
   | { readonly kind: "header"; readonly header: string[] }
-  | { readonly kind: "rows"; readonly rows: BulkRow[] }
+  | { readonly kind: "rows"; readonly rows: NewRow[] }
   | { readonly kind: "progress"; readonly rows: number; readonly errors: number; readonly bytesRead: number };
 
 /** A file on disk (an upload, a result), or a stream the caller holds (a request, a response). */
@@ -65,7 +65,8 @@ export function runServerBatch(
     yieldBetweenChunks: true,
     permalinkFor: (row) => `${spec.permalinkBase}/b/${spec.batchId}/rows/${row}`,
     onHeader: ({ header }) => onEvent({ kind: "header", header }),
-    onRows: (rows) => onEvent({ kind: "rows", rows }),
+    // Slimmed to what is stored before they cross to the thread that stores them.
+    onRows: (rows) => onEvent({ kind: "rows", rows: rows.map(toNewRow) }),
     onProgress: (p) => onEvent({ kind: "progress", rows: p.rows, errors: p.errors, bytesRead: p.bytesRead }),
   }).catch((err: unknown) => {
     if (isFile(sink)) output.destroy();

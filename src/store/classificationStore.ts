@@ -115,12 +115,13 @@ export function openDatabase(file: string, options: { autoCheckpoint?: boolean }
 
 /** Inserts records, all in one transaction. */
 export function recordInserter(db: Database.Database): (rows: readonly RecordRow[]) => void {
-  const insert = db.prepare<[RecordRow]>(
+  // Positional parameters: quicker to bind than named ones, on the path every request takes.
+  const insert = db.prepare(
     `INSERT INTO classifications (id, created_at, as_of, engine_version, import_edition, export_edition, import_verdict, export_verdict, result_json)
-     VALUES (@id, @createdAt, @asOf, @engineVersion, @importEdition, @exportEdition, @importVerdict, @exportVerdict, @json)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction((rows: readonly RecordRow[]) => {
-    for (const row of rows) insert.run(row);
+    for (const r of rows) insert.run(r.id, r.createdAt, r.asOf, r.engineVersion, r.importEdition, r.exportEdition, r.importVerdict, r.exportVerdict, r.json);
   });
 }
 

@@ -11,7 +11,7 @@ export interface Metrics {
   /** A single classification (API or form) was stored. */
   classified(result: { readonly import: { readonly verdict: Verdict }; readonly export: { readonly verdict: Verdict } }): void;
   /** Bulk rows were written: each is classified (both directions counted) or an error. */
-  bulkRows(rows: readonly { readonly verdict: { readonly importVerdict: Verdict; readonly exportVerdict: Verdict } | null }[]): void;
+  bulkRows(rows: readonly { readonly importVerdict: Verdict | null; readonly exportVerdict: Verdict | null }[]): void;
   batchFinished(status: "done" | "failed"): void;
 }
 
@@ -115,10 +115,14 @@ export function createMetrics(): Metrics {
     },
     classified: (result) => count(result.import.verdict, result.export.verdict),
     bulkRows: (rows) => {
+      let classified = 0;
       for (const row of rows) {
-        if (row.verdict) count(row.verdict.importVerdict, row.verdict.exportVerdict);
-        batchRows.inc({ outcome: row.verdict ? "classified" : "error" });
+        if (row.importVerdict === null || row.exportVerdict === null) continue;
+        count(row.importVerdict, row.exportVerdict);
+        classified++;
       }
+      if (classified > 0) batchRows.inc({ outcome: "classified" }, classified);
+      if (classified < rows.length) batchRows.inc({ outcome: "error" }, rows.length - classified);
     },
     batchFinished: (status) => batches.inc({ status }),
   };
