@@ -53,8 +53,9 @@ export function batchThreadRunner(options: BatchThreadOptions): BatchRunner {
   const startThread = () => {
     const w = startTsWorker(new URL("./batchThreadWorker.ts", import.meta.url), {
       workerData: { ...options },
-      // Its live data is the lists, the vocabulary, caches and a few chunks of rows.
-      resourceLimits: { maxOldGenerationSizeMb: 512 },
+      // Its live data is the lists, the vocabulary, caches and a few chunks of rows. A large young
+      // generation: fewer collections, whose helpers run at normal priority (see workerPool.ts).
+      resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 48 },
     });
     const lost = (why: string) => {
       if (worker !== w) return; // closed on purpose: what was running is marked interrupted at the next start

@@ -15,7 +15,7 @@ const options = workerData as BatchThreadOptions;
 lowerThisThreadPriority();
 const listData = options.dataDir ? loadListData(options.dataDir) : loadListData();
 const classifier = createClassifier({ ...listData, cacheSize: 0 });
-const pool = options.workers > 0 ? createWorkerPool(options.workers, options.dataDir, { lowPriority: true }) : null;
+const pool = options.workers > 0 ? createWorkerPool(options.workers, options.dataDir, { background: true }) : null;
 const classifyMany = (lang: "en" | "zh") => (pool ? pool.classifyMany(lang) : classifyOnThisThread(classifier, lang));
 
 parentPort?.on("message", (start: StartRun) => void run(start));

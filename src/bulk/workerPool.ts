@@ -12,12 +12,22 @@ export interface WorkerPool {
  * thread parses and writes. Chunks go to the least busy worker; answers keep their order
  * because the pipeline awaits chunks in the order it sent them.
  */
-export function createWorkerPool(size: number, dataDir?: string, options: { lowPriority?: boolean } = {}): WorkerPool {
+export interface WorkerPoolOptions {
+  /**
+   * Background work in a server: the threads run at the lowest priority, and with a larger young
+   * generation, so they collect garbage less often (V8's collector helpers run at normal priority,
+   * beside the thread answering requests). The CLI keeps the small one, for its memory bound.
+   */
+  readonly background?: boolean;
+}
+
+export function createWorkerPool(size: number, dataDir?: string, options: WorkerPoolOptions = {}): WorkerPool {
+  const background = options.background ?? false;
   const workers = Array.from({ length: Math.max(1, size) }, () => {
     // Bounded heaps: a worker's live data is the lists, the vocabulary and its caches, a few tens of MB.
     const worker = startTsWorker(new URL("./classifyWorker.ts", import.meta.url), {
-      workerData: { dataDir, lowPriority: options.lowPriority ?? false },
-      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 },
+      workerData: { dataDir, lowPriority: background },
+      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: background ? 48 : 8 },
     });
     worker.unref();
     return { worker, busy: 0 };
