@@ -43,7 +43,8 @@ export function runServerBatch(
   source: BatchSource,
   sink: BatchSink,
   classifyMany: (lang: Lang) => ClassifyMany,
-  onEvent: (event: BatchEvent) => void,
+  /** A promise returned for rows holds the pipeline until it settles (flow control). */
+  onEvent: (event: BatchEvent) => void | Promise<void>,
 ) {
   const input = isFile(source) ? fs.createReadStream(source.file) : source;
   const output = isFile(sink) ? fs.createWriteStream(sink.file) : sink;

@@ -26,6 +26,7 @@ export type ToBatchThread =
   | { readonly t: "end" }
   | { readonly t: "error"; readonly message: string }
   | { readonly t: "ack" }
+  | { readonly t: "rowsStored" }
   | { readonly t: "abort"; readonly message: string };
 
 /** What the batch thread sends back. */
@@ -128,6 +129,7 @@ export function batchThreadRunner(options: BatchThreadOptions): BatchRunner {
               break;
             case "event":
               onEvent(m.event);
+              if (m.event.kind === "rows") send({ t: "rowsStored" });
               break;
             case "done":
               settle(() => resolve(m.summary));

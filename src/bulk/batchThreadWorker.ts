@@ -2,7 +2,7 @@ import { Readable, Writable } from "node:stream";
 import { parentPort, workerData } from "node:worker_threads";
 import { createClassifier } from "../core/classify.ts";
 import { loadListData } from "../data/loadListData.ts";
-import { runServerBatch } from "./batchRunner.ts";
+import { type BatchEvent, runServerBatch } from "./batchRunner.ts";
 import type { BatchThreadOptions, FromBatchThread, StartRun, ToBatchThread } from "./batchThread.ts";
 import { BulkInputError } from "./pipeline.ts";
 import { classifyOnThisThread } from "./rowVerdict.ts";
@@ -18,12 +18,30 @@ const classifier = createClassifier({ ...listData, cacheSize: 0 });
 const pool = options.workers > 0 ? createWorkerPool(options.workers, options.dataDir, { background: true }) : null;
 const classifyMany = (lang: "en" | "zh") => (pool ? pool.classifyMany(lang) : classifyOnThisThread(classifier, lang));
 
+/** Chunks of rows sent back and not yet stored, before the pipeline waits. */
+const ROWS_IN_FLIGHT = 8;
+
 parentPort?.on("message", (start: StartRun) => void run(start));
 
 async function run({ spec, sourceFile, sinkFile, port }: StartRun): Promise<void> {
   const send = (m: FromBatchThread) => port.postMessage(m);
   const input = sourceFile === null ? portReadable(send) : null;
   const output = sinkFile === null ? portWritable(send) : null;
+  // Rows go back to be stored; a few chunks may be on their way, more wait until the server has stored
+  // some, so a busy server is never flooded with rows it has not had time to store.
+  let unstored = 0;
+  let stored: (() => void) | null = null;
+  const report = (event: BatchEvent): void | Promise<void> => {
+    send({ t: "event", event });
+    if (event.kind !== "rows" || ++unstored <= ROWS_IN_FLIGHT) return;
+    return new Promise<void>((resolve) => (stored = resolve));
+  };
+  const rowsStored = () => {
+    unstored--;
+    const resume = stored;
+    stored = null;
+    resume?.();
+  };
   port.on("message", (m: ToBatchThread) => {
     switch (m.t) {
       case "data":
@@ -38,6 +56,9 @@ async function run({ spec, sourceFile, sinkFile, port }: StartRun): Promise<void
       case "ack":
         output?.ack();
         break;
+      case "rowsStored":
+        rowsStored();
+        break;
       case "abort":
         input?.destroy(new Error(m.message));
         output?.destroy(new Error(m.message));
@@ -45,9 +66,7 @@ async function run({ spec, sourceFile, sinkFile, port }: StartRun): Promise<void
     }
   });
   try {
-    const summary = await runServerBatch(spec, input ?? { file: sourceFile as string }, output ?? { file: sinkFile as string }, classifyMany, (event) =>
-      send({ t: "event", event }),
-    );
+    const summary = await runServerBatch(spec, input ?? { file: sourceFile as string }, output ?? { file: sinkFile as string }, classifyMany, report);
     send({ t: "done", summary });
   } catch (err) {
     const e = err as Error;

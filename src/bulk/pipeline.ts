@@ -92,7 +92,8 @@ export interface BulkOptions {
   readonly asOf: string;
   readonly classifyMany: ClassifyMany;
   readonly permalinkFor?: (row: number) => string;
-  readonly onRows?: (rows: BulkRow[]) => void;
+  /** Each chunk of rows once written; a promise returned holds the pipeline until it settles. */
+  readonly onRows?: (rows: BulkRow[]) => void | Promise<void>;
   readonly onProgress?: (progress: BulkProgress) => void;
   readonly onHeader?: (info: { header: string[]; mapping: ColumnMapping; encoding: CsvEncoding; delimiter: CsvDelimiter }) => void;
   readonly signal?: AbortSignal;
@@ -225,7 +226,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
       }
     }
     await write(format === "csv" ? csvText(lines) : json);
-    options.onRows?.(items.map((i) => i.row));
+    await options.onRows?.(items.map((i) => i.row));
     options.onProgress?.({ rows: rowNumber, errors, bytesRead, elapsedMs: Date.now() - started });
     if (options.yieldBetweenChunks) await new Promise<void>((resolve) => setImmediate(resolve));
   };

@@ -13,7 +13,7 @@ afterEach(closeTestApps);
 const rows = (n: number) => Array.from({ length: n }, (_, i) => `S-${i},"IPsec VPN gateway ${i}, AES-256, 20 Gbps",8517622920\n`).join("");
 
 describe("the batch thread", () => {
-  it("fails a streamed batch whose client goes away, keeps the rows it stored, and runs the next batch", async () => {
+  it("fails a streamed batch whose client goes away, keeps the rows it stored, and runs the next batch to the end", async () => {
     const t = testApp({ batchThread: true });
     const server = t.app.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
@@ -44,10 +44,13 @@ describe("the batch thread", () => {
       expect(stored.total).toBeGreaterThan(0);
       expect(stored.rows[0]).toMatchObject({ row: 1, sku: "S-0", exportVerdict: expect.any(String) });
 
-      const next = await request(t.app).post("/api/v1/classify/batch?asOf=2026-11-29").set("Content-Type", "text/csv").send(`sku,description\n${rows(50)}`);
+      // 2,000 rows: more chunks than the batch thread sends before it waits for rows to be stored.
+      const next = await request(t.app).post("/api/v1/classify/batch?asOf=2026-11-29").set("Content-Type", "text/csv").send(`sku,description\n${rows(2000)}`);
       expect(next.status).toBe(200);
-      expect(next.text.trim().split("\n")).toHaveLength(51);
-      expect(t.store.batches.get(String(next.headers["x-batch-id"]))).toMatchObject({ status: "done", rowsDone: 50 });
+      expect(next.text.trim().split("\n")).toHaveLength(2001);
+      const nextId = String(next.headers["x-batch-id"]);
+      expect(t.store.batches.get(nextId)).toMatchObject({ status: "done", rowsDone: 2000 });
+      expect(t.store.batches.rows(nextId, { offset: 1990, limit: 20 }).rows.map((r) => r.sku)).toEqual(Array.from({ length: 10 }, (_, i) => `S-${1990 + i}`));
     } finally {
       server.close();
     }

@@ -475,13 +475,35 @@ describe("runBulk: output", () => {
       chunkSize: 100,
       maxInFlight: 2,
       onHeader: (info) => (header = info.header),
-      onRows: (rows) => seen.push(...rows.map((x) => x.row)),
+      onRows: (rows) => {
+        seen.push(...rows.map((x) => x.row));
+      },
       onProgress: (p) => (progressRows = Math.max(progressRows, p.rows)),
     });
     expect(header).toEqual(HEADER);
     expect(seen).toEqual(BIG_ROWS.map((_, i) => i + 1));
     expect(progressRows).toBe(BIG_ROWS.length);
     expect(r.text).toBe(bigBaseline.text);
+  });
+
+  it("holds the pipeline while a promise from onRows is pending (flow control for whoever stores the rows)", async () => {
+    let calls = 0;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const running = run(Buffer.from(BIG_TEXT), {
+      chunkSize: 100,
+      onRows: (rows) => {
+        calls++;
+        expect(rows[0]?.row).toBe((calls - 1) * 100 + 1);
+        return calls === 1 ? held : undefined;
+      },
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls).toBe(1);
+    release();
+    const r = await running;
+    expect(calls).toBe(Math.ceil(BIG_ROWS.length / 100));
+    expect(r.summary.rows).toBe(BIG_ROWS.length);
   });
 });
 
