@@ -35,34 +35,17 @@ export interface Batch {
   readonly engineVersion: string;
 }
 
-export interface StoredRow {
-  readonly row: number;
-  readonly line: number;
-  readonly sku: string | null;
-  readonly description: string | null;
-  readonly hsCode: string | null;
-  readonly asOf: string;
-  readonly importVerdict: string | null;
-  readonly importEntry: string | null;
-  readonly exportVerdict: string | null;
-  readonly exportEntry: string | null;
-  readonly error: string | null;
-  readonly recordId: string | null;
-}
-
 /** A classified row as it is stored: the part of a bulk row the batch pages list and filter. */
-export interface NewRow {
-  readonly row: number;
-  readonly line: number;
-  readonly sku: string | null;
-  readonly description: string | null;
-  readonly hsCode: string | null;
-  readonly asOf: string;
+export interface NewRow extends Omit<BulkRow, "verdict"> {
   readonly importVerdict: Verdict | null;
   readonly importEntry: string | null;
   readonly exportVerdict: Verdict | null;
   readonly exportEntry: string | null;
-  readonly error: string | null;
+}
+
+/** A stored row, with the classification record made when its permalink was first opened. */
+export interface StoredRow extends NewRow {
+  readonly recordId: string | null;
 }
 
 /** Only what is stored: a bulk row's reasons and questions are in the result file, not the database. */
