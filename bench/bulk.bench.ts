@@ -12,6 +12,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { writeBulkFile } from "./bulkFile.ts";
+import { SERVER_NODE_ARGS } from "../src/serverCommand.ts";
 
 const ROWS = Number(process.env.BULK_ROWS ?? 1_000_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-bulk-bench-"));
@@ -78,7 +79,7 @@ async function main() {
 
   // The browser upload path: a real server, the file sent as multipart from disk.
   const port = await freePort();
-  const server = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const server = spawn(process.execPath, [...SERVER_NODE_ARGS], {
     cwd: root,
     env: { ...process.env, PORT: String(port), DATABASE_PATH: path.join(dir, "server.db"), BATCH_DIR: path.join(dir, "batches"), MAX_UPLOAD_MB: "2000" },
     stdio: ["ignore", "pipe", "inherit"],

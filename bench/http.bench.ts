@@ -1,6 +1,6 @@
 /**
  * HTTP load on the real server, in one run:   npm run bench:http
- *  1. the server (`node --import tsx src/server.ts`) as a child process on a free loopback port, with a
+ *  1. the server (`node` with the arguments `npm start` uses) as a child process on a free loopback port, with a
  *     temporary database and batch folder and the API rate limit off;
  *  2. autocannon, in a second child process (this file with `--load`), POSTing /api/v1/classify with bodies
  *     cycling through the dev-set inputs and the realistic mix (CMVP names, e-commerce titles, tariff names):
@@ -28,6 +28,7 @@ import Database from "better-sqlite3";
 import { parse } from "csv-parse";
 import { writeBulkFile } from "./bulkFile.ts";
 import { SHARED, realisticMix } from "./realisticMix.ts";
+import { SERVER_NODE_ARGS } from "../src/serverCommand.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const num = (name: string, fallback: number) => {
@@ -165,6 +166,15 @@ function cpuMsOf(pid: number, tid?: number): number {
   }
 }
 
+/** Time a thread spent ready to run but waiting for a core, in ms, from /proc (schedstat: ns on CPU, ns waiting, slices). */
+function runQueueMsOf(pid: number, tid: number): number {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[1]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
@@ -254,7 +264,7 @@ async function main(): Promise<number> {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const databasePath = path.join(dir, "db", "classifier.db");
-    const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", "src/server.ts"], {
+    const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean), ...SERVER_NODE_ARGS], {
       cwd: root,
       env: {
         ...process.env,
@@ -305,9 +315,31 @@ async function main(): Promise<number> {
     const results: Partial<Record<"warmup" | "measured", autocannon.Result>> = {};
     let loaderCpuMs = NaN;
     // The server's CPU over the measured run: the whole process, and its main thread (the event loop).
-    const cpu = { start: { proc: 0, main: 0, at: 0 }, end: { proc: 0, main: 0, at: 0 } };
+    const cpu = { start: { proc: 0, main: 0, mainWaited: 0, at: 0 }, end: { proc: 0, main: 0, mainWaited: 0, at: 0 } };
     // The whole server (every process of it), and the first process's main thread.
-    const cpuNow = () => ({ proc: processTree(pid).reduce((sum, p) => sum + (cpuMsOf(p) || 0), 0), main: cpuMsOf(pid, pid), at: Date.now() });
+    /** CPU ms of each of the server's threads, by "name (tid)". */
+    const threadsNow = () => {
+      const out = new Map<string, number>();
+      for (const p of processTree(pid)) {
+        try {
+          for (const tid of fs.readdirSync(`/proc/${p}/task`)) {
+            const name = fs.readFileSync(`/proc/${p}/task/${tid}/comm`, "utf8").trim();
+            out.set(`${name} (${tid})`, cpuMsOf(p, Number(tid)));
+          }
+        } catch {
+          // The process has exited.
+        }
+      }
+      return out;
+    };
+    let threadsAtStart = new Map<string, number>();
+    let threadsAtEnd = new Map<string, number>();
+    const cpuNow = () => ({
+      proc: processTree(pid).reduce((sum, p) => sum + (cpuMsOf(p) || 0), 0),
+      main: cpuMsOf(pid, pid),
+      mainWaited: runQueueMsOf(pid, pid),
+      at: Date.now(),
+    });
     let measuredStart = 0;
     let batch: Promise<Awaited<ReturnType<typeof runBatch>>> | null = null;
     let batchError: unknown = null;
@@ -323,11 +355,13 @@ async function main(): Promise<number> {
           results[m.phase] = m.result;
           if (m.phase === "measured") {
             cpu.end = cpuNow();
+            threadsAtEnd = threadsNow();
             loaderCpuMs = m.cpuMs;
           }
         } else if (m.phase === "measured") {
           measuredStart = m.at;
           cpu.start = cpuNow();
+          threadsAtStart = threadsNow();
           // 3. The bulk batch, a little after the measured run starts, so the run has seconds with and without it.
           batch = new Promise((r) => setTimeout(r, batchDelayMs)).then(() => runBatch(baseUrl, catalogue));
           batch.catch((err: unknown) => (batchError = err));
@@ -396,9 +430,16 @@ async function main(): Promise<number> {
     const pct = (ms: number) => `${Math.round((100 * ms) / wall)}%`;
     console.log(
       `\nCPU over the measured run (${(wall / 1000).toFixed(1)} s, ${os.availableParallelism()} cores = 200%): server ${pct(cpu.end.proc - cpu.start.proc)} ` +
-        `(main thread ${pct(cpu.end.main - cpu.start.main)}, other threads ${pct(cpu.end.proc - cpu.start.proc - (cpu.end.main - cpu.start.main))}), ` +
+        `(main thread ${pct(cpu.end.main - cpu.start.main)} running, ${pct(cpu.end.mainWaited - cpu.start.mainWaited)} ready but waiting for a core; ` +
+        `other threads ${pct(cpu.end.proc - cpu.start.proc - (cpu.end.main - cpu.start.main))}), ` +
         `load generator ${pct(loaderCpuMs)}`,
     );
+    const busiest = [...threadsAtEnd]
+      .map(([name, ms]) => [name, ms - (threadsAtStart.get(name) ?? 0)] as const)
+      .filter(([, ms]) => ms / wall >= 0.01)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, ms]) => `${name} ${pct(ms)}`);
+    console.log(`server threads over 1%: ${busiest.join(", ")}`);
     console.log(`server: RSS ${Math.round(idle.rssKb / 1024)} MB idle, peak ${Math.round(peakRssKb / 1024)} MB (VmHWM ${Math.round(mem.hwmKb / 1024)} MB); ` +
       `${serverLines.toLocaleString("en-US")} log lines; exit ${exitCode} after SIGTERM`);
 

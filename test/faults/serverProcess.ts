@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import { SERVER_NODE_ARGS } from "../../src/serverCommand.ts";
 
 /** The repository root: the server is started from here, as `npm start` does. */
 export const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -41,7 +42,7 @@ export function tempDir(prefix: string): string {
 }
 
 /**
- * Spawns the real server (`node --import tsx src/server.ts`) on 127.0.0.1 with the given
+ * Spawns the real server (`node` with the arguments `npm start` uses) on 127.0.0.1 with the given
  * environment on top of a clean one (the developer's own PORT, DATABASE_PATH… do not leak in).
  * Does not wait for it to listen: see `startServer`.
  */
@@ -49,7 +50,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const port = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : await freePort();
   const base: Record<string, string> = {};
   for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "NODE_OPTIONS"]) if (process.env[key] !== undefined) base[key] = process.env[key] as string;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS], {
     cwd: ROOT,
     // One worker thread keeps the 2-core machine usable by the test process and its neighbours.
     env: { ...base, HOST: "127.0.0.1", PORT: String(port), RATE_LIMIT_PER_MINUTE: "0", UPLOADS_PER_MINUTE: "0", WORKERS: "1", ...env },
