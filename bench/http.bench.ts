@@ -11,7 +11,7 @@
  *
  * Everything goes to 127.0.0.1 and every loop is bounded in time. Knobs: HTTP_CONNECTIONS (10),
  * HTTP_DURATION (20 s), HTTP_WARMUP (3 s), HTTP_BATCH_ROWS (100000), HTTP_BATCH_DELAY (2 s after the
- * measured run starts), BENCH_SERVER_ARGS (extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+ * measured run starts), BENCH_SERVER_ARGS (node flags for the server after its own, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
  * BENCH_STRICT=1 to exit non-zero when a target is missed.
  * The machine is small and shared: compare figures within one run, and repeat before believing one.
  */
@@ -264,7 +264,7 @@ async function main(): Promise<number> {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const databasePath = path.join(dir, "db", "classifier.db");
-    const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean), ...SERVER_NODE_ARGS], {
+    const server = spawn(process.execPath, [...SERVER_NODE_ARGS.slice(0, -1), ...(process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean), ...SERVER_NODE_ARGS.slice(-1)], {
       cwd: root,
       env: {
         ...process.env,
