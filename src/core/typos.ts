@@ -12,7 +12,11 @@ const MIN_LENGTH = 6;
 const MAX_SCORE = 0.2;
 const MEMO_LIMIT = 100_000;
 
-export function createTypoCorrector(vocab: Vocabulary): (norm: NormalisedText) => NormalisedText {
+export function createTypoCorrector(
+  vocab: Vocabulary,
+  /** `neighbourGate: false` searches every plausible word with fuse.js; only for the test that the gate changes nothing. */
+  options: { neighbourGate?: boolean } = {},
+): (norm: NormalisedText) => NormalisedText {
   const words = new Set<string>();
   const collect = (terms: readonly string[]) => {
     for (const term of terms) {
@@ -31,13 +35,28 @@ export function createTypoCorrector(vocab: Vocabulary): (norm: NormalisedText) =
     for (const d of [-1, 0, 1]) set.add(w.length + d);
     lengthsByInitial.set(w[0] as string, set);
   }
+  // Second gate, exact: a fix must be within one edit of a vocabulary word, and a word is within one
+  // edit (insertion, deletion, substitution, swap of neighbours) of another only if the two share a
+  // string once at most one letter is taken from each. Words with no such neighbour never reach fuse.js.
+  const neighbourKeys = new Set<string>();
+  for (const w of words) for (const key of [w, ...oneLetterLess(w)]) neighbourKeys.add(key);
+  const mayHaveNeighbour = (word: string) =>
+    options.neighbourGate === false || neighbourKeys.has(word) || oneLetterLess(word).some((key) => neighbourKeys.has(key));
   const fuse = new Fuse([...words], { includeScore: true, threshold: 0.25, ignoreLocation: true, isCaseSensitive: true });
   const memo = new Map<string, string | null>();
+  const remember = (word: string, fix: string | null) => {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(word, fix);
+  };
 
   const correct = (word: string): string | null => {
     if (words.has(word) || !lengthsByInitial.get(word[0] as string)?.has(word.length)) return null;
     const known = memo.get(word);
     if (known !== undefined) return known;
+    if (!mayHaveNeighbour(word)) {
+      remember(word, null);
+      return null;
+    }
     const best = fuse.search(word, { limit: 1 })[0];
     const fix =
       best &&
@@ -47,8 +66,7 @@ export function createTypoCorrector(vocab: Vocabulary): (norm: NormalisedText) =
       !isInflection(word, best.item)
         ? best.item
         : null;
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(word, fix);
+    remember(word, fix);
     return fix;
   };
 
@@ -81,6 +99,13 @@ export function createTypoCorrector(vocab: Vocabulary): (norm: NormalisedText) =
     for (let i = last; i < norm.origin.length; i++) origin.push(norm.origin[i] as number);
     return { source: norm.source, text, lower, origin: Int32Array.from(origin) };
   };
+}
+
+/** The word with one letter taken out, at each place in turn. */
+function oneLetterLess(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
 }
 
 /** Endings that make another word of the same stem: "telephony" is not a typo of "telephone". */
