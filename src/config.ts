@@ -14,6 +14,8 @@ const ConfigSchema = z.object({
   MAX_UPLOAD_MB: z.coerce.number().positive().max(100_000).default(200),
   /** Classification threads for bulk work, started by the batch thread; 0 classifies on the batch thread itself. */
   WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  /** Threads for single classifications (the API and the form); 0 classifies on the thread answering requests. */
+  CLASSIFY_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   UPLOADS_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   ACCESS_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
@@ -40,6 +42,7 @@ export interface Config {
   readonly batchDir: string;
   readonly maxUploadBytes: number;
   readonly workers: number | undefined;
+  readonly classifyThreads: number | undefined;
   readonly security: SecuritySettings;
   readonly trustProxy: boolean;
   readonly requestTimeoutMs: number;
@@ -63,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     batchDir: c.BATCH_DIR,
     maxUploadBytes: Math.round(c.MAX_UPLOAD_MB * 1024 * 1024),
     workers: c.WORKERS,
+    classifyThreads: c.CLASSIFY_THREADS,
     security: {
       accessToken: c.ACCESS_TOKEN ?? null,
       basicAuth: c.BASIC_AUTH_USER && c.BASIC_AUTH_PASSWORD ? { user: c.BASIC_AUTH_USER, password: c.BASIC_AUTH_PASSWORD } : null,

@@ -36,6 +36,7 @@ function main(): void {
     maxUploadBytes: config.maxUploadBytes,
     batchThread: true,
     workers: config.workers ?? Math.max(1, os.availableParallelism() - 1),
+    classifyThreads: config.classifyThreads ?? Math.max(1, os.availableParallelism() - 1),
     dataDir: config.dataDir,
     security: config.security,
     logger,

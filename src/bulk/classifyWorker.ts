@@ -1,5 +1,6 @@
-import { parentPort, workerData } from "node:worker_threads";
+import { workerData } from "node:worker_threads";
 import { createClassifier } from "../core/classify.ts";
+import { serveRequests } from "../threadPool.ts";
 import { loadListData } from "../data/loadListData.ts";
 import type { RowInput } from "./pipeline.ts";
 import { type Lang, createRowClassifier } from "./rowVerdict.ts";
@@ -14,11 +15,4 @@ const classifier = createClassifier({ ...(dataDir ? loadListData(dataDir) : load
 
 const classifyRow = createRowClassifier(classifier);
 
-parentPort?.on("message", (message: { id: number; rows: RowInput[]; lang: Lang }) => {
-  try {
-    const verdicts = message.rows.map((r) => classifyRow(r, message.lang));
-    parentPort?.postMessage({ id: message.id, verdicts });
-  } catch (err) {
-    parentPort?.postMessage({ id: message.id, error: (err as Error).message });
-  }
-});
+serveRequests(({ rows, lang }: { rows: RowInput[]; lang: Lang }) => rows.map((r) => classifyRow(r, lang)));

@@ -13,15 +13,14 @@ export interface ClassificationRecord extends Classification {
 }
 
 export interface ClassificationStore {
-  save(result: Classification, now?: Date): ClassificationRecord;
-  /** As save, and the record's JSON as stored, for callers that send it on (no second serialisation). */
-  saveWithJson(result: Classification, now?: Date): { record: ClassificationRecord; json: string };
+  /** Stores a classification now, in a transaction of its own; the record's id and JSON as stored. */
+  save(result: Classification, now?: Date): { id: string; json: string };
   /**
-   * As saveWithJson, but committed together with the other saves of the same moment: one
-   * transaction for all the requests that arrive in one turn of the event loop (group commit).
-   * Resolves once the record is durably stored.
+   * Stores a result already serialised (see toResultJson), committed together with the other saves
+   * of the same moment: one transaction for all the requests that arrive in one turn of the event
+   * loop (group commit). Resolves, with the record's id and JSON, once the record is durably stored.
    */
-  saveSoon(result: Classification, now?: Date): Promise<{ record: ClassificationRecord; json: string }>;
+  saveSoon(result: ResultJson, now?: Date): Promise<{ id: string; json: string }>;
   get(id: string): ClassificationRecord | null;
   /** The stored JSON of a record, as it was saved. */
   getJson(id: string): string | null;
@@ -50,6 +49,31 @@ export const RECORD_ID = /^[A-Za-z0-9_-]{22}$/;
 
 export class StoreOpenError extends Error {}
 
+/** A classification serialised, with the columns stored beside it: what a record is made of, less its id and time. */
+export type ResultJson = Omit<RecordRow, "id" | "createdAt">;
+
+export function toResultJson(result: Classification): ResultJson {
+  return {
+    asOf: result.asOf,
+    engineVersion: result.engineVersion,
+    importEdition: result.import.edition?.id ?? null,
+    exportEdition: result.export.edition?.id ?? null,
+    importVerdict: result.import.verdict,
+    exportVerdict: result.export.verdict,
+    json: JSON.stringify(result),
+  };
+}
+
+/**
+ * The record as one row: its JSON is the result's with the id and time put in front, exactly what
+ * serialising `{ id, createdAt, ...result }` gives, without serialising the result again.
+ */
+function recordRow(result: ResultJson, now: Date): RecordRow {
+  const id = newRecordId();
+  const createdAt = now.toISOString();
+  return { ...result, id, createdAt, json: `{"id":${JSON.stringify(id)},"createdAt":${JSON.stringify(createdAt)},${result.json.slice(1)}` };
+}
+
 /** A record as one row of the classifications table. */
 export interface RecordRow {
   readonly id: string;
@@ -62,18 +86,6 @@ export interface RecordRow {
   readonly exportVerdict: string;
   readonly json: string;
 }
-
-const toRecordRow = (record: ClassificationRecord, json: string): RecordRow => ({
-  id: record.id,
-  createdAt: record.createdAt,
-  asOf: record.asOf,
-  engineVersion: record.engineVersion,
-  importEdition: record.import.edition?.id ?? null,
-  exportEdition: record.export.edition?.id ?? null,
-  importVerdict: record.import.verdict,
-  exportVerdict: record.export.verdict,
-  json,
-});
 
 /**
  * Opens (creating if needed) the SQLite file with its tables. WAL keeps readers off the writers'
@@ -147,40 +159,35 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
   const select = db.prepare<[string], { result_json: string }>("SELECT result_json FROM classifications WHERE id = ?");
   const ping = db.prepare("SELECT 1");
 
-  const newRecord = (result: Classification, now: Date) => {
-    const record: ClassificationRecord = { id: newRecordId(), createdAt: now.toISOString(), ...result };
-    return { record, json: JSON.stringify(record) };
-  };
-  const saveWithJson = (result: Classification, now = new Date()) => {
-    const saved = newRecord(result, now);
-    insertRows([toRecordRow(saved.record, saved.json)]);
-    return saved;
+  const save = (result: Classification, now = new Date()) => {
+    const row = recordRow(toResultJson(result), now);
+    insertRows([row]);
+    return { id: row.id, json: row.json };
   };
 
-  type Pending = { saved: { record: ClassificationRecord; json: string }; resolve: (v: Pending["saved"]) => void; reject: (e: unknown) => void };
+  type Pending = { row: RecordRow; resolve: (v: { id: string; json: string }) => void; reject: (e: unknown) => void };
   let pending: Pending[] = [];
   const flush = () => {
     const items = pending;
     pending = [];
     try {
-      insertRows(items.map((p) => toRecordRow(p.saved.record, p.saved.json)));
-      for (const item of items) item.resolve(item.saved);
+      insertRows(items.map((p) => p.row));
+      for (const { row, resolve } of items) resolve({ id: row.id, json: row.json });
     } catch (err) {
       for (const item of items) item.reject(err);
     }
   };
-  const saveSoon = (result: Classification, now = new Date()) =>
-    new Promise<Pending["saved"]>((resolve, reject) => {
+  const saveSoon = (result: ResultJson, now = new Date()) =>
+    new Promise<{ id: string; json: string }>((resolve, reject) => {
       if (pending.length === 0) setImmediate(flush);
-      pending.push({ saved: newRecord(result, now), resolve, reject });
+      pending.push({ row: recordRow(result, now), resolve, reject });
     });
   const getJson = (id: string) => (RECORD_ID.test(id) ? (select.get(id)?.result_json ?? null) : null);
 
   return {
     batches,
-    saveWithJson,
+    save,
     saveSoon,
-    save: (result, now) => saveWithJson(result, now).record,
     getJson,
     get(id) {
       const json = getJson(id);

@@ -17,8 +17,8 @@ export function apiRouter(deps: AppDeps): express.Router {
       res.status(400).json({ error: "The request has invalid fields.", fields: fieldErrors(parsed.error) });
       return;
     }
-    const { record, json } = await classifyAndStore(deps, parsed.data);
-    res.status(200).type("application/json").send(recordJsonWithUrl(req, record.id, json));
+    const { id, json } = await classifyAndStore(deps, parsed.data);
+    res.status(200).type("application/json").send(recordJsonWithUrl(req, id, json));
   });
 
   router.get("/classifications/:id", (req: Request<{ id: string }>, res: Response) => {

@@ -3,6 +3,7 @@ import type { ListData } from "../data/loadListData.ts";
 import { batchThreadRunner } from "../bulk/batchThread.ts";
 import { type BatchRunner, sameThreadRunner } from "../bulk/batchRunner.ts";
 import { classifyOnThisThread } from "../bulk/rowVerdict.ts";
+import { type ClassifyService, classifyHere, classifyOnThreads } from "./classifyService.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
 import { createBatchJobs } from "./batchJobs.ts";
 import type { AppDeps } from "./createApp.ts";
@@ -19,6 +20,8 @@ export interface AppDepsOptions {
   readonly batchThread?: boolean;
   /** Classification threads the batch thread starts (0 classifies on the batch thread itself). */
   readonly workers?: number;
+  /** Threads for single classifications (the API and the form); 0, the default, classifies on the thread answering. */
+  readonly classifyThreads?: number;
   /** Folder of the list data, for the batch thread to load the same data (bundled data when unset). */
   readonly dataDir?: string | undefined;
   readonly now?: () => Date;
@@ -36,6 +39,8 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
     options.batchThread === true
       ? batchThreadRunner({ dataDir: options.dataDir, workers: options.workers ?? 0 })
       : sameThreadRunner((lang) => classifyOnThisThread(classifier, lang));
+  const classifyService: ClassifyService =
+    options.classifyThreads && options.classifyThreads > 0 ? classifyOnThreads(options.classifyThreads, options.dataDir) : classifyHere(classifier);
   const jobs = createBatchJobs({
     store: options.store,
     runner,
@@ -46,6 +51,7 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
   return {
     deps: {
       classifier,
+      classifyService,
       store: options.store,
       listData: options.listData,
       now,
@@ -55,7 +61,7 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
       metrics,
     },
     close: async () => {
-      await runner.close();
+      await Promise.all([runner.close(), classifyService.close()]);
     },
   };
 }

@@ -11,6 +11,7 @@ import { bulkRouter } from "./bulkRouter.ts";
 import type { BatchJobs } from "./batchJobs.ts";
 import { accessControl, createCsrf, rateLimits, type SecuritySettings } from "./security.ts";
 import type { Classifier } from "../core/classify.ts";
+import type { ClassifyService } from "./classifyService.ts";
 import type { ListData } from "../data/loadListData.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
 import { apiRouter } from "./apiRouter.ts";
@@ -19,6 +20,8 @@ import { requestLogger, type Logger } from "./requestLog.ts";
 
 export interface AppDeps {
   readonly classifier: Classifier;
+  /** Single classifications (the API and the form), serialised; on threads of their own in the server. */
+  readonly classifyService: ClassifyService;
   readonly store: ClassificationStore;
   readonly listData: ListData;
   /** The clock, injectable so tests can fix "today". */

@@ -60,7 +60,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       renderForm(res, values, formErrors(parsed.error.issues, res.locals.t as Translate), 400);
       return;
     }
-    res.redirect(303, `/c/${(await classifyAndStore(deps, parsed.data)).record.id}`);
+    res.redirect(303, `/c/${(await classifyAndStore(deps, parsed.data)).id}`);
   });
 
   const findRecord = (id: string, res: Response) => {

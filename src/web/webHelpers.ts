@@ -2,7 +2,6 @@ import type { Request } from "express";
 import type { ClassifyRequest } from "./classifyRequest.ts";
 import { todayInChina } from "./classifyRequest.ts";
 import type { AppDeps } from "./createApp.ts";
-import type { ClassificationRecord } from "../store/classificationStore.ts";
 
 /** This site's address as the client reached it, for links people paste elsewhere. */
 export function siteBase(req: Request): string {
@@ -21,14 +20,14 @@ export function editionIdsInForce(deps: AppDeps, asOf: string): string {
 }
 
 /** Classifies one validated request (the API and the form alike), stores it and counts it. */
-export async function classifyAndStore(deps: AppDeps, input: ClassifyRequest): Promise<{ record: ClassificationRecord; json: string }> {
-  const result = deps.classifier.classify({
+export async function classifyAndStore(deps: AppDeps, input: ClassifyRequest): Promise<{ id: string; json: string }> {
+  const result = await deps.classifyService.classify({
     description: input.description?.trim() ? input.description : undefined,
     hsCode: input.hsCode?.trim() ? input.hsCode : undefined,
     asOf: input.asOf ?? todayInChina(deps.now()),
   });
   const stored = await deps.store.saveSoon(result, deps.now());
-  deps.metrics.classified(stored.record);
+  deps.metrics.classified(result);
   return stored;
 }
 

@@ -32,6 +32,7 @@ export async function startHarness(): Promise<Harness> {
     batchDir: path.join(dir, "batches"),
     batchThread: true,
     workers: 1,
+    classifyThreads: 1,
     logger: createLogger({ level: "warn" }),
   });
   const app = createApp(deps);

@@ -134,9 +134,6 @@ describe("request logs", () => {
       save: () => {
         throw new Error("disk on fire");
       },
-      saveWithJson: () => {
-        throw new Error("disk on fire");
-      },
       saveSoon: () => Promise.reject(new Error("disk on fire")),
     };
     const { app } = testApp({ logger: log.logger, store: failing });

@@ -35,6 +35,8 @@ export function testApp(
     logger?: Logger;
     /** Batches on their own thread, as the server runs them (CLC_TEST_BATCH_THREAD=1 sets the default). */
     batchThread?: boolean;
+    /** Single classifications on threads of their own, as the server runs them. */
+    classifyThreads?: number;
   } = {},
 ) {
   const data = options.listData ?? listData();
@@ -50,6 +52,7 @@ export function testApp(
     security: options.security,
     logger: options.logger ?? createLogger({ level: "silent" }),
     batchThread: options.batchThread ?? process.env.CLC_TEST_BATCH_THREAD === "1",
+    classifyThreads: options.classifyThreads ?? 0,
   });
   openApps.push(close);
   const app = createApp(deps);

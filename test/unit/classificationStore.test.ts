@@ -5,21 +5,26 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { createClassifier } from "../../src/core/classify.ts";
 import { loadListData } from "../../src/data/loadListData.ts";
-import { newRecordId, openClassificationStore, RECORD_ID } from "../../src/store/classificationStore.ts";
+import { newRecordId, openClassificationStore, RECORD_ID, toResultJson } from "../../src/store/classificationStore.ts";
 
 const classifier = createClassifier(loadListData());
-const result = (text: string) => classifier.classify({ description: text, asOf: "2026-11-29" });
+const classification = (text: string) => classifier.classify({ description: text, asOf: "2026-11-29" });
+const result = (text: string) => toResultJson(classification(text));
 
 describe("classification store", () => {
   it("stores saves made in the same moment together and resolves each with its own record", async () => {
     const store = openClassificationStore(":memory:");
     const texts = ["HSM AES-256", "VPN gateway 20 Gbps AES", "密钥管理系统", "kitchen knife"];
     const saved = await Promise.all(texts.map((t) => store.saveSoon(result(t))));
-    expect(new Set(saved.map((s) => s.record.id)).size).toBe(texts.length);
+    expect(new Set(saved.map((s) => s.id)).size).toBe(texts.length);
     saved.forEach((s, i) => {
-      expect(s.record.id).toMatch(RECORD_ID);
-      expect(store.get(s.record.id)?.input.description).toBe(texts[i]);
-      expect(JSON.parse(s.json)).toEqual(store.get(s.record.id));
+      expect(s.id).toMatch(RECORD_ID);
+      expect(store.get(s.id)?.input.description).toBe(texts[i]);
+      expect(JSON.parse(s.json)).toEqual(store.get(s.id));
+      // The record is the result with its id and time in front, exactly as if serialised whole.
+      const { id, createdAt, ...rest } = JSON.parse(s.json) as Record<string, unknown>;
+      expect(s.json).toBe(JSON.stringify({ id, createdAt, ...rest }));
+      expect(rest).toEqual(JSON.parse(JSON.stringify(classification(texts[i] as string))));
     });
   });
 
@@ -34,8 +39,8 @@ describe("classification store", () => {
 
   it("keeps the stored JSON as it was saved", () => {
     const store = openClassificationStore(":memory:");
-    const { record, json } = store.saveWithJson(result("Crypto card, 12 Gbps, SM1"));
-    expect(store.getJson(record.id)).toBe(json);
+    const { id, json } = store.save(classification("Crypto card, 12 Gbps, SM1"));
+    expect(store.getJson(id)).toBe(json);
     expect(store.getJson("not-an-id")).toBeNull();
   });
 
