@@ -82,6 +82,8 @@ export function batchThreadRunner(options: BatchThreadOptions): BatchRunner {
         // An error reading the caller's stream (a body over the size limit, a client gone) is the
         // caller's to see, rather than the batch thread's account of it.
         let inputError: Error | null = null;
+        // Likewise an error storing what the thread reported (a full disk): the batch stops, with that error.
+        let storeError: Error | null = null;
         let settled = false;
         const settle = (done: () => void) => {
           if (settled) return;
@@ -90,7 +92,7 @@ export function batchThreadRunner(options: BatchThreadOptions): BatchRunner {
           port.close();
           done();
         };
-        const fail = (err: Error) => settle(() => reject(inputError ?? err));
+        const fail = (err: Error) => settle(() => reject(inputError ?? storeError ?? err));
         inFlight.add(fail);
 
         const readFailed = (err: Error) => {
@@ -128,10 +130,19 @@ export function batchThreadRunner(options: BatchThreadOptions): BatchRunner {
               send({ t: "ack" });
               break;
             case "event":
-              onEvent(m.event);
+              if (storeError === null) {
+                try {
+                  onEvent(m.event);
+                } catch (err) {
+                  storeError = err as Error;
+                  send({ t: "abort", message: storeError.message });
+                }
+              }
+              // Acknowledged even after a failure, so the thread is never left waiting and can stop.
               if (m.event.kind === "rows") send({ t: "rowsStored" });
               break;
             case "done":
+              if (storeError) return fail(storeError);
               settle(() => resolve(m.summary));
               // The caller records the batch in the promise's continuation, which runs before this
               // thread turns to any other request, however fast the client reads the end.

@@ -31,7 +31,10 @@ async function run({ spec, sourceFile, sinkFile, port }: StartRun): Promise<void
   // some, so a busy server is never flooded with rows it has not had time to store.
   let unstored = 0;
   let stored: (() => void) | null = null;
+  let aborted: string | null = null;
   const report = (event: BatchEvent): void | Promise<void> => {
+    // Stopped by the server (a client gone, rows it could not store): the pipeline stops at its next chunk.
+    if (aborted !== null) throw new Error(aborted);
     send({ t: "event", event });
     if (event.kind !== "rows" || ++unstored <= ROWS_IN_FLIGHT) return;
     return new Promise<void>((resolve) => (stored = resolve));
@@ -60,6 +63,7 @@ async function run({ spec, sourceFile, sinkFile, port }: StartRun): Promise<void
         rowsStored();
         break;
       case "abort":
+        aborted = m.message;
         input?.destroy(new Error(m.message));
         output?.destroy(new Error(m.message));
         break;

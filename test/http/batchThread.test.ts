@@ -1,7 +1,10 @@
+import fs from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import request from "supertest";
+import { newRecordId, openClassificationStore, type ClassificationStore } from "../../src/store/classificationStore.ts";
 import { closeTestApps, testApp } from "../support/testApp.ts";
 
 /**
@@ -54,5 +57,40 @@ describe("the batch thread", () => {
     } finally {
       server.close();
     }
+  });
+
+  it.each([
+    ["on the batch thread", true],
+    ["on the request thread", false],
+  ])("fails a batch whose rows cannot be stored (%s), and the server keeps answering", async (_where, batchThread) => {
+    const real = openClassificationStore(":memory:");
+    const store: ClassificationStore = {
+      ...real,
+      batches: {
+        ...real.batches,
+        insertRows: () => {
+          throw new Error("database or disk is full");
+        },
+      },
+    };
+    const t = testApp({ batchThread, store });
+    const res = await request(t.app).post("/api/v1/classify/batch?asOf=2026-11-29").set("Content-Type", "text/csv").send(`sku,description\n${rows(2000)}`);
+    const id = String(res.headers["x-batch-id"]);
+    // The answer had begun (the header row), so it is cut short rather than turned into an error status.
+    expect(res.text.trim().split("\n").length).toBeLessThan(2001);
+    expect(real.batches.get(id)).toMatchObject({ status: "failed", message: "database or disk is full" });
+    const single = await request(t.app).post("/api/v1/classify").send({ description: "HSM, RSA 4096" });
+    expect(single.status).toBe(200);
+
+    // An uploaded file, read and written by the batch thread itself, stops the same way.
+    const file = path.join(t.batchDir, "upload.csv");
+    fs.writeFileSync(file, `sku,description\n${rows(2000)}`);
+    const upload = real.batches.create(
+      { id: newRecordId(), fileName: "upload.csv", source: "upload", options: { encoding: null, delimiter: null, mapping: {}, asOf: "2026-11-29", lang: "en" }, totalBytes: null, editions: null, engineVersion: "test" },
+      new Date(),
+    );
+    t.deps.bulk.jobs.enqueue(upload, file, "http://localhost");
+    await t.deps.bulk.jobs.idle();
+    expect(real.batches.get(upload.id)).toMatchObject({ status: "failed", message: "database or disk is full" });
   });
 });
