@@ -1,4 +1,4 @@
-import { parentPort, type ResourceLimits } from "node:worker_threads";
+import { parentPort, type ResourceLimits, type Worker } from "node:worker_threads";
 import { startTsWorker } from "./tsWorker.ts";
 
 /** Requests answered by worker threads running one module; each request goes to the least busy thread. */
@@ -14,31 +14,43 @@ export function createThreadPool<Req, Res>(
   size: number,
   options: { workerData?: Record<string, unknown>; resourceLimits?: ResourceLimits } = {},
 ): ThreadPool<Req, Res> {
-  const threads = Array.from({ length: Math.max(1, size) }, () => {
+  type Thread = { worker: Worker; busy: number };
+  const pending = new Map<number, { resolve: (v: Res) => void; reject: (e: Error) => void; thread: Thread }>();
+  let nextId = 1;
+  let closing = false;
+
+  const start = (thread: Thread) => {
     const worker = startTsWorker(module, options);
     worker.unref();
-    return { worker, busy: 0 };
-  });
-  const pending = new Map<number, { resolve: (v: Res) => void; reject: (e: Error) => void; thread: (typeof threads)[number] }>();
-  let nextId = 1;
-
-  for (const thread of threads) {
-    thread.worker.on("message", (m: Reply<Res>) => {
+    thread.worker = worker;
+    thread.busy = 0;
+    worker.on("message", (m: Reply<Res>) => {
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
-      p.thread.busy--;
+      thread.busy--;
       if (m.error !== undefined) p.reject(new Error(m.error));
       else p.resolve(m.response as Res);
     });
-    thread.worker.on("error", (err) => {
+    // A thread that dies (out of memory, a crash) fails what it was given and is replaced, so later
+    // requests are not sent to a thread that will never answer.
+    const lost = (err: Error) => {
+      if (thread.worker !== worker) return;
       for (const [id, p] of pending) {
         if (p.thread !== thread) continue;
         pending.delete(id);
         p.reject(err);
       }
-    });
-  }
+      if (!closing) start(thread);
+    };
+    worker.on("error", lost);
+    worker.on("exit", (code) => lost(new Error(`a worker thread stopped (exit ${code})`)));
+  };
+  const threads: Thread[] = Array.from({ length: Math.max(1, size) }, () => {
+    const thread = { busy: 0 } as Thread;
+    start(thread);
+    return thread;
+  });
 
   return {
     call: (request) =>
@@ -50,6 +62,7 @@ export function createThreadPool<Req, Res>(
         thread.worker.postMessage({ id, request });
       }),
     async close() {
+      closing = true;
       await Promise.all(threads.map((t) => t.worker.terminate()));
     },
   };
