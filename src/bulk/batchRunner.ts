@@ -25,12 +25,11 @@ export type BatchEvent =
 export type BatchSource = Readable | { readonly file: string };
 export type BatchSink = Writable | { readonly file: string };
 
-/** Where server batches run: on this thread (tests, in-memory databases) or on a thread of their own. */
+/** Where server batches run: on the thread answering requests (tests) or on a thread of their own (the server). */
 export interface BatchRunner {
   run(spec: BatchSpec, source: BatchSource, sink: BatchSink, onEvent: (event: BatchEvent) => void): Promise<BulkSummary>;
   close(): Promise<void>;
 }
-
 
 export const isFile = (x: BatchSource | BatchSink): x is { readonly file: string } => "file" in x && typeof x.file === "string";
 

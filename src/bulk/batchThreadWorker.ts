@@ -1,6 +1,6 @@
 import { Readable, Writable } from "node:stream";
 import { parentPort, workerData } from "node:worker_threads";
-import { createClassifier } from "../core/classify.ts";
+import { type Classifier, createClassifier } from "../core/classify.ts";
 import { loadListData } from "../data/loadListData.ts";
 import { type BatchEvent, runServerBatch } from "./batchRunner.ts";
 import type { BatchThreadOptions, FromBatchThread, StartRun, ToBatchThread } from "./batchThread.ts";
@@ -13,10 +13,10 @@ import { createWorkerPool } from "./workerPool.ts";
 const options = workerData as BatchThreadOptions;
 
 lowerThisThreadPriority();
-const listData = options.dataDir ? loadListData(options.dataDir) : loadListData();
-const classifier = createClassifier({ ...listData, cacheSize: 0 });
 const pool = options.workers > 0 ? createWorkerPool(options.workers, options.dataDir, { background: true }) : null;
-const classifyMany = (lang: "en" | "zh") => (pool ? pool.classifyMany(lang) : classifyOnThisThread(classifier, lang));
+// Without classification threads of its own, this thread classifies (and only then loads the lists).
+const classifier = pool ? null : createClassifier({ ...(options.dataDir ? loadListData(options.dataDir) : loadListData()), cacheSize: 0 });
+const classifyMany = (lang: "en" | "zh") => (pool ? pool.classifyMany(lang) : classifyOnThisThread(classifier as Classifier, lang));
 
 /** Chunks of rows sent back and not yet stored, before the pipeline waits. */
 const ROWS_IN_FLIGHT = 8;
