@@ -31,6 +31,20 @@ export interface BatchRunner {
   close(): Promise<void>;
 }
 
+/**
+ * A batch stopped for a reason other than its file: the reason is a key the pages translate, the
+ * message is kept for the log and the API.
+ */
+export class BatchStoppedError extends Error {
+  constructor(
+    readonly reason: "threadStopped" | "notStored" | "clientGone",
+    message: string,
+    readonly detail = "",
+  ) {
+    super(message);
+  }
+}
+
 export const isFile = (x: BatchSource | BatchSink): x is { readonly file: string } => "file" in x && typeof x.file === "string";
 
 /**

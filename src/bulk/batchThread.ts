@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
 import type { Writable } from "node:stream";
 import { startTsWorker } from "../tsWorker.ts";
-import { type BatchEvent, type BatchRunner, type BatchSpec, isFile } from "./batchRunner.ts";
+import { type BatchEvent, type BatchRunner, type BatchSpec, BatchStoppedError, isFile } from "./batchRunner.ts";
 import { BulkInputError, type BulkSummary } from "./pipeline.ts";
 
 /**
@@ -61,7 +61,7 @@ export function batchThreadRunner(options: BatchThreadOptions): BatchRunner {
     const lost = (why: string) => {
       if (worker !== w) return; // closed on purpose: what was running is marked interrupted at the next start
       worker = null;
-      for (const fail of inFlight) fail(new Error(`The batch stopped: ${why}.`));
+      for (const fail of inFlight) fail(new BatchStoppedError("threadStopped", `The batch stopped: ${why}.`, why));
     };
     // Idle, it does not keep the process alive; the server and a running batch's promise do.
     w.unref();

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { Readable, type Writable } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
 import { stringify as stringifySync } from "csv-stringify/sync";
@@ -124,6 +123,11 @@ const HS_TEXT = /^[\d\s.\-_]{2,32}$/;
 
 export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const started = Date.now();
+  // Where the answer goes can fail or close under us (a client gone) at any moment, even while the
+  // input is still being sampled: remember it, and stop at the next write rather than wait for a
+  // "drain" that will never come. Unheard, the error would end the process (or the batch thread).
+  let outputError: Error | null = null;
+  options.output?.on("error", (err: Error) => (outputError ??= err));
   const { sample, rest } = await peek(options.input, SAMPLE_BYTES);
   const encoding = options.encoding ?? detectEncoding(sample);
   const sampleText = decodeSample(sample, encoding);
@@ -161,6 +165,9 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   decoder.on("error", (err: Error) => parser.destroy(err));
   guard.on("error", (err: Error) => parser.destroy(err));
   source.pipe(decoder).pipe(guard).pipe(parser);
+  // A failure that lands between two reads (the input destroyed while a chunk is being classified)
+  // is picked up by the next read, from parser.errored; heard here so it cannot go uncaught.
+  parser.on("error", () => {});
 
   const format = options.format ?? "csv";
   const chunkSize = options.chunkSize ?? 1000;
@@ -171,9 +178,23 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const outFinished = ownsOutput
     ? new Promise<void>((resolve) => out.once("finish", () => resolve()).once("close", () => resolve()))
     : Promise.resolve();
+  const outputGone = () => outputError ?? new Error("The output was closed before the end.");
+  const drained = (stream: Writable) =>
+    new Promise<void>((resolve, reject) => {
+      const settle = (err?: Error) => {
+        stream.off("drain", onDrain).off("close", onClose).off("error", settle);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = () => settle();
+      const onClose = () => settle(outputGone());
+      stream.on("drain", onDrain).on("close", onClose).on("error", settle);
+    });
   /** One write a chunk of rows: far fewer stream operations than a write a row. */
   const write = async (text: string) => {
-    if (out && text !== "" && !out.write(text)) await once(out, "drain");
+    if (!out || text === "") return;
+    if (outputError || out.destroyed) throw outputGone();
+    if (!out.write(text)) await drained(out);
   };
   const csvText = (rows: string[][]) => stringifySync(rows, { cast: { string: neutraliseCell } });
 

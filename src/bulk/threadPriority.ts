@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 
 /**
- * Lowers the priority of the calling thread (nice 10), so throughput work yields the CPU to the
+ * Lowers the priority of the calling thread to the lowest (nice 19), so throughput work yields the CPU to the
  * threads answering requests. On Linux a thread has its own id, and setpriority on it affects
  * that thread alone. Elsewhere, or when not allowed, the thread keeps the normal priority.
  */

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
-import type { Classification } from "../core/result.ts";
+import type { Classification, Verdict } from "../core/result.ts";
 import { type BatchStore, batchStore } from "./batchStore.ts";
 import { startCheckpointer } from "./checkpointer.ts";
 
@@ -82,8 +82,8 @@ export interface RecordRow {
   readonly engineVersion: string;
   readonly importEdition: string | null;
   readonly exportEdition: string | null;
-  readonly importVerdict: string;
-  readonly exportVerdict: string;
+  readonly importVerdict: Verdict;
+  readonly exportVerdict: Verdict;
   readonly json: string;
 }
 

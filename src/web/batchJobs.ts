@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
-import type { BatchRunner } from "../bulk/batchRunner.ts";
+import { type BatchRunner, BatchStoppedError, isFile } from "../bulk/batchRunner.ts";
 import { BulkInputError, type BulkSummary, type ColumnNames } from "../bulk/pipeline.ts";
 import type { Batch } from "../store/batchStore.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
@@ -71,7 +71,11 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
             batches.progress(batch.id, { rowsDone: 0, errors: 0, bytesRead: 0, header: event.header });
             break;
           case "rows":
-            batches.insertRows(batch.id, event.rows);
+            try {
+              batches.insertRows(batch.id, event.rows);
+            } catch (err) {
+              throw new BatchStoppedError("notStored", (err as Error).message, (err as Error).message);
+            }
             deps.metrics?.bulkRows(event.rows);
             break;
           case "progress": {
@@ -88,8 +92,11 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
       batches.finish(batch.id, summary, deps.now());
       deps.metrics?.batchFinished("done");
       return summary;
-    } catch (err) {
-      const failure = err instanceof BulkInputError ? { reason: err.reason, detail: err.detail } : undefined;
+    } catch (caught) {
+      // The answer stream closed before it was finished: the client went away, whatever the pipeline saw.
+      const clientGone = !isFile(sink) && !sink.writableFinished && (sink.destroyed || sink.closed);
+      const err = clientGone && !(caught instanceof BatchStoppedError) ? new BatchStoppedError("clientGone", (caught as Error).message) : caught;
+      const failure = err instanceof BulkInputError || err instanceof BatchStoppedError ? { reason: err.reason, detail: err.detail } : undefined;
       batches.fail(batch.id, (err as Error).message, deps.now(), failure);
       deps.metrics?.batchFinished("failed");
       throw err;
@@ -109,7 +116,7 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
         ),
       );
     },
-    runStream: (batch, input, output, format, permalinkBase, columnNames) => run(batch, input, output, format, permalinkBase, columnNames),
+    runStream: run,
     progress: (id) => live.get(id) ?? null,
     outputPath,
     idle: () => queue,

@@ -9,7 +9,7 @@ export interface Metrics {
   /** Express middleware timing and counting every request by method, route pattern and status. */
   readonly http: (req: Request, res: Response, next: NextFunction) => void;
   /** A single classification (API or form) was stored. */
-  classified(result: { readonly importVerdict: string; readonly exportVerdict: string }): void;
+  classified(result: { readonly importVerdict: Verdict; readonly exportVerdict: Verdict }): void;
   /** Bulk rows were written: each is classified (both directions counted) or an error. */
   bulkRows(rows: readonly { readonly importVerdict: Verdict | null; readonly exportVerdict: Verdict | null }[]): void;
   batchFinished(status: "done" | "failed"): void;
@@ -113,7 +113,7 @@ export function createMetrics(): Metrics {
       res.once("close", observe);
       next();
     },
-    classified: (result) => count(result.importVerdict as Verdict, result.exportVerdict as Verdict),
+    classified: (result) => count(result.importVerdict, result.exportVerdict),
     bulkRows: (rows) => {
       let classified = 0;
       for (const row of rows) {

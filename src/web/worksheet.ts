@@ -45,22 +45,24 @@ const bi = (en: string, zh: string): Bilingual => ({ en, zh });
 const same = (text: string): Bilingual => ({ en: text, zh: text });
 
 /** 商用密码管理条例 (2023) Art. 34 for imports; 两用物项出口管制条例 Art. 16 for exports. */
+const ART_34 = bi("Commercial Cryptography Regulations (2023) Art. 34", "《商用密码管理条例》（2023）第三十四条");
+const ART_16 = bi("Regulation on Export Control of Dual-use Items Art. 16", "《两用物项出口管制条例》第十六条");
 const DOCUMENTS: Record<Direction, { document: Bilingual; source: Bilingual }[]> = {
   import: [
-    { document: bi("Written application", "书面申请"), source: bi("Commercial Cryptography Regulations (2023) Art. 34", "《商用密码管理条例》（2023）第三十四条") },
-    { document: bi("Identity documents of the legal representative, principal manager and handler", "法定代表人、主要经营管理人以及经办人的身份证明"), source: bi("Commercial Cryptography Regulations (2023) Art. 34", "《商用密码管理条例》（2023）第三十四条") },
-    { document: bi("Copy of the contract or agreement", "合同或者协议的副本"), source: bi("Commercial Cryptography Regulations (2023) Art. 34", "《商用密码管理条例》（2023）第三十四条") },
-    { document: bi("Technical description of the commercial cryptography", "商用密码的技术说明"), source: bi("Commercial Cryptography Regulations (2023) Art. 34", "《商用密码管理条例》（2023）第三十四条") },
-    { document: bi("End-user and end-use certificates", "最终用户和最终用途证明"), source: bi("Commercial Cryptography Regulations (2023) Art. 34", "《商用密码管理条例》（2023）第三十四条") },
-    { document: bi("Other documents MOFCOM requires", "商务部规定提交的其他文件"), source: bi("Commercial Cryptography Regulations (2023) Art. 34", "《商用密码管理条例》（2023）第三十四条") },
+    { document: bi("Written application", "书面申请"), source: ART_34 },
+    { document: bi("Identity documents of the legal representative, principal manager and handler", "法定代表人、主要经营管理人以及经办人的身份证明"), source: ART_34 },
+    { document: bi("Copy of the contract or agreement", "合同或者协议的副本"), source: ART_34 },
+    { document: bi("Technical description of the commercial cryptography", "商用密码的技术说明"), source: ART_34 },
+    { document: bi("End-user and end-use certificates", "最终用户和最终用途证明"), source: ART_34 },
+    { document: bi("Other documents MOFCOM requires", "商务部规定提交的其他文件"), source: ART_34 },
   ],
   export: [
-    { document: bi("Dual-use items export application form", "两用物项出口申请表"), source: bi("Regulation on Export Control of Dual-use Items Art. 16", "《两用物项出口管制条例》第十六条") },
-    { document: bi("Identity documents of the legal representative, principal manager and handler", "申请人的法定代表人、主要经营管理人以及经办人的身份证明"), source: bi("Regulation on Export Control of Dual-use Items Art. 16", "《两用物项出口管制条例》第十六条") },
-    { document: bi("Copy of the contract, agreement or other proof", "合同、协议的副本或者其他证明文件"), source: bi("Regulation on Export Control of Dual-use Items Art. 16", "《两用物项出口管制条例》第十六条") },
-    { document: bi("Technical description or test report of the item", "两用物项的技术说明或者检测报告"), source: bi("Regulation on Export Control of Dual-use Items Art. 16", "《两用物项出口管制条例》第十六条") },
+    { document: bi("Dual-use items export application form", "两用物项出口申请表"), source: ART_16 },
+    { document: bi("Identity documents of the legal representative, principal manager and handler", "申请人的法定代表人、主要经营管理人以及经办人的身份证明"), source: ART_16 },
+    { document: bi("Copy of the contract, agreement or other proof", "合同、协议的副本或者其他证明文件"), source: ART_16 },
+    { document: bi("Technical description or test report of the item", "两用物项的技术说明或者检测报告"), source: ART_16 },
     { document: bi("End-user and end-use certificates", "最终用户和最终用途证明"), source: bi("Regulation on Export Control of Dual-use Items Arts. 16, 24", "《两用物项出口管制条例》第十六条、第二十四条") },
-    { document: bi("Other materials MOFCOM requires", "商务部规定提交的其他材料"), source: bi("Regulation on Export Control of Dual-use Items Art. 16", "《两用物项出口管制条例》第十六条") },
+    { document: bi("Other materials MOFCOM requires", "商务部规定提交的其他材料"), source: ART_16 },
   ],
 };
 

@@ -8,16 +8,19 @@ import { newRecordId, openClassificationStore, type ClassificationStore } from "
 import { closeTestApps, testApp } from "../support/testApp.ts";
 
 /**
- * What only the batch thread has to get right (the whole bulk suite also runs on it, see
- * vitest.config.ts): a client that goes away in the middle of a streamed batch.
+ * Batches that stop part-way: a client that goes away, rows that cannot be stored. On both runners;
+ * the whole bulk suite also runs on the batch thread (see vitest.config.ts).
  */
 afterEach(closeTestApps);
 
 const rows = (n: number) => Array.from({ length: n }, (_, i) => `S-${i},"IPsec VPN gateway ${i}, AES-256, 20 Gbps",8517622920\n`).join("");
 
 describe("the batch thread", () => {
-  it("fails a streamed batch whose client goes away, keeps the rows it stored, and runs the next batch to the end", async () => {
-    const t = testApp({ batchThread: true });
+  it.each([
+    ["on the batch thread", true],
+    ["on the request thread", false],
+  ])("fails a streamed batch whose client goes away (%s), keeps the rows it stored, and runs the next batch to the end", async (_where, batchThread) => {
+    const t = testApp({ batchThread });
     const server = t.app.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     try {
@@ -43,6 +46,7 @@ describe("the batch thread", () => {
       while (t.store.batches.get(batchId)?.status === "running" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const batch = t.store.batches.get(batchId);
       expect(batch?.status).toBe("failed");
+      expect(batch?.failure?.reason).toBe("clientGone");
       const stored = t.store.batches.rows(batchId, { offset: 0, limit: 10 });
       expect(stored.total).toBeGreaterThan(0);
       expect(stored.rows[0]).toMatchObject({ row: 1, sku: "S-0", exportVerdict: expect.any(String) });
@@ -92,5 +96,12 @@ describe("the batch thread", () => {
     t.deps.bulk.jobs.enqueue(upload, file, "http://localhost");
     await t.deps.bulk.jobs.idle();
     expect(real.batches.get(upload.id)).toMatchObject({ status: "failed", message: "database or disk is full" });
+
+    // The batch page says what happened and what to do, in the reader's language, not the database's words alone.
+    expect(real.batches.get(upload.id)?.failure).toEqual({ reason: "notStored", detail: "database or disk is full" });
+    const en = await request(t.app).get(`/b/${upload.id}`);
+    expect(en.text).toContain("rows could not be saved (database or disk is full)");
+    const zh = await request(t.app).get(`/b/${upload.id}`).set("Cookie", "lang=zh");
+    expect(zh.text).toContain("无法保存（database or disk is full）");
   });
 });
