@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { LevelWithSilent } from "pino";
-import type { SecuritySettings } from "./web/security.ts";
+import { DEFAULT_SECURITY, type SecuritySettings } from "./web/security.ts";
+import { DEFAULT_MAX_COLUMNS } from "./core/limits.ts";
 
 /** Settings from the environment, parsed once at start-up; every default runs the app as shipped. */
 const ConfigSchema = z.object({
@@ -12,6 +13,10 @@ const ConfigSchema = z.object({
   /** Uploaded CSVs and their results. */
   BATCH_DIR: z.string().min(1).default("var/batches"),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(100_000).default(200),
+  /** Days an uploaded file and its result are kept; 0 keeps them for ever. */
+  BATCH_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+  /** Columns a CSV record may have: a wider header fails the batch, a wider row is reported. */
+  MAX_COLUMNS: z.coerce.number().int().min(2).max(100_000).default(DEFAULT_MAX_COLUMNS),
   /** Classification threads for bulk work, started by the batch thread; 0 classifies on the batch thread itself. */
   WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   /** Threads for single classifications (the API and the form); 0 classifies on the thread answering requests. */
@@ -20,8 +25,10 @@ const ConfigSchema = z.object({
   UPLOADS_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   ACCESS_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
   BASIC_AUTH_USER: z.string().min(1).optional(),
-  BASIC_AUTH_PASSWORD: z.string().min(8, "use at least 8 characters").optional(),
+  BASIC_AUTH_PASSWORD: z.string().min(12, "use at least 12 characters").optional(),
   COOKIE_SECURE: z.enum(["true", "false"]).default("false"),
+  /** The address people reach the site by, e.g. https://classifier.example.com: an https one turns HSTS on. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// address" }).optional(),
   CSRF_SECRET: z.string().min(32, "use at least 32 characters").optional(),
   /** Behind a reverse proxy: trust its X-Forwarded-* headers (client address for rate limits, https). */
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
@@ -41,6 +48,9 @@ export interface Config {
   readonly dataDir: string | undefined;
   readonly batchDir: string;
   readonly maxUploadBytes: number;
+  readonly maxColumns: number;
+  readonly batchRetentionDays: number;
+  readonly publicUrl: string | null;
   readonly workers: number | undefined;
   readonly classifyThreads: number | undefined;
   readonly security: SecuritySettings;
@@ -65,6 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: c.DATA_DIR,
     batchDir: c.BATCH_DIR,
     maxUploadBytes: Math.round(c.MAX_UPLOAD_MB * 1024 * 1024),
+    maxColumns: c.MAX_COLUMNS,
+    batchRetentionDays: c.BATCH_RETENTION_DAYS,
+    publicUrl: c.PUBLIC_URL?.replace(/\/+$/, "") ?? null,
     workers: c.WORKERS,
     classifyThreads: c.CLASSIFY_THREADS,
     security: {
@@ -73,7 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiRatePerMinute: c.RATE_LIMIT_PER_MINUTE,
       uploadsPerMinute: c.UPLOADS_PER_MINUTE,
       cookieSecure: c.COOKIE_SECURE === "true",
+      https: c.COOKIE_SECURE === "true" || (c.PUBLIC_URL?.startsWith("https:") ?? false),
       csrfSecret: c.CSRF_SECRET ?? null,
+      failedAuthPerClient: DEFAULT_SECURITY.failedAuthPerClient,
+      failedAuthPerAccount: DEFAULT_SECURITY.failedAuthPerAccount,
     },
     trustProxy: c.TRUST_PROXY === "true",
     requestTimeoutMs: c.REQUEST_TIMEOUT_SECONDS * 1000,

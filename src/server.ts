@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { ListDataError, loadListData } from "./data/loadListData.ts";
 import { StoreOpenError, openClassificationStore } from "./store/classificationStore.ts";
 import { buildAppDeps } from "./web/appDeps.ts";
+import { sweepBatchFiles } from "./app/sweepBatchFiles.ts";
 import { createApp } from "./web/createApp.ts";
 import { createLogger } from "./web/requestLog.ts";
 
@@ -17,7 +18,10 @@ function main(): void {
     logger.level = config.logLevel;
     listData = config.dataDir ? loadListData(config.dataDir) : loadListData();
     ensureWritableFolder(config.batchDir, "BATCH_DIR");
-    store = openClassificationStore(config.databasePath, { backgroundCheckpoints: true });
+    store = openClassificationStore(config.databasePath, {
+      backgroundCheckpoints: true,
+      onBackgroundError: (err) => logger.error({ err }, "the database's checkpoint thread stopped; starting it again"),
+    });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ListDataError || err instanceof StoreOpenError) {
       // Plain text for the person starting the service: a list of problems reads better than a JSON line.
@@ -29,11 +33,23 @@ function main(): void {
 
   const interrupted = store.batches.markInterrupted();
   if (interrupted > 0) logger.warn({ interrupted }, `${interrupted} batch(es) were interrupted by the last stop and are marked so.`);
+  const sweep = (startUp: boolean) => {
+    try {
+      const removed = sweepBatchFiles(config.batchDir, store.batches, { retentionDays: config.batchRetentionDays, now: new Date(), startUp });
+      if (removed.orphans + removed.partialResults + removed.expired > 0) logger.info(removed, "batch files removed");
+    } catch (err) {
+      logger.error({ err }, "the batch folder could not be swept");
+    }
+  };
+  sweep(true);
+  // Once a day after that, for the retention period and the failed batches' partial results.
+  setInterval(() => sweep(false), 24 * 3600 * 1000).unref();
   const { deps, close: closeDeps } = buildAppDeps({
     listData,
     store,
     batchDir: config.batchDir,
     maxUploadBytes: config.maxUploadBytes,
+    maxColumns: config.maxColumns,
     batchThread: true,
     workers: config.workers ?? Math.max(1, os.availableParallelism() - 1),
     classifyThreads: config.classifyThreads ?? Math.max(1, os.availableParallelism() - 1),
@@ -43,6 +59,7 @@ function main(): void {
   });
   const app = createApp(deps);
   if (config.trustProxy) app.set("trust proxy", 1);
+  if (config.publicUrl) app.set("public url", config.publicUrl);
   const server = app.listen(config.port, config.host, (err?: Error) => {
     if (err) return; // reported by the "error" handler below
     const editions = listData.editions.map((e) => e.id).join(", ");

@@ -13,6 +13,8 @@ export interface BatchSpec {
   /** The site's address, for each row's permalink. */
   readonly permalinkBase: string;
   readonly columnNames?: ColumnNames | undefined;
+  /** Columns a record may have (the pipeline's default when unset). */
+  readonly maxColumns?: number | undefined;
 }
 
 /** What a running batch reports, in order: the header once, then rows and progress chunk by chunk. */
@@ -70,6 +72,7 @@ export function runServerBatch(
     delimiter: (options.delimiter as CsvDelimiter | null) ?? undefined,
     mapping: options.mapping,
     columnNames: spec.columnNames,
+    maxColumns: spec.maxColumns,
     asOf: options.asOf,
     classifyMany: classifyMany(options.lang),
     chunkSize: 100,

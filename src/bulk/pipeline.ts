@@ -1,10 +1,9 @@
 import { Readable, type Writable } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
-import { stringify as stringifySync } from "csv-stringify/sync";
 import type { Verdict } from "../core/result.ts";
-import { MAX_DESCRIPTION_LENGTH } from "../web/classifyRequest.ts";
+import { DEFAULT_MAX_COLUMNS, MAX_DESCRIPTION_LENGTH, MAX_RECORD_CHARS } from "../core/limits.ts";
 import { type ColumnMapping, detectColumns, looksHeaderless } from "./columns.ts";
-import { neutraliseCell } from "./csvSafety.ts";
+import { safeCsv } from "./csvSafety.ts";
 import { type CsvDelimiter, type CsvEncoding, decodeSample, decodeStream, detectDelimiter, detectEncoding } from "./detect.ts";
 import { RecordGuard, detectRecordDelimiter } from "./recordGuard.ts";
 
@@ -101,13 +100,15 @@ export interface BulkOptions {
   readonly maxInFlight?: number;
   /** Let other work on this thread (a web server's requests) run between chunks. */
   readonly yieldBetweenChunks?: boolean;
+  /** Columns a record may have (DEFAULT_MAX_COLUMNS): a wider header fails the file, a wider row is reported. */
+  readonly maxColumns?: number;
 }
 
 /** A CSV that cannot be read at all (not a parse error in one row: those become error rows). */
 export class BulkInputError extends Error {
   constructor(
     /** Why, as a key the pages translate; `detail` is the column name or the reader's own words. */
-    readonly reason: "noColumn" | "noRecognisedColumn" | "unreadable" | "empty",
+    readonly reason: "noColumn" | "noRecognisedColumn" | "unreadable" | "empty" | "tooManyColumns",
     message: string,
     readonly detail = "",
   ) {
@@ -116,8 +117,6 @@ export class BulkInputError extends Error {
 }
 
 const SAMPLE_BYTES = 64 * 1024;
-/** A single field or record larger than this is a broken file or an attack, not a product row. */
-const MAX_RECORD_CHARS = 1_000_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const HS_TEXT = /^[\d\s.\-_]{2,32}$/;
 
@@ -145,7 +144,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     })(),
   );
   const decoder = decodeStream(encoding);
-  const guard = new RecordGuard(delimiter, recordDelimiter, MAX_RECORD_CHARS);
+  const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
+  const guard = new RecordGuard(delimiter, recordDelimiter, MAX_RECORD_CHARS, maxColumns);
   const skipped: { line: number; message: string; raw: string }[] = [];
   const parser = parse({
     delimiter,
@@ -196,7 +196,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     if (outputError || out.destroyed) throw outputGone();
     if (!out.write(text)) await drained(out);
   };
-  const csvText = (rows: string[][]) => stringifySync(rows, { cast: { string: neutraliseCell } });
+  const csvText = safeCsv;
 
   let header: string[] | null = null;
   let mapping: ColumnMapping | null = null;
@@ -314,6 +314,10 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
         const line = Number(item.record[0]);
         const cells = item.record.slice(1);
         if (header === null) {
+          if (guard.wideLines.has(line)) {
+            const max = maxColumns.toLocaleString("en-US");
+            throw new BulkInputError("tooManyColumns", `The header row has more than ${max} columns; a product sheet needs far fewer.`, max);
+          }
           await takeHeader(cells);
           continue;
         }
@@ -321,7 +325,9 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
         rowNumber++;
         const row = guard.cutLines.has(line)
           ? errorRow(rowNumber, line, options.asOf, `line ${line}: the row is longer than ${MAX_RECORD_CHARS.toLocaleString("en-US")} characters; it was cut there and not classified`)
-          : readRow(cells, rowNumber, line, mapping as unknown as ColumnMapping, options.asOf);
+          : guard.wideLines.has(line)
+            ? errorRow(rowNumber, line, options.asOf, `line ${line}: the row has more than ${maxColumns.toLocaleString("en-US")} columns; it was cut there and not classified`)
+            : readRow(cells, rowNumber, line, mapping as unknown as ColumnMapping, options.asOf);
         chunk.push({ cells, row });
         if (chunk.length >= chunkSize) await flushChunk();
       }

@@ -33,10 +33,14 @@ export function detectRecordDelimiter(sample: string): RecordDelimiter {
 export class RecordGuard extends Transform {
   /** Lines on which an oversized record started. */
   readonly cutLines = new Set<number>();
+  /** Lines on which a record with more than `maxColumns` fields started (cut after the last allowed field). */
+  readonly wideLines = new Set<number>();
   private inQuotes = false;
   private fieldStart = true;
   private pendingQuote = false;
   private recordLength = 0;
+  /** Fields of the current record so far, less one (delimiters outside quotes). */
+  private fieldBreaks = 0;
   private line = 1;
   private recordStartLine = 1;
   private cutting = false;
@@ -47,6 +51,8 @@ export class RecordGuard extends Transform {
     private readonly delimiter: string,
     private readonly recordDelimiter: RecordDelimiter,
     private readonly maxRecordChars: number,
+    /** Fields a record may have: a wider one would be padded, stored and written field by field. */
+    private readonly maxColumns = Number.MAX_SAFE_INTEGER,
   ) {
     super({ decodeStrings: false, encoding: "utf8" });
   }
@@ -95,6 +101,7 @@ export class RecordGuard extends Transform {
             kept = mode === "\r\n" ? i - 1 : i; // copy again from the delimiter that ends the cut record
           }
           this.recordLength = 0;
+          this.fieldBreaks = 0;
           this.fieldStart = true;
           continue;
         }
@@ -114,6 +121,12 @@ export class RecordGuard extends Transform {
         this.fieldStart = false;
       } else {
         this.fieldStart = c === delimiter;
+        if (c === delimiter && !this.cutting && ++this.fieldBreaks >= this.maxColumns) {
+          // The field this delimiter would open is one too many: the record ends before it.
+          this.wideLines.add(this.recordStartLine);
+          kept = this.cut(i, out, text, kept);
+          continue;
+        }
       }
       kept = this.count(i, out, text, kept);
     }
@@ -126,8 +139,13 @@ export class RecordGuard extends Transform {
     this.recordLength++;
     if (this.cutting) return i + 1;
     if (this.recordLength <= this.maxRecordChars) return kept;
-    this.cutting = true;
     this.cutLines.add(this.recordStartLine);
+    return this.cut(i, out, text, kept);
+  }
+
+  /** Drops the rest of the current record from character i on. Returns the new copy start. */
+  private cut(i: number, out: string[], text: string, kept: number): number {
+    this.cutting = true;
     out.push(text.slice(kept, i));
     // A cut inside quotes is closed, so the parser still reads one well-formed field.
     if (this.inQuotes) out.push('"');

@@ -3,6 +3,7 @@ import type { AlgorithmFamily, AlgorithmSpec, Vocabulary } from "./vocabularySch
 import { Lexicon, type TermHit } from "./lexicon.ts";
 import { type NormalisedText, originalSpan } from "./normalise.ts";
 import { parseQuantity, QUANTITY } from "./numbers.ts";
+import { MAX_EVIDENCE_PER_FINDING, MAX_FINDINGS } from "./limits.ts";
 
 /** Words of the user's input that a finding came from (offsets into the original description). */
 export interface Evidence {
@@ -175,21 +176,45 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>): 
     itemKindEvidence = ev(firstSoftware as Hit);
   }
 
+  // A word repeated a thousand times is one finding: a few of its places are evidence enough, and
+  // the result (stored, sent, shown) stays bounded whatever the text repeats.
+  const words = (e: Evidence) => e.text.toLowerCase();
   return {
-    algorithms,
-    rates: extractRates(norm, of("rateLabel"), ev),
-    managedObjects: extractManagedObjects(norm, of("managedObjects"), ev),
-    types: typeHits.map((h) => ({ type: h.tag.type, strength: h.tag.strength, evidence: ev(h) })),
-    sectors: extractSectors(norm, of("sector"), of("dedication"), typeHits, ev),
-    cryptoFunction: liveCrypto.map(ev),
-    massMarket: { strong: of("massStrong").map(ev), weak: of("massWeak").map(ev) },
-    enterprise: of("enterprise").map(ev),
-    negated: [...negatedCrypto, ...of("algorithm").filter(isNegated), ...of("type").filter(isNegated)].map(ev),
+    algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
+    rates: firstPerKey(extractRates(norm, of("rateLabel"), ev), (r) => `${r.kind}/${r.value}/${r.unit}`),
+    managedObjects: firstPerKey(extractManagedObjects(norm, of("managedObjects"), ev), (m) => String(m.value)),
+    types: firstPerKey(
+      typeHits.map((h) => ({ type: h.tag.type, strength: h.tag.strength, evidence: ev(h) })),
+      (t) => `${t.type}/${t.strength}`,
+    ),
+    sectors: firstPerKey(extractSectors(norm, of("sector"), of("dedication"), typeHits, ev), (s) => `${s.sector}/${s.dedicated}`),
+    cryptoFunction: firstPerKey(liveCrypto.map(ev), words),
+    massMarket: { strong: firstPerKey(of("massStrong").map(ev), words), weak: firstPerKey(of("massWeak").map(ev), words) },
+    enterprise: firstPerKey(of("enterprise").map(ev), words),
+    negated: firstPerKey([...negatedCrypto, ...of("algorithm").filter(isNegated), ...of("type").filter(isNegated)].map(ev), words),
     noEncryption,
     itemKind,
     itemKindEvidence,
-    publicDomain: of("publicDomain").map(ev),
+    publicDomain: firstPerKey(of("publicDomain").map(ev), words),
   };
+}
+
+/**
+ * The first few items of each kind, in order, and at most MAX_FINDINGS in all: bounds evidence
+ * without losing a distinct finding a real specification would have.
+ */
+function firstPerKey<T>(items: readonly T[], key: (item: T) => string, max = MAX_EVIDENCE_PER_FINDING): T[] {
+  const seen = new Map<string, number>();
+  const kept: T[] = [];
+  for (const item of items) {
+    if (kept.length >= MAX_FINDINGS) break;
+    const k = key(item);
+    const n = seen.get(k) ?? 0;
+    if (n >= max) continue;
+    seen.set(k, n + 1);
+    kept.push(item);
+  }
+  return kept;
 }
 
 /** Exclusions ("cipher lock", "ECC memory") hide every term inside them; "无线" is not the cue "无". */

@@ -77,7 +77,10 @@ export interface RowFilter {
 export interface BatchStore {
   create(batch: Pick<Batch, "id" | "fileName" | "source" | "options" | "totalBytes" | "editions" | "engineVersion">, now: Date): Batch;
   get(id: string): Batch | null;
+  /** The newest batches, without header and summary (null here: `get` has them). */
   list(limit: number): Batch[];
+  /** Every batch's id, status and creation time: what the batch folder's sweep needs. */
+  fileStates(): { id: string; status: BatchStatus; createdAt: string }[];
   markRunning(id: string, now: Date): void;
   progress(id: string, p: { rowsDone: number; errors: number; bytesRead: number; header?: string[] }): void;
   finish(id: string, summary: BulkSummary, now: Date): void;
@@ -181,7 +184,15 @@ export function batchStore(db: Database.Database): BatchStore {
      VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
   );
   const selectBatch = db.prepare<[string], BatchRowDb>("SELECT * FROM batches WHERE id = ?");
-  const selectBatches = db.prepare<[number], BatchRowDb>("SELECT * FROM batches ORDER BY created_at DESC LIMIT ?");
+  // The list shows neither header nor summary: reading them would make the page's cost grow with the files' widths.
+  const selectBatches = db.prepare<[number], BatchRowDb>(
+    `SELECT id, created_at, file_name, source, status, options_json, total_bytes, rows_done, errors, bytes_read, started_at, finished_at,
+       NULL AS header_json, NULL AS summary_json, message, failure_json, editions, engine_version
+     FROM batches ORDER BY created_at DESC LIMIT ?`,
+  );
+  const selectFileStates = db.prepare<[], { id: string; status: BatchStatus; createdAt: string }>(
+    "SELECT id, status, created_at AS createdAt FROM batches",
+  );
   const setRunning = db.prepare("UPDATE batches SET status = 'running', started_at = ? WHERE id = ?");
   const setProgress = db.prepare("UPDATE batches SET rows_done = ?, errors = ?, bytes_read = ?, header_json = COALESCE(?, header_json) WHERE id = ?");
   const setDone = db.prepare(
@@ -215,6 +226,9 @@ export function batchStore(db: Database.Database): BatchStore {
     },
     list(limit) {
       return selectBatches.all(limit).map(toBatch);
+    },
+    fileStates() {
+      return selectFileStates.all();
     },
     markRunning(id, now) {
       setRunning.run(now.toISOString(), id);

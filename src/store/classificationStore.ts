@@ -143,6 +143,8 @@ export interface StoreOptions {
    * (see checkpointer.ts). For a server; needs a file, not :memory:.
    */
   readonly backgroundCheckpoints?: boolean;
+  /** Hears what goes wrong on the checkpointer thread (it is restarted). */
+  readonly onBackgroundError?: (err: Error) => void;
 }
 
 export function openClassificationStore(file: string, options: StoreOptions = {}): ClassificationStore {
@@ -154,7 +156,7 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
   } catch (err) {
     throw new StoreOpenError(`Cannot prepare the database at ${file}: ${(err as Error).message}`);
   }
-  const checkpointer = background ? startCheckpointer(file) : null;
+  const checkpointer = background ? startCheckpointer(file, options.onBackgroundError) : null;
   const insertRows = recordInserter(db);
   const select = db.prepare<[string], { result_json: string }>("SELECT result_json FROM classifications WHERE id = ?");
   const ping = db.prepare("SELECT 1");

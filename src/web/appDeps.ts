@@ -16,6 +16,8 @@ export interface AppDepsOptions {
   readonly store: ClassificationStore;
   readonly batchDir: string;
   readonly maxUploadBytes?: number;
+  /** Columns a CSV record may have (1,000 when unset). */
+  readonly maxColumns?: number;
   /** Run batches on a thread of their own (the server), rather than on the thread answering requests. */
   readonly batchThread?: boolean;
   /** Classification threads the batch thread starts (0 classifies on the batch thread itself). */
@@ -47,6 +49,7 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
     batchDir: options.batchDir,
     now,
     metrics,
+    maxColumns: options.maxColumns,
   });
   return {
     deps: {

@@ -41,6 +41,8 @@ export interface BatchJobsDeps {
   readonly batchDir: string;
   readonly now: () => Date;
   readonly metrics?: Pick<Metrics, "bulkRows" | "batchFinished">;
+  /** Columns a CSV record may have (the pipeline's default when unset). */
+  readonly maxColumns?: number | undefined;
 }
 
 const PROGRESS_EVERY_MS = 500;
@@ -65,7 +67,7 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
     live.set(batch.id, { status: "running", rowsDone: 0, errors: 0, bytesRead: 0, totalBytes: batch.totalBytes, startedAt });
     let lastWrite = 0;
     try {
-      const summary = await deps.runner.run({ batchId: batch.id, options: batch.options, format, permalinkBase, columnNames }, source, sink, (event) => {
+      const summary = await deps.runner.run({ batchId: batch.id, options: batch.options, format, permalinkBase, columnNames, maxColumns: deps.maxColumns }, source, sink, (event) => {
         switch (event.kind) {
           case "header":
             batches.progress(batch.id, { rowsDone: 0, errors: 0, bytesRead: 0, header: event.header });

@@ -7,7 +7,8 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { z } from "zod";
 import { ENGINE_VERSION } from "../core/classify.ts";
 import { DELIMITERS, parseEncodingName } from "../bulk/detect.ts";
-import { BulkInputError } from "../bulk/pipeline.ts";
+import { BulkInputError, RESULT_COLUMNS } from "../bulk/pipeline.ts";
+import { safeCsv } from "../bulk/csvSafety.ts";
 import type { ColumnMapping } from "../bulk/columns.ts";
 import { newRecordId, RECORD_ID } from "../store/classificationStore.ts";
 import type { Batch, BatchOptions } from "../store/batchStore.ts";
@@ -15,6 +16,7 @@ import type { AppDeps, AppGuards } from "./createApp.ts";
 import { todayInChina } from "./classifyRequest.ts";
 import type { Translate } from "./i18n/index.ts";
 import { editionIdsInForce, siteBase } from "./webHelpers.ts";
+import { isDiskFull } from "../store/diskFull.ts";
 
 const ROWS_PER_PAGE = 50;
 const VERDICT_FILTER = z.enum(["licence_required", "needs_info", "below_threshold", "exempt", "not_listed"]);
@@ -53,7 +55,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
   });
 
   // The token comes in the query string: the multipart body is streamed to disk, not parsed first.
-  router.post("/bulk", guards.limits.uploads, guards.csrf.protect, (req: Request, res: Response) => {
+  router.post("/bulk", guards.limits.uploads, guards.csrf.protect, (req: Request, res: Response, next: NextFunction) => {
     const t = res.locals.t as Translate;
     if (!req.is("multipart/form-data")) {
       renderUpload(res, [{ field: "file", message: t("bulk.error.noFile") }], { asOf: todayInChina(deps.now()) }, 400);
@@ -72,23 +74,28 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
       renderUpload(res, [{ field: "file", message: t("bulk.error.noFile") }], { asOf: todayInChina(deps.now()) }, 400);
       return;
     }
+    // A broken or cut-off form is the client's error (400); a disk that fills up while the file is
+    // written is ours (503). Either way: answer once, keep nothing, and let neither the parser's
+    // error nor its close event answer a second time.
+    let answered = false;
+    const rejectUpload = (err?: unknown) => {
+      if (answered) return;
+      answered = true;
+      req.unpipe(bb);
+      req.resume();
+      fs.rm(uploadPath, { force: true }, () => {});
+      if (isDiskFull(err)) renderUpload(res, [{ field: "file", message: t("error.diskFull.body") }], { asOf: todayInChina(deps.now()) }, 503);
+      else renderUpload(res, [{ field: "file", message: t("bulk.error.broken") }], { asOf: todayInChina(deps.now()) }, 400);
+    };
     bb.on("field", (name, value) => (fields[name] = value));
     bb.on("file", (_name, stream, info) => {
       fileName = info.filename || "upload.csv";
       stream.on("limit", () => (tooLarge = true));
-      // Straight to disk: the server's memory does not grow with the file.
+      // Straight to disk: the server's memory does not grow with the file. A failed write (a full
+      // disk) is answered at once, not when the form ends: the form may never end once it stalls.
       writing = pipeline(stream, fs.createWriteStream(uploadPath));
+      writing.catch(rejectUpload);
     });
-    // A broken or cut-off form is the client's error: answer 400 once, keep nothing, and let
-    // neither the parser's error nor its close event answer a second time.
-    let answered = false;
-    const rejectUpload = () => {
-      if (answered) return;
-      answered = true;
-      req.unpipe(bb);
-      fs.rmSync(uploadPath, { force: true });
-      renderUpload(res, [{ field: "file", message: t("bulk.error.broken") }], { asOf: todayInChina(deps.now()) }, 400);
-    };
     bb.on("error", rejectUpload);
     req.on("aborted", () => {
       answered = true;
@@ -99,8 +106,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
         try {
           await writing;
         } catch {
-          rejectUpload();
-          return;
+          return; // answered by rejectUpload
         }
         if (answered) return;
         answered = true;
@@ -127,7 +133,11 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
         );
         jobs.enqueue(batch, uploadPath, siteBase(req));
         res.redirect(303, `/b/${id}`);
-      })();
+      })().catch((err: unknown) => {
+        // The batch could not be recorded (a full database disk): the upload is not kept either.
+        fs.rm(uploadPath, { force: true }, () => {});
+        next(err);
+      });
     });
     req.pipe(bb);
   });
@@ -164,26 +174,47 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
     fs.createReadStream(file).pipe(res);
   });
 
-  router.get("/b/:id/rows/:row", (req: Request<{ id: string; row: string }>, res: Response) => {
+  const findRow = (req: Request<{ id: string; row: string }>, res: Response) => {
     const batch = findBatch(req.params.id, res);
-    if (!batch) return;
+    if (!batch) return null;
     const rowNumber = Number(req.params.row);
     const row = Number.isInteger(rowNumber) && rowNumber > 0 ? batches.row(batch.id, rowNumber) : null;
     if (!row || row.error) {
       res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("batch.rowNotFound") });
-      return;
+      return null;
     }
-    // A row's permalink is a stored classification of its own, made the first time it is opened.
-    let recordId = row.recordId;
-    if (!recordId || !deps.store.get(recordId)) {
-      const result = deps.classifier.classify({ description: row.description ?? undefined, hsCode: row.hsCode ?? undefined, asOf: row.asOf });
-      recordId = deps.store.save(result, deps.now()).id;
-      batches.setRowRecord(batch.id, row.row, recordId);
-    }
-    res.redirect(303, `/c/${recordId}`);
+    return { batch, row, recordId: row.recordId && deps.store.getJson(row.recordId) ? row.recordId : null };
+  };
+
+  // A row's permalink is a stored classification of its own. Opening the link (a GET, which
+  // crawlers and prefetchers also send) never writes: it shows the row and a button that makes it.
+  router.get("/b/:id/rows/:row", (req: Request<{ id: string; row: string }>, res: Response) => {
+    const found = findRow(req, res);
+    if (!found) return;
+    if (found.recordId) return res.redirect(303, `/c/${found.recordId}`);
+    res.render("batch-row", { title: res.locals.t("batchRow.title"), activeNav: "bulk", batch: found.batch, row: found.row });
   });
 
-  router.post("/b/:id/rerun", express.urlencoded({ extended: false, limit: "8kb" }), guards.csrf.protect, (req: Request<{ id: string }>, res: Response) => {
+  router.post(
+    "/b/:id/rows/:row",
+    express.urlencoded({ extended: false, limit: "8kb" }),
+    guards.csrf.protect,
+    async (req: Request<{ id: string; row: string }>, res: Response) => {
+      const found = findRow(req, res);
+      if (!found) return;
+      let recordId = found.recordId;
+      if (!recordId) {
+        const { row } = found;
+        const result = await deps.classifyService.classify({ description: row.description ?? undefined, hsCode: row.hsCode ?? undefined, asOf: row.asOf });
+        recordId = (await deps.store.saveSoon(result, deps.now())).id;
+        batches.setRowRecord(found.batch.id, row.row, recordId);
+      }
+      res.redirect(303, `/c/${recordId}`);
+    },
+  );
+
+  // A re-run queues a whole batch again: it shares the uploads' budget per client.
+  router.post("/b/:id/rerun", guards.limits.uploads, express.urlencoded({ extended: false, limit: "8kb" }), guards.csrf.protect, (req: Request<{ id: string }>, res: Response) => {
     const batch = findBatch(req.params.id, res);
     if (!batch) return;
     const uploadPath = path.join(deps.bulk.batchDir, `${batch.id}.upload`);
@@ -199,7 +230,13 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
     };
     const mapping: ColumnMapping = { description: pick("description"), hsCode: pick("hsCode"), sku: pick("sku"), asOf: pick("asOf") };
     const id = newRecordId();
-    fs.copyFileSync(uploadPath, path.join(deps.bulk.batchDir, `${id}.upload`));
+    // A second name for the same bytes, not a copy: re-runs cost no disk. (A copy where links are not supported.)
+    const rerunPath = path.join(deps.bulk.batchDir, `${id}.upload`);
+    try {
+      fs.linkSync(uploadPath, rerunPath);
+    } catch {
+      fs.copyFileSync(uploadPath, rerunPath);
+    }
     const next = batches.create(
       {
         id,
@@ -302,7 +339,7 @@ export function batchApi(deps: AppDeps) {
         await jobs.runStream(batch, req.pipe(byteLimit(maxUploadBytes)), res, ndjson ? "ndjson" : "csv", siteBase(req), columnNames);
       } catch (err) {
         if (res.headersSent) {
-          res.end();
+          abortWithErrorRow(res, ndjson ? "ndjson" : "csv", batches.get(id), err as Error);
           return;
         }
         res.removeHeader("X-Batch-Id");
@@ -312,6 +349,26 @@ export function batchApi(deps: AppDeps) {
         else next(err);
       }
     };
+}
+
+/**
+ * An API batch that fails after its header was sent: a last row says so (CSV: in the error column;
+ * JSON lines: an error line), then the connection is cut rather than ended, so no client can take a
+ * cut-off answer for a whole one.
+ */
+function abortWithErrorRow(res: Response, format: "csv" | "ndjson", batch: Batch | null, err: Error): void {
+  const message = `the batch failed here: the rows after the last one above were not classified (${err.message})`;
+  const cut = (): void => {
+    res.destroy(err);
+  };
+  if (res.destroyed || !res.writable) return cut();
+  const width = (batch?.header?.length ?? 0) + RESULT_COLUMNS.length;
+  const cells = Array<string>(width).fill("");
+  cells[width - 1] = message;
+  const text = format === "ndjson" ? `${JSON.stringify({ error: message, batchFailed: true })}\n` : safeCsv([cells]);
+  res.write(text, cut);
+  // Should the write never complete (a stalled client), cut it all the same.
+  setTimeout(cut, 2000).unref();
 }
 
 const formatBytes = (n: number) => (n >= 1048576 ? `${Math.round(n / 1048576)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { normaliseHsCode } from "../core/hsCode.ts";
+import { MAX_DESCRIPTION_LENGTH } from "../core/limits.ts";
 
-/** Longest description accepted: longer pastes are almost always whole datasheets by mistake. */
-export const MAX_DESCRIPTION_LENGTH = 5000;
+export { MAX_DESCRIPTION_LENGTH };
 
 export const ClassifyRequest = z
   .strictObject({

@@ -17,6 +17,7 @@ import type { ClassificationStore } from "../store/classificationStore.ts";
 import { apiRouter } from "./apiRouter.ts";
 import type { Metrics } from "./metrics.ts";
 import { requestLogger, type Logger } from "./requestLog.ts";
+import { DISK_FULL_MESSAGE, isDiskFull } from "../store/diskFull.ts";
 
 export interface AppDeps {
   readonly classifier: Classifier;
@@ -60,10 +61,16 @@ export function createApp(deps: AppDeps): express.Express {
   // First, so every response (refusals included) carries a request id and is logged and counted.
   app.use(deps.metrics.http);
   app.use(requestLogger(deps.logger));
+  // HTTPS-only instructions only when the site is served over HTTPS: on a plain-HTTP deployment
+  // reached by a host name, upgrade-insecure-requests would send the browser to an https:// that
+  // does not answer (stylesheet, script, every link and form), and HSTS would pin it there.
+  const https = deps.security.https;
   app.use(
     helmet({
+      strictTransportSecurity: https ? { maxAge: 31_536_000 } : false,
       contentSecurityPolicy: {
         directives: {
+          upgradeInsecureRequests: https ? [] : null,
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
@@ -95,8 +102,11 @@ export function createApp(deps: AppDeps): express.Express {
     });
   });
 
-  // After access control: the metrics describe traffic and verdicts, not for anyone to read.
-  app.get("/metrics", async (_req: Request, res: Response) => {
+  // After access control: the metrics describe traffic, verdicts and the runtime, not for anyone to
+  // read. With no access control configured, only a scraper on this machine gets them.
+  const metricsOpen = deps.security.accessToken !== null || deps.security.basicAuth !== null;
+  app.get("/metrics", async (req: Request, res: Response, next: NextFunction) => {
+    if (!metricsOpen && !isLoopback(req.ip)) return next();
     res.set("Cache-Control", "no-store").type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
@@ -122,6 +132,8 @@ export function createApp(deps: AppDeps): express.Express {
   return app;
 }
 
+const isLoopback = (ip: string | undefined) => ip === "::1" || ip?.startsWith("127.") === true || ip?.startsWith("::ffff:127.") === true;
+
 /** What every page template needs: the language, its translator, where the language link returns to. */
 function pageLocals(req: Request, res: Response, next: NextFunction): void {
   const lang: Lang = chooseLang(req);
@@ -145,7 +157,20 @@ function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunc
   const e = err as { type?: string; status?: number; statusCode?: number };
   const status = typeof e.status === "number" && e.status >= 400 && e.status < 500 ? e.status : 500;
   let message = "Something went wrong on our side. Please try again.";
-  let key: "badRequest" | "tooLarge" | "server" | "csrf" = "server";
+  let key: "badRequest" | "tooLarge" | "server" | "csrf" | "diskFull" = "server";
+  if (isDiskFull(err)) {
+    // Nothing was stored and reads still work: a temporary state that clears when space returns.
+    req.log.warn({ err }, "disk full");
+    if (res.headersSent) return;
+    res.set("Retry-After", "60");
+    if (req.path.startsWith("/api/") || typeof res.locals.t !== "function") {
+      res.status(503).json({ error: `${DISK_FULL_MESSAGE.en} ${DISK_FULL_MESSAGE.zh}`, fields: {} });
+    } else {
+      const t = res.locals.t as (key: string) => string;
+      res.status(503).render("error", { heading: t("error.diskFull.title"), message: t("error.diskFull.body") });
+    }
+    return;
+  }
   if ((err as { code?: string }).code === "EBADCSRFTOKEN") {
     message = "The form has expired. Reload the page and submit it again.";
     key = "csrf";

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { rateLimit } from "express-rate-limit";
+import { MemoryStore, rateLimit } from "express-rate-limit";
 import { doubleCsrf } from "csrf-csrf";
 
 /** Security settings of a deployment; the defaults suit one user on their own machine. */
@@ -13,10 +13,18 @@ export interface SecuritySettings {
   readonly apiRatePerMinute: number;
   /** Uploads (browser bulk) a client may start per minute; 0 turns the limit off. */
   readonly uploadsPerMinute: number;
-  /** Mark cookies Secure (set when the app is served over HTTPS). */
+  /** Mark cookies Secure (set when the app is served over HTTPS); their names then take the __Host- prefix. */
   readonly cookieSecure: boolean;
+  /**
+   * The site is served over HTTPS (COOKIE_SECURE=true or an https PUBLIC_URL): only then are browsers
+   * told to upgrade requests and to keep to HTTPS (HSTS).
+   */
+  readonly https: boolean;
   /** Signs CSRF tokens; a random one per start when unset (forms then expire on restart). */
   readonly csrfSecret: string | null;
+  /** Failed sign-ins allowed per client address, and per account name, in 15 minutes; then 429 until the window passes. */
+  readonly failedAuthPerClient: number;
+  readonly failedAuthPerAccount: number;
 }
 
 export const DEFAULT_SECURITY: SecuritySettings = {
@@ -25,8 +33,13 @@ export const DEFAULT_SECURITY: SecuritySettings = {
   apiRatePerMinute: 6000,
   uploadsPerMinute: 30,
   cookieSecure: false,
+  https: false,
   csrfSecret: null,
+  failedAuthPerClient: 10,
+  failedAuthPerAccount: 30,
 };
+
+const FAILED_AUTH_WINDOW_MS = 15 * 60_000;
 
 const same = (a: string, b: string) => {
   const x = Buffer.from(a);
@@ -42,21 +55,49 @@ const same = (a: string, b: string) => {
 export function accessControl(settings: SecuritySettings): RequestHandler {
   const { accessToken, basicAuth } = settings;
   if (!accessToken && !basicAuth) return (_req, _res, next) => next();
-  return (req: Request, res: Response, next: NextFunction) => {
+  // Failed attempts are counted per client and per account name, and checked before any credential
+  // is: a guesser is stopped whether it moves between accounts or between addresses.
+  const failures = new MemoryStore();
+  failures.init({ windowMs: FAILED_AUTH_WINDOW_MS } as Parameters<MemoryStore["init"]>[0]);
+  const overLimit = async (clientKey: string, accountKey: string | null) => {
+    const client = (await failures.get(clientKey))?.totalHits ?? 0;
+    const account = accountKey ? ((await failures.get(accountKey))?.totalHits ?? 0) : 0;
+    return client >= settings.failedAuthPerClient || account >= settings.failedAuthPerAccount;
+  };
+  const answer = (req: Request, res: Response, status: 401 | 429, message: string) => {
+    if (status === 401) res.set("WWW-Authenticate", 'Basic realm="Crypto Licence Classifier", charset="UTF-8"');
+    else res.set("Retry-After", String(FAILED_AUTH_WINDOW_MS / 1000));
+    if (req.path.startsWith("/api/")) res.status(status).json({ error: message, fields: {} });
+    else res.status(status).type("text/plain").send(message);
+  };
+  return async (req: Request, res: Response, next: NextFunction) => {
     if (req.path === "/healthz") return next();
     const header = req.get("authorization") ?? "";
-    if (accessToken && header.startsWith("Bearer ") && same(header.slice(7).trim(), accessToken)) return next();
+    let user: string | null = null;
+    let password = "";
     if (header.startsWith("Basic ")) {
       const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
       const colon = decoded.indexOf(":");
-      const user = colon >= 0 ? decoded.slice(0, colon) : decoded;
-      const password = colon >= 0 ? decoded.slice(colon + 1) : "";
+      user = (colon >= 0 ? decoded.slice(0, colon) : decoded).slice(0, 200);
+      password = colon >= 0 ? decoded.slice(colon + 1) : "";
+    }
+    const clientKey = `client:${req.ip ?? "unknown"}`;
+    const accountKey = user !== null ? `account:${user}` : null;
+    if (header !== "" && (await overLimit(clientKey, accountKey))) {
+      answer(req, res, 429, "Too many failed sign-in attempts: wait 15 minutes before trying again.");
+      return;
+    }
+    if (accessToken && header.startsWith("Bearer ") && same(header.slice(7).trim(), accessToken)) return next();
+    if (user !== null) {
       if (basicAuth && same(user, basicAuth.user) && same(password, basicAuth.password)) return next();
       if (accessToken && same(password, accessToken)) return next();
     }
-    res.set("WWW-Authenticate", 'Basic realm="Crypto Licence Classifier", charset="UTF-8"');
-    if (req.path.startsWith("/api/")) res.status(401).json({ error: "Authentication required.", fields: {} });
-    else res.status(401).type("text/plain").send("Authentication required.");
+    // A request with no credentials at all is a browser's first visit, not a guess.
+    if (header !== "") {
+      await failures.increment(clientKey);
+      if (accountKey) await failures.increment(accountKey);
+    }
+    answer(req, res, 401, "Authentication required.");
   };
 }
 
@@ -81,7 +122,15 @@ export function rateLimits(settings: SecuritySettings): { api: RequestHandler; u
   };
 }
 
-export const SESSION_COOKIE = "clc_sid";
+/**
+ * The form-token cookies' names. Served over HTTPS they take the __Host- prefix, which a browser
+ * accepts only from this very host, over HTTPS, for the whole site: a sibling subdomain or a man in
+ * the middle on plain HTTP cannot plant a pair of its own to pass the check.
+ */
+export function cookieNames(secure: boolean): { session: string; csrf: string } {
+  const prefix = secure ? "__Host-" : "";
+  return { session: `${prefix}clc_sid`, csrf: `${prefix}clc_csrf` };
+}
 
 export interface Csrf {
   /** Ensures the browser has an anonymous session cookie and exposes `csrfToken` to the views. */
@@ -98,10 +147,11 @@ export interface Csrf {
 export function createCsrf(settings: SecuritySettings): Csrf {
   const secret = settings.csrfSecret ?? randomBytes(32).toString("hex");
   const cookieOptions = { httpOnly: true, sameSite: "lax" as const, secure: settings.cookieSecure, path: "/" };
+  const names = cookieNames(settings.cookieSecure);
   const { generateCsrfToken, doubleCsrfProtection } = doubleCsrf({
     getSecret: () => secret,
-    getSessionIdentifier: (req) => String((req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE] ?? ""),
-    cookieName: "clc_csrf",
+    getSessionIdentifier: (req) => String((req.cookies as Record<string, string> | undefined)?.[names.session] ?? ""),
+    cookieName: names.csrf,
     cookieOptions,
     getCsrfTokenFromRequest: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
@@ -114,11 +164,11 @@ export function createCsrf(settings: SecuritySettings): Csrf {
   return {
     tokens: (req, res, next) => {
       const cookies = (req.cookies ?? {}) as Record<string, string>;
-      if (!cookies[SESSION_COOKIE]) {
+      if (!cookies[names.session]) {
         const sid = randomBytes(18).toString("base64url");
-        cookies[SESSION_COOKIE] = sid;
+        cookies[names.session] = sid;
         req.cookies = cookies;
-        res.cookie(SESSION_COOKIE, sid, cookieOptions);
+        res.cookie(names.session, sid, cookieOptions);
       }
       res.locals.csrfToken = generateCsrfToken(req, res, { overwrite: false, validateOnReuse: false });
       next();

@@ -3,9 +3,10 @@ import type { ClassifyRequest } from "./classifyRequest.ts";
 import { todayInChina } from "./classifyRequest.ts";
 import type { AppDeps } from "./createApp.ts";
 
-/** This site's address as the client reached it, for links people paste elsewhere. */
+/** This site's address (PUBLIC_URL, else as the client reached it), for links people paste elsewhere. */
 export function siteBase(req: Request): string {
-  return `${req.protocol}://${req.get("host") ?? "localhost"}`;
+  const configured = req.app.get("public url") as string | undefined;
+  return configured ?? `${req.protocol}://${req.get("host") ?? "localhost"}`;
 }
 
 /** The permanent link of a stored classification. */

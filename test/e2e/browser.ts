@@ -14,8 +14,13 @@ import { createLogger } from "../../src/web/requestLog.ts";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOTS = path.resolve(import.meta.dirname, "screenshots");
 
+/** A host name the browser resolves to this machine: a deployment reached by name, not by 127.0.0.1 or localhost. */
+export const HOST_NAME = "classifier.test";
+
 export interface Harness {
   baseUrl: string;
+  /** The same app reached by HOST_NAME, over plain HTTP. */
+  hostUrl: string;
   browser: Browser;
   close(): Promise<void>;
 }
@@ -38,7 +43,8 @@ export async function startHarness(): Promise<Harness> {
   const app = createApp(deps);
   const server: Server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -50,11 +56,13 @@ export async function startHarness(): Promise<Harness> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      `--host-resolver-rules=MAP ${HOST_NAME} 127.0.0.1`,
     ],
   });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     baseUrl,
+    hostUrl: `http://${HOST_NAME}:${port}`,
     browser,
     async close() {
       await browser.close();

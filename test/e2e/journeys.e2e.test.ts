@@ -33,6 +33,28 @@ async function classify(page: Page, description: string, hsCode = ""): Promise<v
 const verdictOf = (page: Page, direction: "import" | "export") =>
   page.locator(`section[aria-labelledby="${direction}-title"] .verdict .badge`).innerText();
 
+describe("a plain-HTTP deployment reached by a host name", () => {
+  it("loads its stylesheet and script, follows links and submits forms over http", async () => {
+    const page = await newPage();
+    const failed: string[] = [];
+    page.on("requestfailed", (r) => failed.push(`${r.url()} ${r.failure()?.errorText ?? ""}`));
+    await page.goto(`${h.hostUrl}/`);
+    // The stylesheet applied: the page is not the browser's default black on white serif.
+    const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+    expect(font).not.toMatch(/^"?Times/);
+    await Promise.all([page.waitForURL(`${h.hostUrl}/bulk`), page.getByRole("link", { name: "Bulk", exact: true }).first().click()]);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toMatch(/Classify a CSV/);
+    await page.goto(`${h.hostUrl}/`);
+    await page.getByLabel(/Product description/).fill("IPsec VPN gateway, AES-256, IPsec throughput 40 Gbps");
+    await Promise.all([page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}$/), page.getByRole("button", { name: /Classify/ }).click()]);
+    expect(page.url().startsWith(`${h.hostUrl}/c/`)).toBe(true);
+    expect(await verdictOf(page, "export")).toContain("Licence likely required");
+    expect(failed).toEqual([]);
+    await shot(page, "host-name-result");
+    await page.context().close();
+  });
+});
+
 describe("classifying in the browser", () => {
   it("shows the classify page with its examples", async () => {
     const page = await newPage();

@@ -1,4 +1,4 @@
-import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { type ChildProcessByStdio, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -158,3 +158,55 @@ export async function poll<T>(what: string, check: () => Promise<T | undefined>,
 }
 
 export { writeCatalogue } from "../support/catalogue.ts";
+
+/**
+ * The browser path of an upload: the form page gives the cookies and the CSRF token (in the form's
+ * action), then a multipart POST. Answers the response unread, redirect not followed.
+ */
+export async function postUploadForm(base: string, file: Blob, name = "catalogue.csv", asOf = "2026-11-29"): Promise<Response> {
+  const page = await fetch(`${base}/bulk`);
+  const html = await page.text();
+  const action = /<form[^>]+action="(\/bulk\?_csrf=[^"]+)"/.exec(html)?.[1];
+  if (!action) throw new Error("the /bulk form carries no CSRF token in its action");
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const form = new FormData();
+  form.append("asOf", asOf);
+  form.append("file", file, name);
+  return fetch(`${base}${action.replaceAll("&amp;", "&")}`, { method: "POST", body: form, headers: { cookie }, redirect: "manual" });
+}
+
+/** A size-limited file system (tmpfs) mounted on a new folder, or null where this machine does not allow it. */
+export function mountSmallDisk(prefix: string, megabytes: number): { dir: string; unmount(): void } | null {
+  const dir = tempDir(prefix);
+  const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${megabytes}m`, "tmpfs", dir], { stdio: "ignore" });
+  if (mounted.status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+  return {
+    dir,
+    unmount() {
+      spawnSync("umount", ["-l", dir], { stdio: "ignore" });
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fills a file system until `leaveBytes` are free; the filler file is returned so a test can free the space again. */
+export function fillDisk(dir: string, leaveBytes: number): string {
+  const filler = path.join(dir, "filler.bin");
+  const { bavail, bsize } = fs.statfsSync(dir);
+  const size = Math.max(0, bavail * bsize - leaveBytes);
+  const fd = fs.openSync(filler, "w");
+  const block = Buffer.alloc(1024 * 1024, 1);
+  let written = 0;
+  try {
+    while (written < size) written += fs.writeSync(fd, block, 0, Math.min(block.length, size - written));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return filler;
+}

@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { poll, startServer, tempDir, writeCatalogue, type ServerProcess } from "./serverProcess.ts";
+import { poll, postUploadForm, startServer, tempDir, writeCatalogue, type ServerProcess } from "./serverProcess.ts";
 
 const dir = tempDir("sigkill");
 const databasePath = path.join(dir, "db", "classifier.db");
@@ -30,20 +30,9 @@ async function classify(base: string, body: object) {
   return (await res.json()) as { id: string; url: string; import: { verdict: string }; export: { verdict: string } };
 }
 
-/** The browser path: the form page gives the cookies and the CSRF token (in the form's action), then a multipart upload. */
+/** The browser path: a multipart upload through the form, with its cookies and CSRF token. */
 async function uploadThroughForm(base: string, file: string): Promise<string> {
-  const page = await fetch(`${base}/bulk`);
-  const html = await page.text();
-  const action = /<form[^>]+action="(\/bulk\?_csrf=[^"]+)"/.exec(html)?.[1];
-  expect(action, "the /bulk form carries a CSRF token in its action").toBeTruthy();
-  const cookie = page.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const form = new FormData();
-  form.append("asOf", "2026-11-29");
-  form.append("file", await fs.openAsBlob(file, { type: "text/csv" }), "catalogue.csv");
-  const res = await fetch(`${base}${(action as string).replaceAll("&amp;", "&")}`, { method: "POST", body: form, headers: { cookie }, redirect: "manual" });
+  const res = await postUploadForm(base, await fs.openAsBlob(file, { type: "text/csv" }));
   expect(res.status).toBe(303);
   const location = res.headers.get("location") ?? "";
   expect(location).toMatch(/^\/b\/[A-Za-z0-9_-]{22}$/);

@@ -230,15 +230,28 @@ describe("POST /bulk and the batch page", () => {
     expect(body.equals(Buffer.concat(out))).toBe(true);
   });
 
-  it("opens a row's permalink as a stored classification, the same record every time", async () => {
+  it("opens a row's permalink as a stored classification, the same record every time, and never writes on GET", async () => {
     const t = testApp();
     const id = await uploaded(t);
-    const first = await request(t.app).get(`/b/${id}/rows/2`);
+    const client = await browser(t.app);
+    // Crawlers and prefetchers send GETs: opening the link shows the row and a button, and stores nothing.
+    for (let i = 0; i < 5; i++) {
+      const page = await client.agent.get(`/b/${id}/rows/2`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain("IPsec VPN gateway");
+      expect(page.text).toMatch(new RegExp(`<form method="post" action="/b/${id}/rows/2"`));
+    }
+    expect(t.store.batches.row(id, 2)?.recordId).toBeNull();
+    const forged = await client.agent.post(`/b/${id}/rows/2`).type("form").send({ _csrf: "forged" });
+    expect(forged.status).toBe(403);
+    const first = await client.agent.post(`/b/${id}/rows/2`).type("form").send({ _csrf: client.csrf });
     expect(first.status).toBe(303);
     expect(first.headers.location).toMatch(/^\/c\/[A-Za-z0-9_-]{22}$/);
     const second = await request(t.app).get(`/b/${id}/rows/2`);
     expect(second.status).toBe(303);
     expect(second.headers.location).toBe(first.headers.location);
+    const again = await client.agent.post(`/b/${id}/rows/2`).type("form").send({ _csrf: client.csrf });
+    expect(again.headers.location).toBe(first.headers.location);
     const record = t.store.get((first.headers.location as string).slice(3));
     expect(record?.import.verdict).toBe("licence_required");
     expect(record?.asOf).toBe(AS_OF);
@@ -246,7 +259,8 @@ describe("POST /bulk and the batch page", () => {
     expect(result.status).toBe(200);
     expect(result.text).toContain("IPsec VPN gateway");
     // Another row gets another record.
-    const other = await request(t.app).get(`/b/${id}/rows/1`);
+    const other = await client.agent.post(`/b/${id}/rows/1`).type("form").send({ _csrf: client.csrf });
+    expect(other.headers.location).toMatch(/^\/c\//);
     expect(other.headers.location).not.toBe(first.headers.location);
   });
 
@@ -590,7 +604,7 @@ describe("POST /api/v1/classify/batch", () => {
     // The batch is stored, and its rows' permalinks work.
     expect(t.store.batches.get(id)).toMatchObject({ status: "done", source: "api", rowsDone: ROWS.length, errors: 1 });
     const permalink = await request(t.app).get(`/b/${id}/rows/2`);
-    expect(permalink.status).toBe(303);
+    expect(permalink.status).toBe(200);
   });
 
   it("accepts application/csv too", async () => {

@@ -31,6 +31,7 @@ export function testApp(
     store?: ClassificationStore;
     listData?: ListData;
     maxUploadBytes?: number;
+    maxColumns?: number;
     security?: Partial<SecuritySettings>;
     logger?: Logger;
     /** Batches on their own thread, as the server runs them (CLC_TEST_BATCH_THREAD=1 sets the default). */
@@ -48,6 +49,7 @@ export function testApp(
     store,
     batchDir,
     maxUploadBytes: options.maxUploadBytes,
+    maxColumns: options.maxColumns,
     now: () => now,
     security: options.security,
     logger: options.logger ?? createLogger({ level: "silent" }),
@@ -70,4 +72,35 @@ export async function formClient(app: ReturnType<typeof testApp>["app"], page = 
   const token = /name="_csrf" value="([^"]+)"|_csrf=([^"&]+)/.exec(html);
   const csrf = decodeURIComponent(token?.[1] ?? token?.[2] ?? "");
   return { agent, csrf };
+}
+
+/**
+ * One request over a real socket, keeping what arrived even when the server cuts the connection:
+ * `complete` tells an answer that ended cleanly from one cut short (supertest only rejects then).
+ */
+export async function rawRequest(
+  app: ReturnType<typeof testApp>["app"],
+  options: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<{ status: number; headers: Record<string, unknown>; body: string; complete: boolean }> {
+  const http = await import("node:http");
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    return await new Promise((resolve, reject) => {
+      const req = http.request({ host: "127.0.0.1", port, method: options.method, path: options.path, headers: options.headers }, (res) => {
+        const chunks: Buffer[] = [];
+        let complete = false;
+        res.on("data", (d: Buffer) => chunks.push(d));
+        res.on("end", () => (complete = res.complete));
+        res.on("error", () => {});
+        res.on("close", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8"), complete }));
+      });
+      req.on("error", reject);
+      req.end(options.body);
+    });
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }

@@ -86,10 +86,16 @@ export const bulkEn = {
     "The batch could not be processed. No description or HS code column found in the header row: name a column description / 品名 / 商品名称 or HS code / 商品编码, or choose the columns and upload again.",
   "batch.failure.unreadable": "The batch could not be processed: the file could not be read as CSV ({detail}).",
   "batch.failure.empty": "The batch could not be processed: the file is empty (it has no header row).",
+  "batch.failure.tooManyColumns": "The batch could not be processed: the header row has more than {detail} columns. Remove the columns you do not need and upload again.",
   "batch.failure.threadStopped": "The batch stopped before the end because the server's bulk worker stopped. Nothing in your file caused it: run the batch again.",
   "batch.failure.notStored": "The batch stopped because its rows could not be saved ({detail}). Ask whoever runs this service to check the server's disk, then run the batch again.",
   "batch.failure.clientGone": "The batch stopped because the connection that sent it closed before the results were all sent back. Send the file again.",
   "batch.editions": "Editions {editions} · engine {version}",
+  "batchRow.title": "Batch row",
+  "batchRow.heading": "Row {row} of the batch",
+  "batchRow.line": "line {line} of the file",
+  "batchRow.explain": "The full result of this row (every check, the evidence, the worksheet) is kept as a permanent classification record once you open it.",
+  "batchRow.open": "Open the full result",
 } as const;
 
 export const bulkZh: Record<keyof typeof bulkEn, string> = {
@@ -176,8 +182,14 @@ export const bulkZh: Record<keyof typeof bulkEn, string> = {
   "batch.failure.noRecognisedColumn": "无法处理该批次：表头中未找到描述列或HS编码列。请将列命名为 description/品名/商品名称 或 HS code/商品编码，或选择对应列后重新上传。",
   "batch.failure.unreadable": "无法处理该批次：文件无法按CSV读取（{detail}）。",
   "batch.failure.empty": "无法处理该批次：文件为空（没有表头行）。",
+  "batch.failure.tooManyColumns": "无法处理该批次：表头超过 {detail} 列。请删除不需要的列后重新上传。",
   "batch.failure.threadStopped": "服务器的批量处理程序中途停止，该批次未能完成。这与您的文件无关，请重新运行该批次。",
   "batch.failure.notStored": "该批次的结果行无法保存（{detail}），处理已停止。请联系本服务的管理员检查服务器磁盘后重新运行。",
   "batch.failure.clientGone": "发送该批次的连接在结果全部返回前已关闭，处理已停止。请重新发送文件。",
   "batch.editions": "清单版本 {editions} · 引擎 {version}",
+  "batchRow.title": "批次行",
+  "batchRow.heading": "批次第 {row} 行",
+  "batchRow.line": "文件第 {line} 行",
+  "batchRow.explain": "打开后，该行的完整结果（各项检查、依据、申请工作表）将保存为一条永久分类记录。",
+  "batchRow.open": "打开完整结果",
 };

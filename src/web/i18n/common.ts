@@ -29,6 +29,8 @@ export const commonEn = {
   "error.badRequest.body": "The address or the form data is not in a form we can read. Check the link, or go back and try again.",
   "error.tooLarge.title": "Too large",
   "error.tooLarge.body": "What you sent is larger than this service accepts.",
+  "error.diskFull.title": "The server's disk is full",
+  "error.diskFull.body": "The server's disk is full; nothing you sent was stored. Try again later, or tell whoever runs this service.",
   "error.csrf.title": "The form has expired",
   "error.csrf.body": "For your security the form could not be accepted. Go back, reload the page and submit it again.",
 } as const;
@@ -64,6 +66,8 @@ export const commonZh: Record<keyof typeof commonEn, string> = {
   "error.badRequest.body": "地址或表单数据的格式无法识别。请检查链接，或返回后重试。",
   "error.tooLarge.title": "内容过大",
   "error.tooLarge.body": "提交的内容超过了本服务允许的大小。",
+  "error.diskFull.title": "服务器磁盘已满",
+  "error.diskFull.body": "服务器磁盘已满，您提交的内容均未保存。请稍后重试，或联系本服务的管理员。",
   "error.csrf.title": "表单已过期",
   "error.csrf.body": "出于安全考虑，该表单未被接受。请返回并刷新页面后重新提交。",
 };
