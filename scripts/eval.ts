@@ -1,57 +1,137 @@
 /**
- * Scores the classifier on a labelled set with ../shared/eval/score.py, through the real HTTP API.
- * Starts the app in-process on a free port with a throw-away database, unless EVAL_URL points
- * at a server that is already running.
+ * Scores the classifier on labelled sets, in process, with the figures of ../shared/eval/score.py:
+ * the dev set (when ../shared is beside the repository) and the two parts of test/corpus/ (tuning
+ * and check, split by a fixed hash of each case's id), with a table per format.
  *
- *   npm run eval                         # dev set, in-process server
- *   npm run eval -- path/to/cases.jsonl  # another labelled set
- *   EVAL_URL=http://127.0.0.1:3000 npm run eval
+ *   npm run eval                          # dev set, corpus tuning part, corpus check part, per format
+ *   npm run eval -- --show-misses tune    # and the misses of the tuning part (dev | tune | check | all)
+ *   npm run eval -- path/to/cases.jsonl   # another labelled set
+ *
+ * The engine is changed looking at the tuning part only; the check part is the fair measure.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import { loadListData } from "../src/data/loadListData.ts";
-import { openClassificationStore } from "../src/store/classificationStore.ts";
-import { buildAppDeps } from "../src/web/appDeps.ts";
-import { createApp } from "../src/web/createApp.ts";
-import { createLogger } from "../src/web/requestLog.ts";
+import { createClassifier } from "../src/core/classify.ts";
+import type { Classification, Verdict } from "../src/core/result.ts";
+import { corpusPart, loadCases, type LabelledCase } from "../test/corpus/corpus.ts";
 
-const shared = path.resolve(import.meta.dirname, "../../shared/eval");
-const cases = process.argv[2] ?? path.join(shared, "dev.jsonl");
-const scorer = path.join(shared, "score.py");
-for (const f of [cases, scorer]) {
-  if (!fs.existsSync(f)) {
-    console.error(`Cannot find ${f}: the eval needs ../shared/eval next to the repository.`);
-    process.exit(2);
+const NO = new Set<Verdict>(["not_listed", "below_threshold", "exempt"]);
+const FLAG = new Set<Verdict>(["licence_required", "needs_info"]);
+const POINTING = new Set<Verdict>(["licence_required", "needs_info", "below_threshold"]);
+
+interface Score {
+  n: number;
+  hits: number;
+  nClear: number;
+  hitsClear: number;
+  entryN: number;
+  entryHits: number;
+  missedLicence: number;
+  missedReview: number;
+  falseAlarm: number;
+  /** Directions whose accepted answers are all "no": the base of the false-alarm rate. */
+  noDirections: number;
+  /** Directions whose accepted answers are all flags: the base of the missed-review rate. */
+  flagDirections: number;
+  misses: string[];
+}
+
+const empty = (): Score => ({ n: 0, hits: 0, nClear: 0, hitsClear: 0, entryN: 0, entryHits: 0, missedLicence: 0, missedReview: 0, falseAlarm: 0, noDirections: 0, flagDirections: 0, misses: [] });
+
+function score(cases: readonly LabelledCase[], classify: (c: LabelledCase) => Classification, into: (c: LabelledCase) => Score[]): void {
+  for (const c of cases) {
+    const res = classify(c);
+    for (const d of ["import", "export"] as const) {
+      const exp = c[d];
+      const out = res[d];
+      const accept = new Set(exp.accept);
+      const okVerdict = accept.has(out.verdict);
+      let okEntry = true;
+      const targets = into(c);
+      const entryCounted = okVerdict && exp.entries && exp.entries.length > 0 && POINTING.has(out.verdict);
+      if (entryCounted) okEntry = exp.entries?.includes(out.entry?.id ?? "") ?? false;
+      const ok = okVerdict && okEntry;
+      for (const s of targets) {
+        s.n++;
+        if (ok) s.hits++;
+        if (c.clear !== false) {
+          s.nClear++;
+          if (ok) s.hitsClear++;
+        }
+        if (entryCounted) {
+          s.entryN++;
+          if (okEntry) s.entryHits++;
+        }
+        const allNo = [...accept].every((v) => NO.has(v));
+        const allFlag = [...accept].every((v) => FLAG.has(v));
+        if (allNo) s.noDirections++;
+        if (allFlag) s.flagDirections++;
+        if (accept.size === 1 && accept.has("licence_required") && NO.has(out.verdict)) s.missedLicence++;
+        if (allFlag && NO.has(out.verdict)) s.missedReview++;
+        if (allNo && FLAG.has(out.verdict)) s.falseAlarm++;
+        if (!ok) {
+          s.misses.push(
+            `MISS ${c.id} ${d}: got ${out.verdict}/${out.entry?.id ?? null} want ${[...accept].sort().join(",")}/${exp.entries?.join(",") ?? null}  ${JSON.stringify(c.input).slice(0, 150)}`,
+          );
+        }
+      }
+    }
   }
 }
 
-async function main(): Promise<number> {
-  let url = process.env.EVAL_URL;
-  let stop = async () => {};
-  if (!url) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-eval-"));
-    const listData = loadListData();
-    const store = openClassificationStore(path.join(dir, "eval.db"));
-    // Warnings and errors only: request lines would bury the scorer's report.
-    const { deps } = buildAppDeps({ listData, store, batchDir: path.join(dir, "batches"), logger: createLogger({ level: "warn" }) });
-    const app = createApp(deps);
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    stop = async () => {
-      await new Promise((resolve) => server.close(resolve));
-      store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    };
-  }
-  // score.py blocks on HTTP, so it runs in a child while this process serves.
-  const child = spawn("python3", [scorer, cases, url, "--show-misses"], { stdio: "inherit" });
-  const code: number = await new Promise((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
-  await stop();
-  return code;
+const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : "n/a");
+
+function line(name: string, cases: number, s: Score): string {
+  return `| ${name} | ${cases} | ${pct(s.hits, s.n)} | ${pct(s.hitsClear, s.nClear)} | ${pct(s.entryHits, s.entryN)} | ${s.missedLicence} | ${s.missedReview} (${pct(s.missedReview, s.flagDirections)}) | ${s.falseAlarm} (${pct(s.falseAlarm, s.noDirections)}) |`;
 }
 
-main().then((code) => process.exit(code));
+function main(): number {
+  const args = process.argv.slice(2);
+  const showIndex = args.indexOf("--show-misses");
+  const show = showIndex >= 0 ? (args[showIndex + 1] ?? "all") : null;
+  const files = args.filter((a, i) => a.endsWith(".jsonl") && i !== showIndex + 1);
+  const classifier = createClassifier({ ...loadListData(), cacheSize: 0 });
+  const classify = (c: LabelledCase) =>
+    classifier.classify({ description: c.input.description, hsCode: c.input.hsCode, asOf: c.input.asOf ?? "2026-12-01" });
+
+  const sets: { name: string; cases: LabelledCase[]; key: string }[] = [];
+  if (files.length > 0) {
+    for (const f of files) sets.push({ name: path.basename(f), cases: loadCases(f), key: "all" });
+  } else {
+    const dev = path.resolve(import.meta.dirname, "../../shared/eval/dev.jsonl");
+    if (fs.existsSync(dev)) sets.push({ name: "dev set", cases: loadCases(dev), key: "dev" });
+    else console.warn("(no ../shared/eval/dev.jsonl beside the repository: the dev set is left out)");
+    const corpus = loadCases();
+    sets.push({ name: "corpus, tuning part", cases: corpus.filter((c) => corpusPart(c.id) === "tune"), key: "tune" });
+    sets.push({ name: "corpus, check part", cases: corpus.filter((c) => corpusPart(c.id) === "check"), key: "check" });
+  }
+
+  console.log("| set | cases | accuracy | clear accuracy | entry accuracy | missed licence | missed review | false alarms |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  const byFormat = new Map<string, Score>();
+  const byFormatCases = new Map<string, number>();
+  const shown: string[] = [];
+  for (const set of sets) {
+    const s = empty();
+    score(set.cases, classify, (c) => {
+      if (set.key !== "check") return [s];
+      const f = c.format ?? "unknown";
+      if (!byFormat.has(f)) byFormat.set(f, empty());
+      return [s, byFormat.get(f) as Score];
+    });
+    if (set.key === "check") for (const c of set.cases) byFormatCases.set(c.format ?? "unknown", (byFormatCases.get(c.format ?? "unknown") ?? 0) + 1);
+    console.log(line(set.name, set.cases.length, s));
+    if (show === "all" || show === set.key) shown.push(...s.misses);
+  }
+  if (byFormat.size > 0) {
+    console.log("\nCheck part by format:\n");
+    console.log("| format | cases | accuracy | clear accuracy | entry accuracy | missed licence | missed review | false alarms |");
+    console.log("|---|---|---|---|---|---|---|---|");
+    for (const [f, s] of [...byFormat].sort((a, b) => a[0].localeCompare(b[0]))) console.log(line(f, byFormatCases.get(f) ?? 0, s));
+  }
+  if (shown.length > 0) console.log(`\n${shown.join("\n")}`);
+  return 0;
+}
+
+process.exit(main());
