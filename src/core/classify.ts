@@ -19,7 +19,7 @@ import type {
 } from "./result.ts";
 
 /** Bumped whenever a change to the engine or vocabulary may change a verdict; stored with every record. */
-export const ENGINE_VERSION = "1.0.0";
+export const ENGINE_VERSION = "1.1.0";
 
 const VERDICT_RANK: Record<Verdict, number> = {
   licence_required: 4,
@@ -44,6 +44,11 @@ const VERDICT_WORDS: Record<Verdict, Bilingual> = {
   below_threshold: { en: "Below the thresholds", zh: "低于管控指标" },
   exempt: { en: "Exempt as a mass-market product", zh: "属大众消费类产品，不受管控" },
   not_listed: { en: "Not listed", zh: "不在清单内" },
+};
+
+const PUBLIC_DOMAIN_WORDS: Bilingual = {
+  en: "Not controlled: public-domain or open-source software (reading rule 17)",
+  zh: "不受管控：属公开领域或开源软件（阅读规则17）",
 };
 
 export interface ClassifierOptions {
@@ -202,6 +207,42 @@ const entryRef = (e: Entry): EntryRef => ({
 const quote = (list: Evidence[]) => list.map((e) => `“${e.text}”`).join(", ");
 
 /** Mass-market: a consumer or retail word decides; a bare consumer product type decides unless enterprise words outweigh it. */
+/** "Specially designed for" read from the item the software or technology is for, when the text names one. */
+function settleForItem(check: Check, item: Outcome | null): Check {
+  if (!item?.entry || !POINTS_AT_ENTRY.has(item.verdict)) return check;
+  const name = `${item.entry.id} ${item.entry.nameZh} (${item.entry.nameEn})`;
+  if (check.criterion === "notPublicDomain") {
+    // Made for one listed product, with nothing saying it is published or open: not public domain.
+    if (item.verdict !== "licence_required") return check;
+    return {
+      ...check,
+      status: "pass",
+      value: { en: `made for ${name}; nothing says it is published or open source (reading rule 14)`, zh: `为${item.entry.id} ${item.entry.nameZh}所用；未见公开或开源的说明（阅读规则14）` },
+      question: null,
+    };
+  }
+  if (check.criterion !== "speciallyDesigned") return check;
+  if (item.verdict === "licence_required") {
+    return {
+      ...check,
+      status: "pass",
+      value: { en: `for an item listed with the figures given: ${name} (reading rule 14)`, zh: `用于按所给指标受管控的物项：${item.entry.id} ${item.entry.nameZh}（阅读规则14）` },
+      question: null,
+    };
+  }
+  if (item.verdict === "below_threshold") {
+    return {
+      ...check,
+      status: "fail",
+      value: { en: `for an item below the thresholds: ${name} (reading rule 14)`, zh: `所用于的物项低于管控指标：${item.entry.id} ${item.entry.nameZh}（阅读规则14）` },
+      question: null,
+    };
+  }
+  return check;
+}
+
+const POINTS_AT_ENTRY = new Set<Verdict>(["licence_required", "below_threshold", "needs_info"]);
+
 function massMarketSignal(p: Parameters): Evidence[] | null {
   if (p.massMarket.strong.length > 0) return p.massMarket.strong;
   if (p.massMarket.weak.length > 0 && p.enterprise.length === 0) return p.massMarket.weak;
@@ -236,8 +277,15 @@ function decide(
   }
 
   const massMarket = massMarketSignal(p);
+  // Software or technology for a listed item (reading rules 10 and 14): the item it is for is read
+  // on its own entry, with the figures given; its verdict settles "specially designed for".
+  let objectOutcome: Outcome | null | undefined;
+  const forItem = () => (objectOutcome ??= p.itemKind === "software" || p.itemKind === "technology" ? decide(direction, edition, { ...p, itemKind: "hardware" }, null, hasDescription, asOf) : null);
   const results = candidates.map((c) => {
-    const checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))];
+    const forListedItem = c.match.kind === "software" || c.match.kind === "technology";
+    const checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))].map((check) =>
+      forListedItem && check.status === "unknown" ? settleForItem(check, forItem()) : check,
+    );
     const verdict = candidateVerdict(checks, massMarket !== null);
     const result: CandidateResult = {
       entry: { id: c.entry.id, nameZh: c.entry.nameZh, nameEn: c.entry.nameEn },
@@ -266,6 +314,12 @@ function decide(
         zh: `描述表明产品不具备加密功能（${quote([p.noEncryption])}）。`,
       });
     }
+    if (p.itemKind === "service" && p.itemKindEvidence) {
+      reasons.push({
+        en: `The text describes a service (${quote([p.itemKindEvidence])}), not goods: a service moves no item across the border, so the lists do not apply to it as such (reading rule 21). Equipment shipped to run it is classified on its own.`,
+        zh: `描述的是服务（${quote([p.itemKindEvidence])}），而非货物：服务本身不涉及物项进出境，清单不直接适用（阅读规则21）。为提供服务而运出的设备应单独分类。`,
+      });
+    }
     reasons.push(
       hasDescription || hsCode
         ? { en: `Nothing in the input matches an entry of ${edition.id}.`, zh: `输入内容与${edition.id}的条目均不匹配。` }
@@ -278,9 +332,11 @@ function decide(
   const { c, checks } = chosen;
   const verdict = chosen.result.verdict;
   const matchedOn = c.match.kind === "hs_code" ? `HS code ${hsCode}` : quote(c.match.evidence);
+  // Two exclusions, two statements (reading rule 17): mass market, or public domain / open source.
+  const words = verdict === "exempt" && !massMarket ? PUBLIC_DOMAIN_WORDS : VERDICT_WORDS[verdict];
   reasons.push({
-    en: `${VERDICT_WORDS[verdict].en}: ${c.entry.id} ${c.entry.nameZh} (${c.entry.nameEn}), matched on ${matchedOn}.`,
-    zh: `${VERDICT_WORDS[verdict].zh}：${c.entry.id} ${c.entry.nameZh}，依据${c.match.kind === "hs_code" ? `HS编码${hsCode}` : quote(c.match.evidence)}。`,
+    en: `${words.en}: ${c.entry.id} ${c.entry.nameZh} (${c.entry.nameEn}), matched on ${matchedOn}.`,
+    zh: `${words.zh}：${c.entry.id} ${c.entry.nameZh}，依据${c.match.kind === "hs_code" ? `HS编码${hsCode}` : quote(c.match.evidence)}。`,
   });
   if (verdict === "exempt" && massMarket) {
     reasons.push({

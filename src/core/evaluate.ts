@@ -300,7 +300,9 @@ function rateCheck(
   const parts = measures.map(({ measure, min }) => {
     const m = MEASURES[measure];
     const best = maxBy(ratesFor(measure, p, match), (r) => r.value);
-    const status: CheckStatus = best === null ? "unknown" : best.value >= min ? "pass" : "fail";
+    // A minimum below the threshold says the product has at least that much, not that it has less
+    // than the threshold (reading rule 6): the figure is unknown, never a reason to clear the item.
+    const status: CheckStatus = best === null ? "unknown" : best.value >= min ? "pass" : best.lowerBound ? "unknown" : "fail";
     return { measure, min, m, best, status };
   });
   const status = anyOf(parts.map((x) => x.status));
@@ -319,10 +321,15 @@ function rateCheck(
       parts.map((x) =>
         x.best === null
           ? null
-          : {
-              en: `${fmt(x.best.value)} ${x.m.unit} (${x.m.label.en})`,
-              zh: `${fmt(x.best.value)} ${x.m.unit}（${x.m.label.zh}）`,
-            },
+          : x.best.lowerBound
+            ? {
+                en: `at least ${fmt(x.best.value)} ${x.m.unit} (${x.m.label.en}; a stated minimum, reading rule 6)`,
+                zh: `不低于${fmt(x.best.value)} ${x.m.unit}（${x.m.label.zh}；所述为下限，阅读规则6）`,
+              }
+            : {
+                en: `${fmt(x.best.value)} ${x.m.unit} (${x.m.label.en})`,
+                zh: `${fmt(x.best.value)} ${x.m.unit}（${x.m.label.zh}）`,
+              },
       ),
     ),
     status,

@@ -30,6 +30,8 @@ export interface AlgorithmFound {
 export interface RateFound {
   /** Gbps for data rates, operations per second for tps. */
   readonly value: number;
+  /** A requirement's minimum ("不低于3 Gbps", "≥ 2万次/秒", "at least"): the product has at least this (reading rule 6). */
+  readonly lowerBound: boolean;
   readonly unit: "Gbps" | "tps";
   readonly kind: RateKind;
   readonly evidence: Evidence;
@@ -62,8 +64,8 @@ export interface Parameters {
   readonly negated: Evidence[];
   /** Set when the text says the product has no encryption at all and names nothing that has. */
   readonly noEncryption: Evidence | null;
-  /** What the item is, judged by which kind of word comes first. */
-  readonly itemKind: "hardware" | "software" | "technology";
+  /** What the item is, judged by which kind of word comes first; a service is not goods (reading rule 21). */
+  readonly itemKind: "hardware" | "software" | "technology" | "service";
   readonly itemKindEvidence: Evidence | null;
   readonly publicDomain: Evidence[];
 }
@@ -84,6 +86,7 @@ type Tag =
   | { k: "software" }
   | { k: "technology" }
   | { k: "publicDomain" }
+  | { k: "service" }
   | { k: "rateLabel"; kind: Exclude<RateKind, "unqualified"> }
   | { k: "managedObjects" };
 
@@ -116,6 +119,7 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
   addAll(vocab.software, { k: "software" });
   addAll(vocab.technology, { k: "technology" });
   addAll(vocab.publicDomain, { k: "publicDomain" });
+  addAll(vocab.services, { k: "service" });
   addAll(vocab.rateLabels.symmetric, { k: "rateLabel", kind: "symmetric" });
   addAll(vocab.rateLabels.encryptedCommunication, { k: "rateLabel", kind: "encrypted_communication" });
   addAll(vocab.rateLabels.signature, { k: "rateLabel", kind: "signature" });
@@ -165,10 +169,14 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>): 
   const firstHardware = typeHits.find((h) => h.tag.strength !== "feature");
   const firstSoftware = softwareHits[0];
   const firstTechnology = technologyHits[0];
+  const firstService = of("service")[0];
   let itemKind: Parameters["itemKind"] = "hardware";
   let itemKindEvidence: Evidence | null = null;
   const before = (a: Hit | undefined, b: Hit | undefined) => a !== undefined && (b === undefined || a.start < b.start);
-  if (before(firstTechnology, firstHardware) && before(firstTechnology, firstSoftware)) {
+  if (before(firstService, firstHardware) && before(firstService, firstSoftware) && before(firstService, firstTechnology)) {
+    itemKind = "service";
+    itemKindEvidence = ev(firstService as Hit);
+  } else if (before(firstTechnology, firstHardware) && before(firstTechnology, firstSoftware)) {
     itemKind = "technology";
     itemKindEvidence = ev(firstTechnology as Hit);
   } else if (before(firstSoftware, firstHardware)) {
@@ -378,6 +386,10 @@ const RATE = new RegExp(
 const BYTES = /^[GMKT]B(?:ps|\/s|yte\/s)$/;
 
 /** Data rates in Gbps and operation rates in tps, each labelled with what it measures. */
+/** A minimum stated before a figure or after it: requirements, tenders, RFQs. */
+const LOWER_BOUND_BEFORE = /(?:不低于|不少于|不小于|至少|最低|≥|>=|＞=|at least|minimum(?: of)?|min\.?|no less than|not less than)\s*[:：]?\s*$/;
+const LOWER_BOUND_AFTER = /^\s*(?:以上|及以上|或以上|or more|or above|or higher)/;
+
 function extractRates(
   norm: NormalisedText,
   labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[],
@@ -409,6 +421,7 @@ function extractRates(
     const label = nearestLabel(norm.lower, labels, start, end);
     rates.push({
       value,
+      lowerBound: LOWER_BOUND_BEFORE.test(norm.lower.slice(Math.max(0, start - 12), start)) || LOWER_BOUND_AFTER.test(norm.lower.slice(end, end + 8)),
       unit: kind,
       kind: kind === "tps" ? (label === "not_encryption" ? label : "signature") : label,
       evidence: ev({ start, end }),

@@ -67,6 +67,8 @@ export const Vocabulary = z.object({
   software: Terms,
   technology: Terms,
   publicDomain: Terms,
+  /** Words that name a service rather than goods ("cloud HSM", "阿里云", "SaaS"): reading rule 21. */
+  services: Terms.default([]),
   rateLabels: z.object({
     symmetric: Terms,
     encryptedCommunication: Terms,

@@ -259,7 +259,8 @@ describe("product types and item kind", () => {
   it("GmSSL 开源国密密码库 … 可调用PCI-E密码卡 is software, though it names a cipher card", () => {
     const p = extract("GmSSL 开源国密密码库，支持SM2/SM3/SM4，可调用PCI-E密码卡");
     expect(p.itemKind).toBe("software");
-    expect(p.itemKindEvidence?.text).toBe("开源");
+    // "开源" says how it is licensed (rule 17); "密码库" names what it is.
+    expect(p.itemKindEvidence?.text).toBe("密码库");
     expect(p.publicDomain.map((e) => e.text)).toContain("开源");
   });
 
