@@ -42,8 +42,9 @@ describe("bulk classification in the browser", () => {
     const download = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the result CSV" }).click()]);
     expect(download[0].suggestedFilename()).toBe("catalogue-classified.csv");
 
-    // A row's permalink opens a stored classification of its own.
-    await Promise.all([page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}$/), page.getByRole("link", { name: "Open" }).first().click()]);
+    // A row's link shows the row (a GET stores nothing); its button stores the full result as a classification of its own.
+    await Promise.all([page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}\/rows\/\d+$/), page.getByRole("link", { name: "Open" }).first().click()]);
+    await Promise.all([page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}$/), page.getByRole("button", { name: "Open the full result" }).click()]);
     expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Classification result");
     await context.close();
   });
