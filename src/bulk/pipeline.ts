@@ -196,7 +196,6 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     if (outputError || out.destroyed) throw outputGone();
     if (!out.write(text)) await drained(out);
   };
-  const csvText = safeCsv;
 
   let header: string[] | null = null;
   let mapping: ColumnMapping | null = null;
@@ -246,7 +245,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
         json += `${JSON.stringify(ndjsonLine(row, cells, header as string[], options.permalinkFor))}\n`;
       }
     }
-    await write(format === "csv" ? csvText(lines) : json);
+    await write(format === "csv" ? safeCsv(lines) : json);
     await options.onRows?.(items.map((i) => i.row));
     options.onProgress?.({ rows: rowNumber, errors, bytesRead, elapsedMs: Date.now() - started });
     if (options.yieldBetweenChunks) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -303,7 +302,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     }
     options.onHeader?.({ header, mapping, encoding, delimiter });
     // Nothing is written before the header is known good, so a caller can still answer with an error.
-    if (format === "csv") await write(`${options.bom !== false ? "\ufeff" : ""}${csvText([[...header, ...RESULT_COLUMNS]])}`);
+    if (format === "csv") await write(`${options.bom !== false ? "\ufeff" : ""}${safeCsv([[...header, ...RESULT_COLUMNS]])}`);
   };
 
   try {

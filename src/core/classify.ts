@@ -83,7 +83,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     const description = input.description?.trim() ? input.description : null;
     const hsCode = input.hsCode ? normaliseHsCode(input.hsCode) : null;
     const norm = correctTypos(normalise(description ?? ""));
-    const parameters = extractParameters(norm, lexicon);
+    const parameters = extractParameters(norm, lexicon, options.vocabulary);
     const editions = editionsInForce(input.asOf);
     const outcome = (direction: Direction) =>
       decide(direction, editions[direction], parameters, hsCode, description !== null, input.asOf);
@@ -206,43 +206,35 @@ const entryRef = (e: Entry): EntryRef => ({
 });
 const quote = (list: Evidence[]) => list.map((e) => `“${e.text}”`).join(", ");
 
-/** Mass-market: a consumer or retail word decides; a bare consumer product type decides unless enterprise words outweigh it. */
-/** "Specially designed for" read from the item the software or technology is for, when the text names one. */
+/** Protective words that decided the reading say so (reading rule 13). */
+function pushProtectiveNote(reasons: Bilingual[], p: Parameters): void {
+  if (p.protective.length === 0) return;
+  reasons.push({
+    en: `${quote(p.protective)} is read as protection against attack, not as cryptanalysis (reading rule 13).`,
+    zh: `${quote(p.protective)}按产品自身的防护能力理解，不视为密码分析（阅读规则13）。`,
+  });
+}
+
+/**
+ * An unknown check of software or technology, settled from the item it is for (reading rule 14):
+ * "specially designed for" passes when that item is listed with the figures given and fails when it
+ * is below the thresholds; "not public domain" passes when it is made for a listed item and nothing
+ * says it is published. Otherwise the check stays unknown.
+ */
 function settleForItem(check: Check, item: Outcome | null): Check {
-  if (!item?.entry || !POINTS_AT_ENTRY.has(item.verdict)) return check;
-  const name = `${item.entry.id} ${item.entry.nameZh} (${item.entry.nameEn})`;
-  if (check.criterion === "notPublicDomain") {
-    // Made for one listed product, with nothing saying it is published or open: not public domain.
-    if (item.verdict !== "licence_required") return check;
-    return {
-      ...check,
-      status: "pass",
-      value: { en: `made for ${name}; nothing says it is published or open source (reading rule 14)`, zh: `为${item.entry.id} ${item.entry.nameZh}所用；未见公开或开源的说明（阅读规则14）` },
-      question: null,
-    };
+  if (!item?.entry) return check;
+  const { id, nameZh, nameEn } = item.entry;
+  const settle = (status: "pass" | "fail", en: string, zh: string): Check => ({ ...check, status, value: { en: `${en} (reading rule 14)`, zh: `${zh}（阅读规则14）` }, question: null });
+  if (check.criterion === "notPublicDomain" && item.verdict === "licence_required") {
+    return settle("pass", `made for ${id} ${nameZh} (${nameEn}); nothing says it is published or open source`, `为${id} ${nameZh}所用；未见公开或开源的说明`);
   }
   if (check.criterion !== "speciallyDesigned") return check;
-  if (item.verdict === "licence_required") {
-    return {
-      ...check,
-      status: "pass",
-      value: { en: `for an item listed with the figures given: ${name} (reading rule 14)`, zh: `用于按所给指标受管控的物项：${item.entry.id} ${item.entry.nameZh}（阅读规则14）` },
-      question: null,
-    };
-  }
-  if (item.verdict === "below_threshold") {
-    return {
-      ...check,
-      status: "fail",
-      value: { en: `for an item below the thresholds: ${name} (reading rule 14)`, zh: `所用于的物项低于管控指标：${item.entry.id} ${item.entry.nameZh}（阅读规则14）` },
-      question: null,
-    };
-  }
+  if (item.verdict === "licence_required") return settle("pass", `for an item listed with the figures given: ${id} ${nameZh} (${nameEn})`, `用于按所给指标受管控的物项：${id} ${nameZh}`);
+  if (item.verdict === "below_threshold") return settle("fail", `for an item below the thresholds: ${id} ${nameZh} (${nameEn})`, `所用于的物项低于管控指标：${id} ${nameZh}`);
   return check;
 }
 
-const POINTS_AT_ENTRY = new Set<Verdict>(["licence_required", "below_threshold", "needs_info"]);
-
+/** Mass-market: a consumer or retail word decides; a bare consumer product type decides unless enterprise words outweigh it. */
 function massMarketSignal(p: Parameters): Evidence[] | null {
   if (p.massMarket.strong.length > 0) return p.massMarket.strong;
   if (p.massMarket.weak.length > 0 && p.enterprise.length === 0) return p.massMarket.weak;
@@ -314,6 +306,7 @@ function decide(
         zh: `描述表明产品不具备加密功能（${quote([p.noEncryption])}）。`,
       });
     }
+    pushProtectiveNote(reasons, p);
     if (p.itemKind === "service" && p.itemKindEvidence) {
       reasons.push({
         en: `The text describes a service (${quote([p.itemKindEvidence])}), not goods: a service moves no item across the border, so the lists do not apply to it as such (reading rule 21). Equipment shipped to run it is classified on its own.`,
@@ -338,6 +331,7 @@ function decide(
     en: `${words.en}: ${c.entry.id} ${c.entry.nameZh} (${c.entry.nameEn}), matched on ${matchedOn}.`,
     zh: `${words.zh}：${c.entry.id} ${c.entry.nameZh}，依据${c.match.kind === "hs_code" ? `HS编码${hsCode}` : quote(c.match.evidence)}。`,
   });
+  if (c.entry.criteria.every((cr) => cr.kind !== "cryptanalysis")) pushProtectiveNote(reasons, p);
   if (verdict === "exempt" && massMarket) {
     reasons.push({
       en: `Mass-market consumer product (${quote(massMarket)}): commercial cryptography in mass-consumer products is outside import licensing and export control.`,

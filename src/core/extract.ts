@@ -68,6 +68,8 @@ export interface Parameters {
   readonly itemKind: "hardware" | "software" | "technology" | "service";
   readonly itemKindEvidence: Evidence | null;
   readonly publicDomain: Evidence[];
+  /** Analytic words a protective cue turns into a defence (reading rule 13): not cryptanalysis. */
+  readonly protective: Evidence[];
 }
 
 type Tag =
@@ -137,7 +139,12 @@ const isCounted = (family: AlgorithmFamily) =>
   family === "symmetric" || family === "integer_factorisation" || family === "elliptic_curve";
 
 /** Parameters of a normalised description, each with the words it came from. */
-export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>): Parameters {
+/** Cue words read in a small window around a finding, not matched as terms. */
+export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds">;
+
+const NO_CUES: ReadingCues = { protectiveCues: [], lowerBounds: { before: [], after: [] } };
+
+export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, cues: ReadingCues = NO_CUES): Parameters {
   const all = lexicon.findAll(norm.lower, norm.text);
   const hits = dropMasked(all);
   const ev = (h: { start: number; end: number }) => evidenceOf(norm, h.start, h.end);
@@ -152,9 +159,11 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>): 
   const negatedCrypto = cryptoHits.filter(isNegated);
   const liveCrypto = cryptoHits.filter((h) => !isNegated(h));
   const algorithmHits = of("algorithm").filter((h) => !isNegated(h));
+  const isProtective = (h: Hit) => h.tag.k === "type" && h.tag.type === "cryptanalysis" && protectiveAround(norm.lower, h, cues.protectiveCues);
+  const protectiveHits = of("type").filter(isProtective);
   const typeHits = dropObjectMentions(
     dropContainedTypes(of("type"))
-      .filter((h) => !isNegated(h))
+      .filter((h) => !isNegated(h) && !isProtective(h))
       .map((h) => promoteQualifiedHost(h, norm.lower)),
     norm.lower,
   );
@@ -189,7 +198,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>): 
   const words = (e: Evidence) => e.text.toLowerCase();
   return {
     algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
-    rates: firstPerKey(extractRates(norm, of("rateLabel"), ev), (r) => `${r.kind}/${r.value}/${r.unit}`),
+    rates: firstPerKey(extractRates(norm, of("rateLabel"), ev, cues.lowerBounds), (r) => `${r.kind}/${r.value}/${r.unit}`),
     managedObjects: firstPerKey(extractManagedObjects(norm, of("managedObjects"), ev), (m) => String(m.value)),
     types: firstPerKey(
       typeHits.map((h) => ({ type: h.tag.type, strength: h.tag.strength, evidence: ev(h) })),
@@ -204,7 +213,25 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>): 
     itemKind,
     itemKindEvidence,
     publicDomain: firstPerKey(of("publicDomain").map(ev), words),
+    protective: firstPerKey(protectiveHits.map(ev), words),
   };
+}
+
+/**
+ * Whether a cue of protection stands right around an analytic word, in its own clause: before it
+ * ("防暴力破解", "resistant to side-channel attacks") or just after ("brute-force protection",
+ * "暴力破解自毁", "side-channel resistant").
+ */
+function protectiveAround(lower: string, h: { start: number; end: number }, cues: readonly string[]): boolean {
+  if (cues.length === 0) return false;
+  let from = h.start;
+  while (from > 0 && h.start - from < 24 && !CLAUSE_BREAK.test(lower[from - 1] as string)) from--;
+  let to = h.end;
+  while (to < lower.length && to - h.end < 16 && !CLAUSE_BREAK.test(lower[to] as string)) to++;
+  const before = lower.slice(from, h.start);
+  const after = lower.slice(h.end, to);
+  // A Chinese cue is a character or two ("防", "抗") that must touch the word: 防火墙 is a firewall.
+  return cues.some((c) => (/[\u4e00-\u9fff]/.test(c) ? before.slice(-2).includes(c) || after.slice(0, 4).includes(c) : before.includes(c) || after.includes(c)));
 }
 
 /**
@@ -386,14 +413,18 @@ const RATE = new RegExp(
 const BYTES = /^[GMKT]B(?:ps|\/s|yte\/s)$/;
 
 /** Data rates in Gbps and operation rates in tps, each labelled with what it measures. */
-/** A minimum stated before a figure or after it: requirements, tenders, RFQs. */
-const LOWER_BOUND_BEFORE = /(?:不低于|不少于|不小于|至少|最低|≥|>=|＞=|at least|minimum(?: of)?|min\.?|no less than|not less than)\s*[:：]?\s*$/;
-const LOWER_BOUND_AFTER = /^\s*(?:以上|及以上|或以上|or more|or above|or higher)/;
+/** A minimum stated right before a figure (a colon between allowed) or right after it: requirements, tenders, RFQs. */
+function isLowerBound(lower: string, start: number, end: number, cues: ReadingCues["lowerBounds"]): boolean {
+  const before = lower.slice(Math.max(0, start - 16), start).replace(/[\s:：]+$/, "");
+  const after = lower.slice(end, end + 10).trimStart();
+  return cues.before.some((c) => before.endsWith(c)) || cues.after.some((c) => after.startsWith(c));
+}
 
 function extractRates(
   norm: NormalisedText,
   labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[],
   ev: (h: { start: number; end: number }) => Evidence,
+  lowerBounds: ReadingCues["lowerBounds"],
 ): RateFound[] {
   const rates: RateFound[] = [];
   for (const m of norm.text.matchAll(RATE)) {
@@ -421,7 +452,7 @@ function extractRates(
     const label = nearestLabel(norm.lower, labels, start, end);
     rates.push({
       value,
-      lowerBound: LOWER_BOUND_BEFORE.test(norm.lower.slice(Math.max(0, start - 12), start)) || LOWER_BOUND_AFTER.test(norm.lower.slice(end, end + 8)),
+      lowerBound: isLowerBound(norm.lower, start, end, lowerBounds),
       unit: kind,
       kind: kind === "tps" ? (label === "not_encryption" ? label : "signature") : label,
       evidence: ev({ start, end }),

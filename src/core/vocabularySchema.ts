@@ -67,6 +67,14 @@ export const Vocabulary = z.object({
   software: Terms,
   technology: Terms,
   publicDomain: Terms,
+  /**
+   * Words that make an analytic word protective (reading rule 13): "防暴力破解", "brute-force
+   * protection", "side-channel resistant" say how a product defends itself, not that it breaks anything.
+   * Read in the clause right around a cryptanalysis word, not matched as terms.
+   */
+  protectiveCues: Terms.default([]),
+  /** A requirement's minimum, written before a figure ("不低于", "at least") or after it ("以上"): reading rule 6. */
+  lowerBounds: z.object({ before: Terms, after: Terms }).default({ before: [], after: [] }),
   /** Words that name a service rather than goods ("cloud HSM", "阿里云", "SaaS"): reading rule 21. */
   services: Terms.default([]),
   rateLabels: z.object({

@@ -362,9 +362,9 @@ function abortWithErrorRow(res: Response, format: "csv" | "ndjson", batch: Batch
     res.destroy(err);
   };
   if (res.destroyed || !res.writable) return cut();
-  const width = (batch?.header?.length ?? 0) + RESULT_COLUMNS.length;
-  const cells = Array<string>(width).fill("");
-  cells[width - 1] = message;
+  const own = batch?.header?.length ?? 0;
+  const cells = Array<string>(own + RESULT_COLUMNS.length).fill("");
+  cells[own + RESULT_COLUMNS.indexOf("error")] = message;
   const text = format === "ndjson" ? `${JSON.stringify({ error: message, batchFailed: true })}\n` : safeCsv([cells]);
   res.write(text, cut);
   // Should the write never complete (a stalled client), cut it all the same.

@@ -2,8 +2,6 @@ import { z } from "zod";
 import { normaliseHsCode } from "../core/hsCode.ts";
 import { MAX_DESCRIPTION_LENGTH } from "../core/limits.ts";
 
-export { MAX_DESCRIPTION_LENGTH };
-
 export const ClassifyRequest = z
   .strictObject({
     description: z

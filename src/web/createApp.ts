@@ -17,7 +17,7 @@ import type { ClassificationStore } from "../store/classificationStore.ts";
 import { apiRouter } from "./apiRouter.ts";
 import type { Metrics } from "./metrics.ts";
 import { requestLogger, type Logger } from "./requestLog.ts";
-import { DISK_FULL_MESSAGE, isDiskFull } from "../store/diskFull.ts";
+import { isDiskFull } from "../store/diskFull.ts";
 
 export interface AppDeps {
   readonly classifier: Classifier;
@@ -132,6 +132,9 @@ export function createApp(deps: AppDeps): express.Express {
   return app;
 }
 
+const EN = translator("en");
+const ZH = translator("zh");
+
 const isLoopback = (ip: string | undefined) => ip === "::1" || ip?.startsWith("127.") === true || ip?.startsWith("::ffff:127.") === true;
 
 /** What every page template needs: the language, its translator, where the language link returns to. */
@@ -155,23 +158,18 @@ function safeNext(next: unknown): string {
 /** Client errors (bad JSON, too large, malformed URL escapes) get their 4xx and a plain message; anything else is a 500 with no internals. */
 function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   const e = err as { type?: string; status?: number; statusCode?: number };
-  const status = typeof e.status === "number" && e.status >= 400 && e.status < 500 ? e.status : 500;
+  let status = typeof e.status === "number" && e.status >= 400 && e.status < 500 ? e.status : 500;
   let message = "Something went wrong on our side. Please try again.";
   let key: "badRequest" | "tooLarge" | "server" | "csrf" | "diskFull" = "server";
   if (isDiskFull(err)) {
-    // Nothing was stored and reads still work: a temporary state that clears when space returns.
+    // Nothing was stored and reads still work: a passing state that clears when space returns.
+    // An API client may read either language, so it gets both.
+    status = 503;
+    key = "diskFull";
+    message = `${EN("error.diskFull.body")} ${ZH("error.diskFull.body")}`;
+    if (!res.headersSent) res.set("Retry-After", "60");
     req.log.warn({ err }, "disk full");
-    if (res.headersSent) return;
-    res.set("Retry-After", "60");
-    if (req.path.startsWith("/api/") || typeof res.locals.t !== "function") {
-      res.status(503).json({ error: `${DISK_FULL_MESSAGE.en} ${DISK_FULL_MESSAGE.zh}`, fields: {} });
-    } else {
-      const t = res.locals.t as (key: string) => string;
-      res.status(503).render("error", { heading: t("error.diskFull.title"), message: t("error.diskFull.body") });
-    }
-    return;
-  }
-  if ((err as { code?: string }).code === "EBADCSRFTOKEN") {
+  } else if ((err as { code?: string }).code === "EBADCSRFTOKEN") {
     message = "The form has expired. Reload the page and submit it again.";
     key = "csrf";
   } else if (e.type === "entity.parse.failed") {

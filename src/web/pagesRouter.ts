@@ -1,5 +1,6 @@
 import express, { type Request, type Response } from "express";
-import { ClassifyRequest, MAX_DESCRIPTION_LENGTH, todayInChina } from "./classifyRequest.ts";
+import { ClassifyRequest, todayInChina } from "./classifyRequest.ts";
+import { MAX_DESCRIPTION_LENGTH } from "../core/limits.ts";
 import type { AppDeps, AppGuards } from "./createApp.ts";
 import { EXAMPLES } from "./examples.ts";
 import { highlightSegments } from "./evidenceHighlight.ts";

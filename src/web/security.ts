@@ -67,8 +67,7 @@ export function accessControl(settings: SecuritySettings): RequestHandler {
   const answer = (req: Request, res: Response, status: 401 | 429, message: string) => {
     if (status === 401) res.set("WWW-Authenticate", 'Basic realm="Crypto Licence Classifier", charset="UTF-8"');
     else res.set("Retry-After", String(FAILED_AUTH_WINDOW_MS / 1000));
-    if (req.path.startsWith("/api/")) res.status(status).json({ error: message, fields: {} });
-    else res.status(status).type("text/plain").send(message);
+    refuse(req, res, status, message);
   };
   return async (req: Request, res: Response, next: NextFunction) => {
     if (req.path === "/healthz") return next();
@@ -101,7 +100,21 @@ export function accessControl(settings: SecuritySettings): RequestHandler {
   };
 }
 
-/** Per-client limits: the API by its own budget, uploads by a smaller one. */
+/**
+ * A refusal in the form its client reads: JSON on the API; on a page whose language is known, the
+ * translated error page (`pageKey`.title / .body); before that (access control runs first), plain text.
+ */
+function refuse(req: Request, res: Response, status: number, message: string, pageKey?: string): void {
+  if (req.originalUrl.startsWith("/api/")) {
+    res.status(status).json({ error: message, fields: {} });
+    return;
+  }
+  const t = res.locals.t as ((key: string) => string) | undefined;
+  if (pageKey && t) res.status(status).render("error", { heading: t(`${pageKey}.title`), message: t(`${pageKey}.body`) });
+  else res.status(status).type("text/plain").send(message);
+}
+
+/** Per-client limits: the API by its own budget, uploads (and re-runs) by a smaller one. */
 export function rateLimits(settings: SecuritySettings): { api: RequestHandler; uploads: RequestHandler } {
   const limiter = (limit: number, message: string) =>
     limit <= 0
@@ -111,10 +124,7 @@ export function rateLimits(settings: SecuritySettings): { api: RequestHandler; u
           limit,
           standardHeaders: "draft-7",
           legacyHeaders: false,
-          handler: (req, res) => {
-            if (req.path.startsWith("/api/") || req.originalUrl.startsWith("/api/")) res.status(429).json({ error: message, fields: {} });
-            else res.status(429).type("text/plain").send(message);
-          },
+          handler: (req, res) => refuse(req, res, 429, message, "error.tooMany"),
         });
   return {
     api: limiter(settings.apiRatePerMinute, "Too many requests: please slow down and retry in a minute."),

@@ -4,8 +4,8 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import request from "supertest";
-import { newRecordId, openClassificationStore, type ClassificationStore } from "../../src/store/classificationStore.ts";
-import { closeTestApps, rawRequest, testApp } from "../support/testApp.ts";
+import { newRecordId } from "../../src/store/classificationStore.ts";
+import { closeTestApps, patchedStore, rawRequest, testApp } from "../support/testApp.ts";
 
 /**
  * Batches that stop part-way: a client that goes away, rows that cannot be stored. On both runners;
@@ -67,16 +67,13 @@ describe("the batch thread", () => {
     ["on the batch thread", true],
     ["on the request thread", false],
   ])("fails a batch whose rows cannot be stored (%s), and the server keeps answering", async (_where, batchThread) => {
-    const real = openClassificationStore(":memory:");
-    const store: ClassificationStore = {
-      ...real,
+    const store = patchedStore(() => ({
       batches: {
-        ...real.batches,
         insertRows: () => {
           throw new Error("database or disk is full");
         },
       },
-    };
+    }));
     const t = testApp({ batchThread, store });
     const res = await rawRequest(t.app, {
       method: "POST",
@@ -92,23 +89,23 @@ describe("the batch thread", () => {
     const lines = res.body.trim().split("\n");
     expect(lines.length).toBeLessThan(2001);
     expect(lines.at(-1)).toMatch(/the batch failed here: the rows after the last one above were not classified \(database or disk is full\)/);
-    expect(real.batches.get(id)).toMatchObject({ status: "failed", message: "database or disk is full" });
+    expect(store.batches.get(id)).toMatchObject({ status: "failed", message: "database or disk is full" });
     const single = await request(t.app).post("/api/v1/classify").send({ description: "HSM, RSA 4096" });
     expect(single.status).toBe(200);
 
     // An uploaded file, read and written by the batch thread itself, stops the same way.
     const file = path.join(t.batchDir, "upload.csv");
     fs.writeFileSync(file, `sku,description\n${rows(2000)}`);
-    const upload = real.batches.create(
+    const upload = store.batches.create(
       { id: newRecordId(), fileName: "upload.csv", source: "upload", options: { encoding: null, delimiter: null, mapping: {}, asOf: "2026-11-29", lang: "en" }, totalBytes: null, editions: null, engineVersion: "test" },
       new Date(),
     );
     t.deps.bulk.jobs.enqueue(upload, file, "http://localhost");
     await t.deps.bulk.jobs.idle();
-    expect(real.batches.get(upload.id)).toMatchObject({ status: "failed", message: "database or disk is full" });
+    expect(store.batches.get(upload.id)).toMatchObject({ status: "failed", message: "database or disk is full" });
 
     // The batch page says what happened and what to do, in the reader's language, not the database's words alone.
-    expect(real.batches.get(upload.id)?.failure).toEqual({ reason: "notStored", detail: "database or disk is full" });
+    expect(store.batches.get(upload.id)?.failure).toEqual({ reason: "notStored", detail: "database or disk is full" });
     const en = await request(t.app).get(`/b/${upload.id}`);
     expect(en.text).toContain("rows could not be saved (database or disk is full)");
     const zh = await request(t.app).get(`/b/${upload.id}`).set("Cookie", "lang=zh");

@@ -3,10 +3,9 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import request from "supertest";
 import { parse } from "csv-parse/sync";
-import { openClassificationStore, type ClassificationStore } from "../../src/store/classificationStore.ts";
 import { safeCsv } from "../../src/bulk/csvSafety.ts";
 import { sweepBatchFiles } from "../../src/app/sweepBatchFiles.ts";
-import { closeTestApps, formClient, testApp } from "../support/testApp.ts";
+import { closeTestApps, formClient, patchedStore, testApp } from "../support/testApp.ts";
 
 afterEach(closeTestApps);
 
@@ -64,16 +63,15 @@ describe("form-token cookies", () => {
 });
 
 describe("a full disk", () => {
-  function fullStore(): ClassificationStore {
-    const real = openClassificationStore(":memory:");
-    return {
-      ...real,
-      save: () => {
-        throw diskFull();
+  const fullStore = () =>
+    patchedStore(() => ({
+      store: {
+        save: () => {
+          throw diskFull();
+        },
+        saveSoon: () => Promise.reject(diskFull()),
       },
-      saveSoon: () => Promise.reject(diskFull()),
-    };
-  }
+    }));
 
   it("answers 503 in both languages on the API, nothing stored, and old records still read", async () => {
     const store = fullStore();
@@ -97,9 +95,8 @@ describe("a full disk", () => {
   });
 
   it("recovers by itself when space returns", async () => {
-    const real = openClassificationStore(":memory:");
     let full = true;
-    const store: ClassificationStore = { ...real, saveSoon: (r, now) => (full ? Promise.reject(diskFull()) : real.saveSoon(r, now)) };
+    const store = patchedStore((real) => ({ store: { saveSoon: (r, now) => (full ? Promise.reject(diskFull()) : real.saveSoon(r, now)) } }));
     const { app } = testApp({ store });
     expect((await request(app).post("/api/v1/classify").send({ description: "HSM" })).status).toBe(503);
     full = false;
@@ -107,16 +104,13 @@ describe("a full disk", () => {
   });
 
   it("an upload whose batch cannot be recorded answers 503 and keeps no file", async () => {
-    const real = openClassificationStore(":memory:");
-    const store: ClassificationStore = {
-      ...real,
+    const store = patchedStore(() => ({
       batches: {
-        ...real.batches,
         create: () => {
           throw diskFull();
         },
       },
-    };
+    }));
     const t = testApp({ store });
     const client = await formClient(t.app, "/bulk");
     const res = await client.agent.post(`/bulk?_csrf=${encodeURIComponent(client.csrf)}`).attach("file", Buffer.from("description\nHSM\n"), "a.csv");
@@ -188,6 +182,10 @@ describe("re-runs", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await client.agent.post(`/b/${id}/rerun`).type("form").send({ description: "0", _csrf: client.csrf })).status);
     expect(statuses).toEqual([303, 303, 429]);
+    // The refusal is a page in the user's language, saying nothing was lost.
+    const refused = await client.agent.post(`/b/${id}/rerun`).set("Cookie", "lang=zh").type("form").send({ description: "0", _csrf: client.csrf });
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain("批次过于频繁");
     await t.deps.bulk.jobs.idle();
     const inodes = new Set(fs.readdirSync(t.batchDir).filter((f) => f.endsWith(".upload")).map((f) => fs.statSync(path.join(t.batchDir, f)).ino));
     expect(inodes.size).toBe(1);

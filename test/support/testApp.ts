@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadListData, type ListData } from "../../src/data/loadListData.ts";
 import { openClassificationStore, type ClassificationStore } from "../../src/store/classificationStore.ts";
+import type { BatchStore } from "../../src/store/batchStore.ts";
 import { buildAppDeps } from "../../src/web/appDeps.ts";
 import { createApp } from "../../src/web/createApp.ts";
 import type { SecuritySettings } from "../../src/web/security.ts";
@@ -103,4 +104,16 @@ export async function rawRequest(
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/**
+ * A real in-memory store with some of its operations replaced (a full disk, a failing insert):
+ * `patch` gets the real store and answers the replacements, on the store and on its batches.
+ */
+export function patchedStore(
+  patch: (real: ClassificationStore) => { store?: Partial<Omit<ClassificationStore, "batches">>; batches?: Partial<BatchStore> },
+): ClassificationStore {
+  const real = openClassificationStore(":memory:");
+  const { store, batches } = patch(real);
+  return { ...real, ...store, batches: { ...real.batches, ...batches } };
 }

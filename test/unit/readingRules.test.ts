@@ -40,6 +40,13 @@ describe("reading rules", () => {
     expect(rate?.status).toBe("unknown");
   });
 
+  it("names rule 13 where protective words decided, and keeps a 防 that is not one (防火墙)", () => {
+    expect(classify("硬件加密U盘，AES-256，防暴力破解").export.reasons.join(" ")).toMatch(/reading rule 13/);
+    expect(classify("Secure element, AES-128, side-channel attack protection, for IoT").export.reasons.join(" ")).toMatch(/not as cryptanalysis \(reading rule 13\)/);
+    const tool = classify("防火墙之外另购：口令破解工具，GPU 加速恢复 Office/ZIP 密码");
+    expect(tool.export.entry?.id).toBe("5A004");
+  });
+
   it("names rule 21 for a service", () => {
     expect(classify("AWS CloudHSM cluster, FIPS 140-3 Level 3").export.reasons.join(" ")).toMatch(/reading rule 21/);
   });
