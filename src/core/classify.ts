@@ -307,6 +307,12 @@ function decide(
       });
     }
     pushProtectiveNote(reasons, p);
+    if (p.itemKind === "publication" && p.itemKindEvidence) {
+      reasons.push({
+        en: `The text describes a published work (${quote([p.itemKindEvidence])}): what a paper, patent or tutorial publishes is public-domain technology, outside 5E002 and the import list (reading rules 14 and 17). Equipment, software or unpublished data sent with it are classified on their own.`,
+        zh: `描述的是已公开的出版物（${quote([p.itemKindEvidence])}）：论文、专利、教程公开的内容属公开领域技术，不在5E002及进口清单管控范围内（阅读规则14、17）。随附的设备、软件或未公开资料应单独分类。`,
+      });
+    }
     if (p.itemKind === "service" && p.itemKindEvidence) {
       reasons.push({
         en: `The text describes a service (${quote([p.itemKindEvidence])}), not goods: a service moves no item across the border, so the lists do not apply to it as such (reading rule 21). Equipment shipped to run it is classified on its own.`,

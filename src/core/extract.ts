@@ -65,7 +65,7 @@ export interface Parameters {
   /** Set when the text says the product has no encryption at all and names nothing that has. */
   readonly noEncryption: Evidence | null;
   /** What the item is, judged by which kind of word comes first; a service is not goods (reading rule 21). */
-  readonly itemKind: "hardware" | "software" | "technology" | "service";
+  readonly itemKind: "hardware" | "software" | "technology" | "service" | "publication";
   readonly itemKindEvidence: Evidence | null;
   readonly publicDomain: Evidence[];
   /** Analytic words a protective cue turns into a defence (reading rule 13): not cryptanalysis. */
@@ -89,6 +89,7 @@ type Tag =
   | { k: "technology" }
   | { k: "publicDomain" }
   | { k: "service" }
+  | { k: "publication" }
   | { k: "rateLabel"; kind: Exclude<RateKind, "unqualified"> }
   | { k: "managedObjects" };
 
@@ -96,6 +97,7 @@ type Hit = TermHit<Tag>;
 
 const CLAUSE_BREAK = /[,;，；。、!?！？\n()（）:：]/;
 const SENTENCE_BREAK = /[;；。!?！？\n]/;
+const KEY_END = /[:：]/;
 const KEY_BITS_MIN = 40;
 const KEY_BITS_MAX = 16384;
 
@@ -122,6 +124,7 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
   addAll(vocab.technology, { k: "technology" });
   addAll(vocab.publicDomain, { k: "publicDomain" });
   addAll(vocab.services, { k: "service" });
+  addAll(vocab.publications, { k: "publication" });
   addAll(vocab.rateLabels.symmetric, { k: "rateLabel", kind: "symmetric" });
   addAll(vocab.rateLabels.encryptedCommunication, { k: "rateLabel", kind: "encrypted_communication" });
   addAll(vocab.rateLabels.signature, { k: "rateLabel", kind: "signature" });
@@ -140,11 +143,45 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds">;
+export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "negativeAnswers">;
 
-const NO_CUES: ReadingCues = { protectiveCues: [], lowerBounds: { before: [], after: [] } };
+/** One alternation of cue words: Latin words stand alone ("for" is not in "form"), "x*" is a stem, Chinese cues are plain. */
+function cueAlternation(cues: readonly string[]): string {
+  if (cues.length === 0) return "(?!)";
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return cues
+    .map((c) => {
+      const stem = c.endsWith("*");
+      const body = escape(c.replace(/\*$/, "").toLowerCase());
+      if (!/^[a-z0-9]/.test(body)) return body;
+      return `\\b${body}${stem ? "\\w*" : "(?![a-z])"}`;
+    })
+    .join("|");
+}
 
-export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, cues: ReadingCues = NO_CUES): Parameters {
+interface CompiledCues {
+  /** A product named after one of these in its clause is an object of the product (reading rule 10). */
+  readonly objectBefore: RegExp;
+  /** An encryption word close before a phone or fax word, with only Latin words between ("加密IP电话机", not "加密U盘手机App"). */
+  readonly qualifierBefore: RegExp;
+  readonly negativeAnswer: RegExp;
+}
+const compiled = new WeakMap<ReadingCues, CompiledCues>();
+function compileCues(cues: ReadingCues): CompiledCues {
+  let c = compiled.get(cues);
+  if (!c) {
+    c = {
+      objectBefore: new RegExp(`(?:${cueAlternation(cues.objectCues)})[^,;，；。\\n]{0,24}$`),
+      qualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifierCues)})[^,;，；。\\n\\u4e00-\\u9fff]{0,14}$`),
+      negativeAnswer: new RegExp(`^[^,;，；。\\n:：]{0,6}[:：]\\s*(?:${cueAlternation(cues.negativeAnswers)})`),
+    };
+    compiled.set(cues, c);
+  }
+  return c;
+}
+
+export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, cues: ReadingCues): Parameters {
+  const cue = compileCues(cues);
   const all = lexicon.findAll(norm.lower, norm.text);
   const hits = dropMasked(all);
   const ev = (h: { start: number; end: number }) => evidenceOf(norm, h.start, h.end);
@@ -153,7 +190,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const negatedSpans = negationScopes(norm.lower, of("negation"));
   // Negated by a cue before it ("no encryption", "不支持加密"), or by an answer after it ("加密功能：无", "Encryption: none").
   const isNegated = (h: Hit) =>
-    negatedSpans.some(([s, e]) => h.start >= s && h.start < e) || NEGATIVE_ANSWER.test(norm.lower.slice(h.end, h.end + 16));
+    negatedSpans.some(([s, e]) => h.start >= s && h.start < e) || cue.negativeAnswer.test(norm.lower.slice(h.end, h.end + 16));
 
   const cryptoHits = of("crypto");
   const negatedCrypto = cryptoHits.filter(isNegated);
@@ -164,8 +201,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const typeHits = dropObjectMentions(
     dropContainedTypes(of("type"))
       .filter((h) => !isNegated(h) && !isProtective(h))
-      .map((h) => promoteQualifiedHost(h, norm.lower)),
+      .map((h) => promoteQualifiedHost(h, norm.lower, cue.qualifierBefore)),
     norm.lower,
+    cue.objectBefore,
   );
 
   const algorithms = extractAlgorithms(norm, algorithmHits, of("curve"), ev);
@@ -173,25 +211,21 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const noEncryption =
     negatedCrypto.length > 0 && liveCrypto.length === 0 && !namesSomething ? ev(negatedCrypto[0] as Hit) : null;
 
-  const softwareHits = of("software");
-  const technologyHits = of("technology");
-  const firstHardware = typeHits.find((h) => h.tag.strength !== "feature");
-  const firstSoftware = softwareHits[0];
-  const firstTechnology = technologyHits[0];
-  const firstService = of("service")[0];
-  let itemKind: Parameters["itemKind"] = "hardware";
-  let itemKindEvidence: Evidence | null = null;
-  const before = (a: Hit | undefined, b: Hit | undefined) => a !== undefined && (b === undefined || a.start < b.start);
-  if (before(firstService, firstHardware) && before(firstService, firstSoftware) && before(firstService, firstTechnology)) {
-    itemKind = "service";
-    itemKindEvidence = ev(firstService as Hit);
-  } else if (before(firstTechnology, firstHardware) && before(firstTechnology, firstSoftware)) {
-    itemKind = "technology";
-    itemKindEvidence = ev(firstTechnology as Hit);
-  } else if (before(firstSoftware, firstHardware)) {
-    itemKind = "software";
-    itemKindEvidence = ev(firstSoftware as Hit);
-  }
+  // What the item is: the kind of word named first (its head, reading rule 10). A kind word that is
+  // negated ("no software needed", "不带任何硬件") does not name the item.
+  const live = (k: "software" | "technology" | "service" | "publication") => of(k).filter((h) => !isNegated(h));
+  const heads: [Parameters["itemKind"], Hit | undefined][] = [
+    ["hardware", typeHits.find((h) => h.tag.strength !== "feature")],
+    ["publication", live("publication")[0]],
+    ["service", live("service")[0]],
+    ["technology", live("technology")[0]],
+    ["software", live("software")[0]],
+  ];
+  const head = heads
+    .filter((x): x is [Parameters["itemKind"], Hit] => x[1] !== undefined)
+    .sort((a, b) => a[1].start - b[1].start)[0];
+  const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
+  const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? ev(head[1]) : null;
 
   // A word repeated a thousand times is one finding: a few of its places are evidence enough, and
   // the result (stored, sent, shown) stays bounded whatever the text repeats.
@@ -206,13 +240,17 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     ),
     sectors: firstPerKey(extractSectors(norm, of("sector"), of("dedication"), typeHits, ev), (s) => `${s.sector}/${s.dedicated}`),
     cryptoFunction: firstPerKey(liveCrypto.map(ev), words),
-    massMarket: { strong: firstPerKey(of("massStrong").map(ev), words), weak: firstPerKey(of("massWeak").map(ev), words) },
+    // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
+    massMarket: {
+      strong: firstPerKey(of("massStrong").map(ev), words),
+      weak: firstPerKey(of("massWeak").filter((h) => !cue.objectBefore.test(norm.lower.slice(Math.max(0, h.start - 30), h.start))).map(ev), words),
+    },
     enterprise: firstPerKey(of("enterprise").map(ev), words),
     negated: firstPerKey([...negatedCrypto, ...of("algorithm").filter(isNegated), ...of("type").filter(isNegated)].map(ev), words),
     noEncryption,
     itemKind,
     itemKindEvidence,
-    publicDomain: firstPerKey(of("publicDomain").map(ev), words),
+    publicDomain: firstPerKey([...of("publicDomain"), ...(itemKind === "publication" ? of("publication") : [])].map(ev), words),
     protective: firstPerKey(protectiveHits.map(ev), words),
   };
 }
@@ -278,23 +316,19 @@ function dropContainedTypes<T extends Hit>(typeHits: T[]): T[] {
 }
 
 /** "encrypted VoIP desk phone", "加密IP电话机": an encryption word in front of the phone or fax names the product itself. */
-const ENCRYPTED_BEFORE = /(?:\bencrypt\w*|\bsecure\b|\bcrypto\w*|加密|保密)[^,;，；。\n]{0,14}$/;
 const QUALIFIABLE_HOSTS = new Set<ProductTypeId>(["encrypted_phone", "encrypted_fax"]);
 
-function promoteQualifiedHost<T extends TermHit<Extract<Tag, { k: "type" }>>>(h: T, lower: string): T {
+function promoteQualifiedHost<T extends TermHit<Extract<Tag, { k: "type" }>>>(h: T, lower: string, qualifierBefore: RegExp): T {
   if (h.tag.strength !== "host" || !QUALIFIABLE_HOSTS.has(h.tag.type)) return h;
-  if (!ENCRYPTED_BEFORE.test(lower.slice(Math.max(0, h.start - 24), h.start))) return h;
+  if (!qualifierBefore.test(lower.slice(Math.max(0, h.start - 24), h.start))) return h;
   return { ...h, tag: { ...h.tag, strength: "primary" } };
 }
-
-/** Words that make a following product name the object of the product, not the product: "test equipment for cipher machines". */
-const OBJECT_OF = /(?:\bfor\b|\bof\b|\bwith\b|\binto\b|\binside\b|\bverifying\b|\btesting\b|用于|适用于|配合|调用|检测|测试|验证)[^,;，；。\n]{0,24}$/;
 
 /**
  * The product is named first; a different product type named later after "for", "用于"… is what it
  * works with ("crypto test equipment for verifying cipher machines", "调用PCI-E密码卡"), not a second product.
  */
-function dropObjectMentions<T extends TermHit<Extract<Tag, { k: "type" }>>>(typeHits: T[], lower: string): T[] {
+function dropObjectMentions<T extends TermHit<Extract<Tag, { k: "type" }>>>(typeHits: T[], lower: string, objectBefore: RegExp): T[] {
   const first = typeHits.find((h) => h.tag.strength === "primary");
   if (!first) return typeHits;
   return typeHits.filter(
@@ -302,11 +336,9 @@ function dropObjectMentions<T extends TermHit<Extract<Tag, { k: "type" }>>>(type
       h === first ||
       h.tag.strength !== "primary" ||
       h.tag.type === first.tag.type ||
-      !OBJECT_OF.test(lower.slice(Math.max(first.end, h.start - 30), h.start)),
+      !objectBefore.test(lower.slice(Math.max(first.end, h.start - 30), h.start)),
   );
 }
-
-const NEGATIVE_ANSWER = /^[^,;，；。\n:：]{0,6}[:：]\s*(?:无|否|没有|不支持|none\b|no\b|n\/a\b|not supported)/;
 
 /** A cue negates the crypto words that follow it in the same clause, within a few words. */
 function negationScopes(lower: string, cues: Hit[]): [number, number][] {
@@ -406,7 +438,7 @@ function statedKeyBits(lower: string, start: number, end: number, stopAt: number
 const RATE = new RegExp(
   String.raw`(?<![A-Za-z0-9.])` +
     QUANTITY.source +
-    String.raw`\s*(?:(?:rsa|ecc|ecdsa|sm2|eddsa)[-\s]?(?:\d{3,4})?(?:[-\s]?bit)?\s*)?(Tbps|Tb/s|Tbit/s|Gbps|Gb/s|Gbit/s|Gbits/s|GBps|GB/s|GByte/s|Mbps|Mb/s|Mbit/s|MBps|MB/s|Kbps|kbps|kb/s|kbit/s|G(?![A-Za-z0-9])|tps|TPS|次/秒|次/s|次每秒|次签名/秒|ops/s|ops/sec|operations per second|operations/s|transactions per second|signatures per second|signatures per sec|signatures/s|signatures/sec|sigs/s|signs/s|sign/s)`,
+    String.raw`\s*(?:(?:rsa|ecc|ecdsa|sm2|eddsa)[-\s]?(?:\d{3,4})?(?:[-\s]?bit)?\s*)?(Tbps|Tb/s|Tbit/s|Gbps|Gb/s|Gbit/s|Gbits/s|GBps|GB/s|GByte/s|Mbps|Mb/s|Mbit/s|MBps|MB/s|Kbps|kbps|kb/s|kbit/s|G(?![A-Za-z0-9])|M(?![A-Za-z0-9])|tps|TPS|次/秒|次/s|次每秒|次签名/秒|ops/s|ops/sec|operations per second|operations/s|transactions per second|signatures per second|signatures per sec|signatures/s|signatures/sec|sigs/s|signs/s|sign/s)`,
   "gi",
 );
 /** Upper-case B is bytes ("1.5 GB/s" is 12 Gbps); anything else is bits, as people usually mean. */
@@ -435,10 +467,12 @@ function extractRates(
     let kind: "Gbps" | "tps" = "Gbps";
     const u = unit.toLowerCase();
     const bytes = BYTES.test(unit) ? 8 : 1;
-    if (u === "g") {
-      // A bare "G" is a rate only as in "100G Ethernet"; "5G" and "4G" are mobile networks.
-      if (quantity < 10 || unit === "g") continue;
-      value = quantity;
+    if (u === "g" || u === "m") {
+      // A bare "G" or "M" is a rate only in a rate's context (reading rule 8): right after what it
+      // measures ("IPSEC 8.5G", "VPN吞吐量:300M") or as a line rate ("100G Ethernet"). Otherwise it
+      // is a capacity ("加密U盘 64G") or a mobile network ("5G").
+      if (unit === "g" || unit === "m" || !bareUnitInContext(norm.lower, labels, m.index, m.index + m[0].length)) continue;
+      value = u === "g" ? quantity : quantity / 1000;
     } else if (u.startsWith("t") && u !== "tps") value = quantity * 1000 * bytes;
     else if (u.startsWith("g")) value = quantity * bytes;
     else if (u.startsWith("m")) value = (quantity / 1000) * bytes;
@@ -461,6 +495,14 @@ function extractRates(
   return rates;
 }
 
+const BARE_UNIT_GAP = /^[\s:：=]*(?:吞吐量?|throughput|速率|rate|性能|performance)?[\s:：=]*(?:up to|最高|最大)?[\s:：=]*$/;
+const LINE_RATE_AFTER = /^\s*(?:ethernet|以太网|link|链路)/;
+
+function bareUnitInContext(lower: string, labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[], start: number, end: number): boolean {
+  if (LINE_RATE_AFTER.test(lower.slice(end, end + 12))) return true;
+  return labels.some((l) => l.tag.kind !== "not_encryption" && l.end <= start && start - l.end <= 16 && BARE_UNIT_GAP.test(lower.slice(l.end, start)));
+}
+
 /**
  * What a rate measures, from the nearest label in its own clause: "firewall throughput 30 Gbps",
  * "50 Gbps firewall throughput", "SM4加解密速率 8Gbps". Windows stop at punctuation and at
@@ -473,7 +515,17 @@ function nearestLabel(
   end: number,
 ): RateKind {
   let from = start;
-  while (from > 0 && start - from < 40 && !CLAUSE_BREAK.test(lower[from - 1] as string) && !/\d/.test(lower[from - 1] as string)) from--;
+  // A figure belongs to the key of its field ("VPN吞吐量:300M", "IPsec throughput: 8 Gbps"): the scan
+  // back crosses the one colon that ends the key (reading rules 19 and 20).
+  let crossedKey = false;
+  while (from > 0 && start - from < 40 && !/\d/.test(lower[from - 1] as string)) {
+    const c = lower[from - 1] as string;
+    if (CLAUSE_BREAK.test(c)) {
+      if (crossedKey || !KEY_END.test(c)) break;
+      crossedKey = true;
+    }
+    from--;
+  }
   let to = end;
   while (to < lower.length && to - end < 32 && !CLAUSE_BREAK.test(lower[to] as string) && !/\d/.test(lower[to] as string)) to++;
   let best: RateKind = "unqualified";

@@ -73,10 +73,24 @@ export const Vocabulary = z.object({
    * Read in the clause right around a cryptanalysis word, not matched as terms.
    */
   protectiveCues: Terms.default([]),
+  /**
+   * Words before a product name that make it what the product works with, not the product: "test
+   * equipment for cipher machines", "调用PCI-E密码卡", "chip for hardware wallets" (reading rule 10).
+   */
+  objectCues: Terms.default([]),
+  /** Words that make a phone or fax word name an encrypting product ("encrypted VoIP phone", "加密IP电话机"). */
+  qualifierCues: Terms.default([]),
+  /** Answers after a key's colon that negate the key ("加密功能：无", "Encryption: none"). */
+  negativeAnswers: Terms.default([]),
   /** A requirement's minimum, written before a figure ("不低于", "at least") or after it ("以上"): reading rule 6. */
   lowerBounds: z.object({ before: Terms, after: Terms }).default({ before: [], after: [] }),
   /** Words that name a service rather than goods ("cloud HSM", "阿里云", "SaaS"): reading rule 21. */
   services: Terms.default([]),
+  /**
+   * Words that name a published work ("论文", "conference paper", "专利", "tutorial"): a publication
+   * is public-domain technology, not an item on the lists (reading rules 14 and 17).
+   */
+  publications: Terms.default([]),
   rateLabels: z.object({
     symmetric: Terms,
     encryptedCommunication: Terms,

@@ -4,8 +4,9 @@ import { loadListData } from "../../src/data/loadListData.ts";
 import { buildLexicon, extractParameters, type Evidence, type Parameters } from "../../src/core/extract.ts";
 import { normalise } from "../../src/core/normalise.ts";
 
-const lexicon = buildLexicon(loadListData().vocabulary);
-const extract = (text: string): Parameters => extractParameters(normalise(text), lexicon);
+const vocabulary = loadListData().vocabulary;
+const lexicon = buildLexicon(vocabulary);
+const extract = (text: string): Parameters => extractParameters(normalise(text), lexicon, vocabulary);
 const algorithm = (text: string, name: string) => extract(text).algorithms.find((a) => a.name === name);
 
 describe("algorithms and key lengths", () => {
@@ -100,7 +101,7 @@ describe("algorithms and key lengths", () => {
 
 describe("rates", () => {
   it("reads a space as a thousands separator, but not after a key size", () => {
-    const rates = (text: string) => extractParameters(normalise(text), lexicon).rates.map((r) => [r.value, r.unit]);
+    const rates = (text: string) => extractParameters(normalise(text), lexicon, vocabulary).rates.map((r) => [r.value, r.unit]);
     expect(rates("HSM, 10 000 RSA-2048 signatures per second")).toEqual([[10_000, "tps"]]);
     expect(rates("Crypto card AES 256 128 Gbps")).toEqual([[128, "Gbps"]]);
   });
@@ -176,7 +177,7 @@ describe("managed objects", () => {
 
 describe("negation", () => {
   it.each(["传真机，加密功能：无", "Fax machine. Encryption: none.", "Encryption: N/A"])("reads a negative answer after the word: %j", (text) => {
-    expect(extractParameters(normalise(text), lexicon).noEncryption).not.toBeNull();
+    expect(extractParameters(normalise(text), lexicon, vocabulary).noEncryption).not.toBeNull();
   });
   it.each(["不支持加密", "no encryption", "无硬件加密功能", "without encryption", "千兆以太网交换机，24口，不支持加密", "不含加密模块"])(
     "%j says there is no encryption",
