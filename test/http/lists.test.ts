@@ -54,7 +54,7 @@ describe("GET /lists", () => {
     for (const id of ["import-2021", "export-2021", "export-2024"]) expect(res.text).toContain(`href="/lists/${id}"`);
     expect(res.text).toContain('<span lang="zh-Hans">商用密码进口许可清单</span>');
     expect(res.text).toContain("Commercial Cryptography Import Licence List");
-    expect(res.text).toContain("商务部 国家密码管理局 海关总署公告2020年第63号 附件2");
+    expect(res.text).toContain("商务部 国家密码局 海关总署公告2020年第63号 附件2");
     expect(res.text).toContain("MOFCOM / SCA / GAC Announcement 2020 No. 63, Attachment 2");
     expect(res.text).toContain("2024-11-30");
     expect(res.text).toContain("In force (no end date)");
@@ -136,7 +136,7 @@ describe("GET /lists/:edition/:entry", () => {
     const res = await get("/lists/export-2024/5A002.b");
     expect(res.status).toBe(200);
     expect(res.text).toContain('<span lang="zh-Hans">密码机、密码卡</span>');
-    expect(res.text).toContain('<blockquote lang="zh-Hans">以实现密码运算为主要功能的设备（密码机、密码卡）');
+    expect(res.text).toContain('<blockquote lang="zh-Hans">具有以下两种特性，以实现密码运算为主要功能的设备（密码机、密码卡）');
     expect(res.text).toContain('<blockquote lang="en">Equipment whose main function is cryptographic computation');
     expect(res.text).toContain("10 Gbps");
     expect(res.text).toContain("≥ 50,000 tps asymmetric signatures");
