@@ -137,11 +137,16 @@ function matchEntry(entry: Entry, p: Parameters, hsCode: string | null, hasDescr
   const cryptoSignal =
     p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || p.types.some((t) => t.strength === "primary");
   const anyPrimary = p.types.some((t) => t.strength === "primary");
-  const anyHost = p.types.some((t) => t.strength === "host");
+  // Equipment that offers encryption as one feature (a switch, DPU, storage array: the cipher-machine
+  // hosts) may offer VPN as another, so it does not stop a VPN word being read (reading rule 11).
+  const anyHost = p.types.some((t) => t.strength === "host" && t.type !== "cipher_machine");
   const found: CandidateMatch[] = [];
   for (const type of entry.productTypes) {
     if (type === "sector_crypto_equipment") {
-      if (p.itemKind === "hardware" && p.sectors.length > 0 && cryptoSignal)
+      // A sector word alone ("police", "bank") says who uses a product, not that it is made for them:
+      // it raises the sector entry when the text says so, or when it names no other product type.
+      const sectorNamesProduct = p.sectors.some((s) => s.dedicated) || !p.types.some((t) => t.strength !== "feature");
+      if (p.itemKind === "hardware" && p.sectors.length > 0 && cryptoSignal && sectorNamesProduct)
         found.push({ kind: "sector", evidence: p.sectors.map((s) => s.evidence) });
       continue;
     }
@@ -338,6 +343,12 @@ function decide(
     zh: `${words.zh}：${c.entry.id} ${c.entry.nameZh}，依据${c.match.kind === "hs_code" ? `HS编码${hsCode}` : quote(c.match.evidence)}。`,
   });
   if (c.entry.criteria.every((cr) => cr.kind !== "cryptanalysis")) pushProtectiveNote(reasons, p);
+  if (c.match.kind === "host" || c.match.kind === "feature") {
+    reasons.push({
+      en: `${matchedOn} names equipment that offers cryptography as one feature among others: whether it is the product's main function is a question for you (reading rule 11).`,
+      zh: `${quote(c.match.evidence)}表明设备只是附带密码功能：密码是否为其主要功能需由您确认（阅读规则11）。`,
+    });
+  }
   if (verdict === "exempt" && massMarket) {
     reasons.push({
       en: `Mass-market consumer product (${quote(massMarket)}): commercial cryptography in mass-consumer products is outside import licensing and export control.`,

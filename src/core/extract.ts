@@ -77,7 +77,7 @@ type Tag =
   | { k: "crypto" }
   | { k: "algorithm"; spec: AlgorithmSpec }
   | { k: "curve"; bits: number }
-  | { k: "sector"; sector: SectorId }
+  | { k: "sector"; sector: SectorId; product: boolean }
   | { k: "dedication" }
   | { k: "massStrong" }
   | { k: "massWeak" }
@@ -95,9 +95,13 @@ type Tag =
 
 type Hit = TermHit<Tag>;
 
-const CLAUSE_BREAK = /[,;，；。、!?！？\n()（）:：]/;
+const CLAUSE_BREAK = /[,;，；。、!?！？\n()（）:：|]/;
 const SENTENCE_BREAK = /[;；。!?！？\n]/;
 const KEY_END = /[:：]/;
+/** Separators of pasted tables: a figure that opens the cell after one belongs to the label before it. */
+const CELL_END = /[|\n]/;
+const CELL_OPENING = /^\s*(?:up to|最高|最大|≥|>=)?\s*$/;
+const PAIR_BEFORE = /\d+(?:\.\d+)?\s*\/\s*$/;
 const KEY_BITS_MIN = 40;
 const KEY_BITS_MAX = 16384;
 
@@ -112,7 +116,10 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
   addAll(vocab.cryptoFunction, { k: "crypto" });
   for (const spec of vocab.algorithms) addAll(spec.aliases, { k: "algorithm", spec });
   for (const c of vocab.namedCurves) addAll(c.aliases, { k: "curve", bits: c.bits });
-  for (const s of vocab.sectors) addAll(s.terms, { k: "sector", sector: s.sector });
+  for (const s of vocab.sectors) {
+    addAll(s.terms, { k: "sector", sector: s.sector, product: false });
+    addAll(s.products, { k: "sector", sector: s.sector, product: true });
+  }
   addAll(vocab.dedication, { k: "dedication" });
   addAll(vocab.massMarket.strong, { k: "massStrong" });
   addAll(vocab.massMarket.weak, { k: "massWeak" });
@@ -514,31 +521,45 @@ function nearestLabel(
   start: number,
   end: number,
 ): RateKind {
-  let from = start;
-  // A figure belongs to the key of its field ("VPN吞吐量:300M", "IPsec throughput: 8 Gbps"): the scan
-  // back crosses the one colon that ends the key (reading rules 19 and 20).
-  let crossedKey = false;
-  while (from > 0 && start - from < 40 && !/\d/.test(lower[from - 1] as string)) {
+  // An encrypt/decrypt pair ("8/10 Gbps") is one figure: read its label from before the pair (reading rule 4).
+  const pair = PAIR_BEFORE.exec(lower.slice(Math.max(0, start - 12), start));
+  const figureStart = pair ? start - pair[0].length : start;
+  let from = figureStart;
+  // A figure belongs to the key of its field: the scan back crosses the one separator that ends the
+  // key, a colon ("VPN吞吐量:300M") or, where the figure opens its cell, a "|" or line break of a
+  // pasted table ("SM3 hash | 2200 Mbps", reading rules 19 and 20). A key found there decides.
+  let keyFrom = -1;
+  while (from > 0 && figureStart - from < 40 && !/\d/.test(lower[from - 1] as string)) {
     const c = lower[from - 1] as string;
     if (CLAUSE_BREAK.test(c)) {
-      if (crossedKey || !KEY_END.test(c)) break;
-      crossedKey = true;
+      const opensCell = CELL_OPENING.test(lower.slice(from, figureStart));
+      if (keyFrom >= 0 || !(KEY_END.test(c) || (CELL_END.test(c) && opensCell))) break;
+      keyFrom = from - 1;
     }
     from--;
   }
   let to = end;
   while (to < lower.length && to - end < 32 && !CLAUSE_BREAK.test(lower[to] as string) && !/\d/.test(lower[to] as string)) to++;
-  let best: RateKind = "unqualified";
+  if (keyFrom >= 0) {
+    const key = nearestOf(labels.filter((l) => l.start >= from && l.end <= keyFrom), (l) => keyFrom - l.end);
+    if (key) return key;
+  }
+  const near = nearestOf(
+    labels.filter((l) => (l.end <= figureStart && l.start >= from) || (l.start >= end && l.end <= to)),
+    (l) => (l.end <= figureStart ? figureStart - l.end : l.start - end),
+  );
+  return near ?? "unqualified";
+}
+
+/** The kind of the closest label; at equal distance a "not encryption" label wins, so port speed is never taken for a crypto rate. */
+function nearestOf(labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[], distance: (l: TermHit<Extract<Tag, { k: "rateLabel" }>>) => number): RateKind | null {
+  let best: RateKind | null = null;
   let bestDistance = Infinity;
   for (const l of labels) {
-    let distance: number;
-    if (l.end <= start && l.start >= from) distance = start - l.end;
-    else if (l.start >= end && l.end <= to) distance = l.start - end;
-    else continue;
-    // Equal distance: a "not encryption" label wins, so port speed is never taken for a crypto rate.
-    if (distance < bestDistance || (distance === bestDistance && l.tag.kind === "not_encryption")) {
+    const d = distance(l);
+    if (d < bestDistance || (d === bestDistance && l.tag.kind === "not_encryption")) {
       best = l.tag.kind;
-      bestDistance = distance;
+      bestDistance = d;
     }
   }
   return best;
@@ -584,6 +605,7 @@ function extractSectors(
   ev: (h: { start: number; end: number }) => Evidence,
 ): SectorFound[] {
   return sectorHits.map((s) => {
+    if (s.tag.product) return { sector: s.tag.sector, dedicated: true, evidence: ev(s), dedicationEvidence: ev(s) };
     const dedication =
       dedicationHits.find(
         (d) =>

@@ -33,12 +33,14 @@ export function normalise(input: string): NormalisedText {
   const origin: number[] = [];
   let pendingSpace = -1; // original index of a space not yet written
   let pendingBreak = false; // the pending white space holds a line break
+  let pendingWidth = 0; // how many white-space characters are pending; a tab counts as a column gap
   let prev = -1; // last code unit written
 
   const emit = (ch: string, code: number, from: number) => {
     if (isInvisible(code)) return;
     if (isSpace(code)) {
       if (pendingSpace < 0) pendingSpace = from;
+      pendingWidth += code === 0x09 ? 3 : 1;
       if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) pendingBreak = true;
       return;
     }
@@ -47,12 +49,19 @@ export function normalise(input: string): NormalisedText {
       if (prev >= 0 && pendingBreak) {
         out.push("\n");
         origin.push(pendingSpace);
+      } else if (prev >= 0 && pendingWidth >= 3) {
+        // A tab or a run of three or more spaces is a column gap of a table pasted from a PDF (two are
+        // a typing habit inside a sentence): it separates cells
+        // as "|" does (reading rule 20).
+        out.push("|");
+        origin.push(pendingSpace);
       } else if (prev >= 0 && !isCjk(prev) && !isCjk(code)) {
         out.push(" ");
         origin.push(pendingSpace);
       }
       pendingSpace = -1;
       pendingBreak = false;
+      pendingWidth = 0;
     }
     out.push(ch);
     for (let k = 0; k < ch.length; k++) origin.push(from);

@@ -53,7 +53,16 @@ export const Vocabulary = z.object({
   cryptoFunction: Terms,
   algorithms: z.array(AlgorithmSpec),
   namedCurves: z.array(z.object({ aliases: Terms.min(1), bits: z.number().int().positive() })),
-  sectors: z.array(z.object({ sector: SectorId, nameZh: z.string(), nameEn: z.string(), terms: Terms.min(1) })),
+  sectors: z.array(
+    z.object({
+      sector: SectorId,
+      nameZh: z.string(),
+      nameEn: z.string(),
+      terms: Terms.min(1),
+      /** Products that exist only for the sector ("税控盘", "PIN pad", "电能表"): naming one names a dedicated product. */
+      products: Terms.default([]),
+    }),
+  ),
   /** "专门用于", "specially designed": make a sector mention a dedication. */
   dedication: Terms,
   massMarket: z.object({ strong: Terms, weak: Terms }),

@@ -17,8 +17,10 @@ describe("normalise: text", () => {
     ["ＳＭ４密码卡，加解密速率１２Ｇｂｐｓ", "SM4密码卡,加解密速率12Gbps"],
     ["ﬁrewall", "firewall"], // ligature expands to two letters
     ["𝐀𝐄𝐒-256", "AES-256"], // mathematical bold (astral) letters
-    // white space: runs fold to one space, ends trimmed
-    ["SSL  VPN\t gateway", "SSL VPN gateway"],
+    // white space: runs fold to one space, ends trimmed; a tab or three spaces is a table's column gap (rule 20)
+    ["SSL  VPN gateway", "SSL VPN gateway"],
+    ["IPsec throughput\t10 Gbps", "IPsec throughput|10 Gbps"],
+    ["IPsec throughput   10 Gbps", "IPsec throughput|10 Gbps"],
     ["SSL  VPN\t\n gateway", "SSL VPN\ngateway"],
     ["HSM\r\n\r\nAES-256", "HSM\nAES-256"],
     ["  HSM appliance  ", "HSM appliance"],
@@ -74,7 +76,8 @@ describe("normalise: origin and originalSpan", () => {
     ["ＳＭ４密码卡", "SM4", "ＳＭ４"],
     ["速率：１０Ｇｂｐｓ", "10Gbps", "１０Ｇｂｐｓ"],
     ["ＳＭ４密码卡", "密码卡", "密码卡"],
-    ["SSL \t VPN gateway", "SSL VPN", "SSL \t VPN"],
+    ["SSL  VPN gateway", "SSL VPN", "SSL  VPN"],
+    ["SSL \t VPN gateway", "SSL|VPN", "SSL \t VPN"],
     ["S\u200bM4 card", "SM4", "S\u200bM4"],
     ["𝐀𝐄𝐒-256 engine", "AES", "𝐀𝐄𝐒"], // astral letters: two code units each
     ["𝐀𝐄𝐒-256 engine", "E", "𝐄"],

@@ -1,30 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { loadListData } from "../../src/data/loadListData.ts";
 import { createClassifier } from "../../src/core/classify.ts";
-import type { Verdict } from "../../src/core/result.ts";
+import { CASES } from "./readingRuleCases.ts";
 
 const classifier = createClassifier({ ...loadListData(), cacheSize: 0 });
 const classify = (description: string) => classifier.classify({ description, asOf: "2026-12-01" });
 
-type Expect = [Verdict, string | null];
-
-/**
- * The reading rules of the lists, each as specs written from the rule's own words (not from any
- * labelled case): [rule, text, import, export]. A rule the verdict depends on is named in its reasons.
- */
-const CASES: [string, string, Expect, Expect][] = [
-  ["6: a tender minimum below the threshold is unknown, not below", "IPsec VPN网关采购：IPsec VPN吞吐量不低于3Gbps，支持SM2/SM4", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
-  ["6: a tender minimum that meets the threshold passes", "IPsec VPN gateway, IPsec VPN throughput at least 20 Gbps, AES-256", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
-  ["6: a stated figure below the threshold still clears", "IPsec VPN gateway, IPsec VPN throughput 3 Gbps, AES-256", ["below_threshold", "I-4"], ["below_threshold", "5A002.c"]],
-  ["8: 10^5 is 100,000", "密码卡，SM2签名速率 10^5次/秒，SM4", ["needs_info", "I-3"], ["licence_required", "5A002.b"]],
-  ["8: W is 万", "服务器密码机，SM2签名速率 6W次/秒，SM4", ["needs_info", "I-3"], ["licence_required", "5A002.b"]],
-  ["10/11: a general microcontroller with an AES block is not a security chip", "32-bit Cortex-M4 MCU with hardware AES-128 accelerator and TRNG, 512 KB flash, for industrial control", ["not_listed", null], ["not_listed", null]],
-  ["10/14: firmware for a listed item is software", "Firmware upgrade package for our 40 Gbps IPsec VPN gateway, AES-256", ["not_listed", null], ["licence_required", "5D002"]],
-  ["13: protective words are not cryptanalysis", "硬件加密U盘，AES-256，防暴力破解，连续输错10次自动销毁数据", ["not_listed", null], ["not_listed", null]],
-  ["13: a side-channel analysis platform is cryptanalysis", "Side-channel analysis platform for smart cards: power analysis and fault injection to recover AES keys", ["not_listed", null], ["licence_required", "5A004"]],
-  ["sector as the field names it: a smart-meter ESAM", "智能电能表用ESAM安全芯片，SM1/SM4算法", ["not_listed", null], ["licence_required", "5A002.a"]],
-  ["21: a cloud service is not goods", "阿里云 云服务器密码机服务，SM4加解密，按年订阅", ["not_listed", null], ["not_listed", null]],
-];
 
 describe("reading rules", () => {
   it.each(CASES)("rule %s", (_rule, text, [imp, impEntry], [exp, expEntry]) => {
@@ -47,6 +28,12 @@ describe("reading rules", () => {
     expect(tool.export.entry?.id).toBe("5A004");
   });
 
+  it("names rule 11 where a feature of other equipment matched", () => {
+    expect(classify("全闪存存储阵列，双控，支持AES-256数据加密").export.reasons.join(" ")).toContain("reading rule 11");
+  });
+  it("names rules 14 and 17 for a publication", () => {
+    expect(classify("论文《一种侧信道攻击方法》的公开全文").export.reasons.join(" ")).toContain("reading rules 14 and 17");
+  });
   it("names rule 21 for a service", () => {
     expect(classify("AWS CloudHSM cluster, FIPS 140-3 Level 3").export.reasons.join(" ")).toMatch(/reading rule 21/);
   });

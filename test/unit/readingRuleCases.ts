@@ -1,0 +1,31 @@
+import type { Verdict } from "../../src/core/result.ts";
+
+type Expect = [Verdict, string | null];
+
+/**
+ * The reading rules of the lists, each as specs written from the rule's own words (not from any
+ * labelled case): [rule, text, import, export]. A rule the verdict depends on is named in its reasons.
+ */
+export const CASES: [string, string, Expect, Expect][] = [
+  ["6: a tender minimum below the threshold is unknown, not below", "IPsec VPN网关采购：IPsec VPN吞吐量不低于3Gbps，支持SM2/SM4", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
+  ["6: a tender minimum that meets the threshold passes", "IPsec VPN gateway, IPsec VPN throughput at least 20 Gbps, AES-256", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
+  ["6: a stated figure below the threshold still clears", "IPsec VPN gateway, IPsec VPN throughput 3 Gbps, AES-256", ["below_threshold", "I-4"], ["below_threshold", "5A002.c"]],
+  ["8: 10^5 is 100,000", "密码卡，SM2签名速率 10^5次/秒，SM4", ["needs_info", "I-3"], ["licence_required", "5A002.b"]],
+  ["8: W is 万", "服务器密码机，SM2签名速率 6W次/秒，SM4", ["needs_info", "I-3"], ["licence_required", "5A002.b"]],
+  ["8: a bare G right after what it measures is Gbps", "VPN网关，IPsec 12G，SM4", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
+  ["8: a bare G that is a capacity is not a rate", "PCIe密码卡，SM4，板载存储 64G", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
+  ["19: a figure belongs to its key", "品名:VPN网关|VPN吞吐量:12G|算法:SM4", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
+  ["10/17: a published paper is public-domain technology", "Conference paper: a correlation power analysis attack recovering AES keys from a smart card", ["not_listed", null], ["not_listed", null]],
+  ["11: a DPU with inline IPsec asks for its main function", "DPU, 2x100GbE, inline IPsec offload, AES-GCM-256", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
+  ["11: a storage array with encryption asks for its main function", "全闪存存储阵列，双控，支持AES-256数据加密", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
+  ["15: a radio for the police is read as a phone, not as sector equipment", "TETRA radio for police, AES-256 end-to-end encryption", ["needs_info", "I-1"], ["not_listed", null]],
+  ["sector: a product that exists only for a sector is dedicated to it", "税控盘，SM4加密", ["not_listed", null], ["licence_required", "5A002.e"]],
+  ["16: a consumer product named as what a part goes into is not the item", "Security chip for hardware wallets, AES-256, ECC P-256", ["not_listed", null], ["needs_info", "5A002.a"]],
+  ["10: a fax that names its paper is not a publication", "Plain paper fax machine, A4 paper tray, AES-256 encrypted transmission", ["needs_info", "I-2"], ["not_listed", null]],
+  ["10/11: a general microcontroller with an AES block is not a security chip", "32-bit Cortex-M4 MCU with hardware AES-128 accelerator and TRNG, 512 KB flash, for industrial control", ["not_listed", null], ["not_listed", null]],
+  ["10/14: firmware for a listed item is software", "Firmware upgrade package for our 40 Gbps IPsec VPN gateway, AES-256", ["not_listed", null], ["licence_required", "5D002"]],
+  ["13: protective words are not cryptanalysis", "硬件加密U盘，AES-256，防暴力破解，连续输错10次自动销毁数据", ["not_listed", null], ["not_listed", null]],
+  ["13: a side-channel analysis platform is cryptanalysis", "Side-channel analysis platform for smart cards: power analysis and fault injection to recover AES keys", ["not_listed", null], ["licence_required", "5A004"]],
+  ["sector as the field names it: a smart-meter ESAM", "智能电能表用ESAM安全芯片，SM1/SM4算法", ["not_listed", null], ["licence_required", "5A002.a"]],
+  ["21: a cloud service is not goods", "阿里云 云服务器密码机服务，SM4加解密，按年订阅", ["not_listed", null], ["not_listed", null]],
+];
