@@ -38,6 +38,8 @@ export interface RowVerdict {
   readonly exportEntry: string | null;
   readonly missing: string[];
   readonly reasons: string[];
+  /** How the row was read, step by step: only when the run asks for a trace. */
+  readonly trace?: string[];
 }
 
 export type ClassifyMany = (rows: RowInput[]) => Promise<RowVerdict[]>;
@@ -90,6 +92,8 @@ export interface BulkOptions {
   readonly asOf: string;
   readonly classifyMany: ClassifyMany;
   readonly permalinkFor?: (row: number) => string;
+  /** Adds a "trace" column: how each row was read (the verdicts must come with their trace). */
+  readonly trace?: boolean;
   /** Each chunk of rows once written; a promise returned holds the pipeline until it settles. */
   readonly onRows?: (rows: BulkRow[]) => void | Promise<void>;
   readonly onProgress?: (progress: BulkProgress) => void;
@@ -220,6 +224,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
       v ? v.reasons.join(" | ") : "",
       v && options.permalinkFor ? options.permalinkFor(row.row) : "",
       row.error ?? "",
+      ...(options.trace ? [v?.trace?.join(" | ") ?? ""] : []),
     ];
   };
 
@@ -302,7 +307,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     }
     options.onHeader?.({ header, mapping, encoding, delimiter });
     // Nothing is written before the header is known good, so a caller can still answer with an error.
-    if (format === "csv") await write(`${options.bom !== false ? "\ufeff" : ""}${safeCsv([[...header, ...RESULT_COLUMNS]])}`);
+    if (format === "csv") await write(`${options.bom !== false ? "\ufeff" : ""}${safeCsv([[...header, ...RESULT_COLUMNS, ...(options.trace ? ["trace"] : [])]])}`);
   };
 
   try {
@@ -472,6 +477,7 @@ function ndjsonLine(row: BulkRow, cells: string[], header: string[], permalinkFo
     reasons: row.verdict?.reasons ?? [],
     permalink: row.verdict && permalinkFor ? permalinkFor(row.row) : null,
     error: row.error,
+    ...(row.verdict?.trace ? { trace: row.verdict.trace } : {}),
   };
 }
 

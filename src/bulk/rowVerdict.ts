@@ -36,6 +36,15 @@ export function createRowClassifier(classifier: Classifier, cacheSize = 100_000)
   };
 }
 
+/** Rows with how each was read (`--trace`): not cached, for looking into a few rows rather than a catalogue. */
+export function classifyWithTrace(classifier: Classifier, lang: Lang): ClassifyMany {
+  return async (rows) =>
+    rows.map((r) => {
+      const c = classifier.classify(r, { trace: true });
+      return { ...toRowVerdict(c, lang), trace: (c.trace ?? []).map((t) => `${t.step}${t.rules ? ` (rules ${t.rules})` : ""}: ${t.found.join("; ")}`) };
+    });
+}
+
 /** Classification on this thread: for small batches, tests, and machines with one core. */
 export function classifyOnThisThread(classifier: Classifier, lang: Lang): ClassifyMany {
   const classifyRow = createRowClassifier(classifier, 20_000);

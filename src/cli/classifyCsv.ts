@@ -6,7 +6,7 @@ import { createClassifier } from "../core/classify.ts";
 import { loadListData } from "../data/loadListData.ts";
 import { BulkInputError, runBulk, type BulkProgress } from "../bulk/pipeline.ts";
 import { parseEncodingName } from "../bulk/detect.ts";
-import { classifyOnThisThread } from "../bulk/rowVerdict.ts";
+import { classifyOnThisThread, classifyWithTrace } from "../bulk/rowVerdict.ts";
 import { createWorkerPool } from "../bulk/workerPool.ts";
 import { todayInChina } from "../web/classifyRequest.ts";
 
@@ -24,6 +24,8 @@ Options:
   --format csv|ndjson      output format (default: csv, UTF-8 with BOM for Excel)
   --no-bom                 write CSV without the byte-order mark
   --workers N              classification threads (default: cores - 1; 0 classifies on the main thread)
+  --trace                  add a "trace" column: how each row was read, step by step, with the
+                           reading rules applied (on the main thread; for looking into a few rows)
   -h, --help               this text
 
 Exit code: 0 when the file was processed (bad rows are reported in the error column), 1 when the
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
         format: { type: "string" },
         "no-bom": { type: "boolean" },
         workers: { type: "string" },
+        trace: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -94,8 +97,12 @@ async function main(): Promise<void> {
   }
   const output = values.output ? fs.createWriteStream(values.output) : process.stdout;
 
-  const pool = workers > 0 ? createWorkerPool(workers) : null;
-  const classifyMany = pool ? pool.classifyMany(lang) : classifyOnThisThread(createClassifier(loadListData()), lang);
+  const pool = workers > 0 && !values.trace ? createWorkerPool(workers) : null;
+  const classifyMany = values.trace
+    ? classifyWithTrace(createClassifier(loadListData()), lang)
+    : pool
+      ? pool.classifyMany(lang)
+      : classifyOnThisThread(createClassifier(loadListData()), lang);
   let lastReport = 0;
   const report = (p: BulkProgress, final = false) => {
     const now = Date.now();
@@ -118,6 +125,7 @@ async function main(): Promise<void> {
       delimiter,
       asOf,
       classifyMany,
+      trace: values.trace === true,
       onProgress: (p) => report(p),
     });
     report(summary, true);

@@ -1,6 +1,6 @@
 import type { Direction, Edition, Entry, ProductTypeId } from "./listSchema.ts";
 import type { Vocabulary } from "./vocabularySchema.ts";
-import { type Evidence, type Parameters, buildLexicon, extractParameters } from "./extract.ts";
+import { type Evidence, type Parameters, type TraceStep, buildLexicon, extractParameters } from "./extract.ts";
 import { normalise } from "./normalise.ts";
 import { createTypoCorrector } from "./typos.ts";
 import { normaliseHsCode } from "./hsCode.ts";
@@ -59,7 +59,8 @@ export interface ClassifierOptions {
 }
 
 export interface Classifier {
-  classify(input: ClassificationInput): Classification;
+  /** With `trace`, the result says how the description was read, step by step (never cached). */
+  classify(input: ClassificationInput, options?: { readonly trace?: boolean }): Classification;
   /** The editions in force on a date, one per direction (null where none was). */
   editionsInForce(asOf: string): Record<Direction, Edition | null>;
 }
@@ -79,11 +80,11 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     return { import: pick("import"), export: pick("export") };
   };
 
-  const compute = (input: ClassificationInput): Classification => {
+  const compute = (input: ClassificationInput, trace?: TraceStep[]): Classification => {
     const description = input.description?.trim() ? input.description : null;
     const hsCode = input.hsCode ? normaliseHsCode(input.hsCode) : null;
     const norm = correctTypos(normalise(description ?? ""));
-    const parameters = extractParameters(norm, lexicon, options.vocabulary);
+    const parameters = extractParameters(norm, lexicon, options.vocabulary, trace);
     const editions = editionsInForce(input.asOf);
     const outcome = (direction: Direction) =>
       decide(direction, editions[direction], parameters, hsCode, description !== null, input.asOf);
@@ -94,12 +95,14 @@ export function createClassifier(options: ClassifierOptions): Classifier {
       parameters: { ...parameters, hsCode },
       import: outcome("import"),
       export: outcome("export"),
+      ...(trace ? { trace } : {}),
     };
   };
 
   return {
     editionsInForce,
-    classify(input) {
+    classify(input, classifyOptions) {
+      if (classifyOptions?.trace) return compute(input, []);
       if (cacheSize === 0) return compute(input);
       const key = `${input.asOf}\u0000${input.hsCode ?? ""}\u0000${input.description ?? ""}`;
       const hit = cache.get(key);

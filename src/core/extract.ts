@@ -4,6 +4,7 @@ import { Lexicon, type TermHit } from "./lexicon.ts";
 import { type NormalisedText, originalSpan } from "./normalise.ts";
 import { parseQuantity, QUANTITY } from "./numbers.ts";
 import { MAX_EVIDENCE_PER_FINDING, MAX_FINDINGS } from "./limits.ts";
+import { traceOf } from "./trace.ts";
 
 /** Words of the user's input that a finding came from (offsets into the original description). */
 export interface Evidence {
@@ -34,8 +35,14 @@ export interface RateFound {
   readonly lowerBound: boolean;
   readonly unit: "Gbps" | "tps";
   readonly kind: RateKind;
+  /** How the figure was tied to what it measures: the key of its field, the nearest label of its clause, or nothing. */
+  readonly labelFrom: LabelFrom;
   readonly evidence: Evidence;
 }
+
+export type LabelFrom = "key" | "clause" | "none";
+/** The shape of the text, read first: it tells which separators end a field (reading rules 19 and 20). */
+export type TextShape = "declaration_elements" | "table" | "lines" | "prose";
 
 export interface TypeFound {
   readonly type: ProductTypeId;
@@ -70,6 +77,15 @@ export interface Parameters {
   readonly publicDomain: Evidence[];
   /** Analytic words a protective cue turns into a defence (reading rule 13): not cryptanalysis. */
   readonly protective: Evidence[];
+  readonly shape: TextShape;
+}
+
+/** One step of the reading and what it found, for a user who wants to see why (`?trace=1`, `--trace`). */
+export interface TraceStep {
+  readonly step: string;
+  /** The reading rule the step applies, if any. */
+  readonly rules: string | null;
+  readonly found: string[];
 }
 
 type Tag =
@@ -187,7 +203,20 @@ function compileCues(cues: ReadingCues): CompiledCues {
   return c;
 }
 
-export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, cues: ReadingCues): Parameters {
+/** What the steps set aside on the way, for the trace only. */
+export interface SetAside {
+  readonly masked: Evidence[];
+  readonly objects: Evidence[];
+  readonly promoted: Evidence[];
+  readonly consumerObjects: Evidence[];
+}
+
+/**
+ * The reading of a description, step by step: shape, terms, masks, negation, protective words,
+ * objects, the item's head, then each parameter with the words it came from. With `trace`, each
+ * step's findings are written there too.
+ */
+export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, cues: ReadingCues, trace?: TraceStep[]): Parameters {
   const cue = compileCues(cues);
   const all = lexicon.findAll(norm.lower, norm.text);
   const hits = dropMasked(all);
@@ -205,13 +234,10 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const algorithmHits = of("algorithm").filter((h) => !isNegated(h));
   const isProtective = (h: Hit) => h.tag.k === "type" && h.tag.type === "cryptanalysis" && protectiveAround(norm.lower, h, cues.protectiveCues);
   const protectiveHits = of("type").filter(isProtective);
-  const typeHits = dropObjectMentions(
-    dropContainedTypes(of("type"))
-      .filter((h) => !isNegated(h) && !isProtective(h))
-      .map((h) => promoteQualifiedHost(h, norm.lower, cue.qualifierBefore)),
-    norm.lower,
-    cue.objectBefore,
-  );
+  const candidateTypes = dropContainedTypes(of("type"))
+    .filter((h) => !isNegated(h) && !isProtective(h))
+    .map((h) => promoteQualifiedHost(h, norm.lower, cue.qualifierBefore));
+  const typeHits = dropObjectMentions(candidateTypes, norm.lower, cue.objectBefore);
 
   const algorithms = extractAlgorithms(norm, algorithmHits, of("curve"), ev);
   const namesSomething = algorithms.some((a) => a.counted) || typeHits.some((h) => h.tag.strength === "primary");
@@ -234,10 +260,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
   const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? ev(head[1]) : null;
 
+  // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
+  const consumerObject = (h: Hit) => cue.objectBefore.test(norm.lower.slice(Math.max(0, h.start - 30), h.start));
   // A word repeated a thousand times is one finding: a few of its places are evidence enough, and
   // the result (stored, sent, shown) stays bounded whatever the text repeats.
   const words = (e: Evidence) => e.text.toLowerCase();
-  return {
+  const parameters: Parameters = {
     algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
     rates: firstPerKey(extractRates(norm, of("rateLabel"), ev, cues.lowerBounds), (r) => `${r.kind}/${r.value}/${r.unit}`),
     managedObjects: firstPerKey(extractManagedObjects(norm, of("managedObjects"), ev), (m) => String(m.value)),
@@ -247,10 +275,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     ),
     sectors: firstPerKey(extractSectors(norm, of("sector"), of("dedication"), typeHits, ev), (s) => `${s.sector}/${s.dedicated}`),
     cryptoFunction: firstPerKey(liveCrypto.map(ev), words),
-    // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
     massMarket: {
       strong: firstPerKey(of("massStrong").map(ev), words),
-      weak: firstPerKey(of("massWeak").filter((h) => !cue.objectBefore.test(norm.lower.slice(Math.max(0, h.start - 30), h.start))).map(ev), words),
+      weak: firstPerKey(of("massWeak").filter((h) => !consumerObject(h)).map(ev), words),
     },
     enterprise: firstPerKey(of("enterprise").map(ev), words),
     negated: firstPerKey([...negatedCrypto, ...of("algorithm").filter(isNegated), ...of("type").filter(isNegated)].map(ev), words),
@@ -259,7 +286,39 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     itemKindEvidence,
     publicDomain: firstPerKey([...of("publicDomain"), ...(itemKind === "publication" ? of("publication") : [])].map(ev), words),
     protective: firstPerKey(protectiveHits.map(ev), words),
+    shape: textShape(norm.lower),
   };
+  if (trace) {
+    const firstFew = (list: Hit[]) => firstPerKey(list.map(ev), words);
+    trace.push(
+      ...traceOf(parameters, {
+        masked: firstFew(all.filter((h) => !hits.includes(h) && h.tag.k !== "exclusion" && h.tag.k !== "notNegation")),
+        objects: firstFew(candidateTypes.filter((h) => !typeHits.includes(h))),
+        promoted: firstFew(typeHits.filter((h) => !of("type").includes(h))),
+        consumerObjects: firstFew(of("massWeak").filter(consumerObject)),
+      }),
+    );
+  }
+  return parameters;
+}
+
+/**
+ * The shape of a text, read before anything else: 申报要素 (`key:value|key:value`), a table pasted from a
+ * PDF (cells split by "|" or column gaps), one feature a line, or prose.
+ */
+export function textShape(lower: string): TextShape {
+  const bars = count(lower, "|");
+  const keys = (lower.match(/[^|:：\n]{1,12}[:：][^|]/g) ?? []).length;
+  if (bars >= 2 && keys >= 3 && keys >= bars - 1) return "declaration_elements";
+  if (bars >= 2) return "table";
+  if (count(lower, "\n") >= 2) return "lines";
+  return "prose";
+}
+
+function count(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  return n;
 }
 
 /**
@@ -490,12 +549,13 @@ function extractRates(
     }
     const start = m.index;
     const end = start + m[0].length;
-    const label = nearestLabel(norm.lower, labels, start, end);
+    const { kind: label, from: labelFrom } = nearestLabel(norm.lower, labels, start, end);
     rates.push({
       value,
       lowerBound: isLowerBound(norm.lower, start, end, lowerBounds),
       unit: kind,
       kind: kind === "tps" ? (label === "not_encryption" ? label : "signature") : label,
+      labelFrom,
       evidence: ev({ start, end }),
     });
   }
@@ -520,7 +580,7 @@ function nearestLabel(
   labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[],
   start: number,
   end: number,
-): RateKind {
+): { kind: RateKind; from: LabelFrom } {
   // An encrypt/decrypt pair ("8/10 Gbps") is one figure: read its label from before the pair (reading rule 4).
   const pair = PAIR_BEFORE.exec(lower.slice(Math.max(0, start - 12), start));
   const figureStart = pair ? start - pair[0].length : start;
@@ -542,13 +602,13 @@ function nearestLabel(
   while (to < lower.length && to - end < 32 && !CLAUSE_BREAK.test(lower[to] as string) && !/\d/.test(lower[to] as string)) to++;
   if (keyFrom >= 0) {
     const key = nearestOf(labels.filter((l) => l.start >= from && l.end <= keyFrom), (l) => keyFrom - l.end);
-    if (key) return key;
+    if (key) return { kind: key, from: "key" };
   }
   const near = nearestOf(
     labels.filter((l) => (l.end <= figureStart && l.start >= from) || (l.start >= end && l.end <= to)),
     (l) => (l.end <= figureStart ? figureStart - l.end : l.start - end),
   );
-  return near ?? "unqualified";
+  return near ? { kind: near, from: "clause" } : { kind: "unqualified", from: "none" };
 }
 
 /** The kind of the closest label; at equal distance a "not encryption" label wins, so port speed is never taken for a crypto rate. */

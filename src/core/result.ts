@@ -1,4 +1,4 @@
-import type { Evidence, Parameters } from "./extract.ts";
+import type { Evidence, Parameters, TraceStep } from "./extract.ts";
 
 /** The verdict words shared by the API, the CSV and the UI. */
 export const VERDICTS = ["licence_required", "needs_info", "below_threshold", "exempt", "not_listed"] as const;
@@ -94,4 +94,6 @@ export interface Classification {
   readonly parameters: Parameters & { readonly hsCode: string | null };
   readonly import: Outcome;
   readonly export: Outcome;
+  /** How the description was read, step by step; present when asked for. */
+  readonly trace?: TraceStep[];
 }

@@ -1,8 +1,12 @@
 import express, { type Request, type Response } from "express";
+import type { ClassificationRecord } from "../store/classificationStore.ts";
 import { ClassifyRequest, fieldErrors } from "./classifyRequest.ts";
 import type { AppDeps } from "./createApp.ts";
 import { batchApi } from "./bulkRouter.ts";
-import { classifyAndStore, recordJsonWithUrl } from "./webHelpers.ts";
+import { classifyAndStore, recordJsonWithUrl, traceOf, withTrace } from "./webHelpers.ts";
+
+/** `?trace=1`: the answer says how the description was read, step by step. */
+const wantsTrace = (req: Request) => req.query.trace === "1" || req.query.trace === "true";
 
 export function apiRouter(deps: AppDeps): express.Router {
   const router = express.Router();
@@ -18,7 +22,8 @@ export function apiRouter(deps: AppDeps): express.Router {
       return;
     }
     const { id, json } = await classifyAndStore(deps, parsed.data);
-    res.status(200).type("application/json").send(recordJsonWithUrl(req, id, json));
+    const answer = recordJsonWithUrl(req, id, json);
+    res.status(200).type("application/json").send(wantsTrace(req) ? withTrace(answer, traceOf(deps, deps.store.get(id) as ClassificationRecord)) : answer);
   });
 
   router.get("/classifications/:id", (req: Request<{ id: string }>, res: Response) => {
@@ -27,7 +32,9 @@ export function apiRouter(deps: AppDeps): express.Router {
       res.status(404).json({ error: "No classification with this id.", fields: {} });
       return;
     }
-    res.type("application/json").send(recordJsonWithUrl(req, req.params.id, json));
+    const answer = recordJsonWithUrl(req, req.params.id, json);
+    const record = wantsTrace(req) ? deps.store.get(req.params.id) : null;
+    res.type("application/json").send(record ? withTrace(answer, traceOf(deps, record)) : answer);
   });
 
   router.post("/classify/batch", batchApi(deps));

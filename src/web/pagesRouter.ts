@@ -4,7 +4,7 @@ import { MAX_DESCRIPTION_LENGTH } from "../core/limits.ts";
 import type { AppDeps, AppGuards } from "./createApp.ts";
 import { EXAMPLES } from "./examples.ts";
 import { highlightSegments } from "./evidenceHighlight.ts";
-import { classifyAndStore, permalink } from "./webHelpers.ts";
+import { classifyAndStore, permalink, traceOf } from "./webHelpers.ts";
 import { buildWorksheet } from "./worksheet.ts";
 import type { Translate } from "./i18n/index.ts";
 
@@ -93,6 +93,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       record,
       permalink: permalink(req, record.id),
       segments: highlightSegments(record),
+      trace: traceOf(deps, record),
     });
   });
 

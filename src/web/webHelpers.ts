@@ -2,6 +2,9 @@ import type { Request } from "express";
 import type { ClassifyRequest } from "./classifyRequest.ts";
 import { todayInChina } from "./classifyRequest.ts";
 import type { AppDeps } from "./createApp.ts";
+import { ENGINE_VERSION } from "../core/classify.ts";
+import type { TraceStep } from "../core/extract.ts";
+import type { Classification } from "../core/result.ts";
 
 /** This site's address (PUBLIC_URL, else as the client reached it), for links people paste elsewhere. */
 export function siteBase(req: Request): string {
@@ -43,3 +46,20 @@ export function recordJsonWithUrl(req: Request, id: string, json: string): strin
   const { id: _id, ...rest } = JSON.parse(json) as Record<string, unknown>;
   return JSON.stringify({ id, url: permalink(req, id), ...rest });
 }
+
+/**
+ * How a stored classification's description was read, step by step, recomputed by this engine: the
+ * engine is deterministic, so for a record of the same engine version it is the reading that gave
+ * the result. Null for a record of another version, whose reading this engine cannot show.
+ */
+export function traceOf(deps: AppDeps, record: Pick<Classification, "engineVersion" | "asOf" | "input">): TraceStep[] | null {
+  if (record.engineVersion !== ENGINE_VERSION) return null;
+  const { description, hsCode } = record.input;
+  return deps.classifier.classify({ description: description ?? undefined, hsCode: hsCode ?? undefined, asOf: record.asOf }, { trace: true }).trace ?? [];
+}
+
+/** A stored record's JSON with its trace added as the last field (`?trace=1`). */
+export function withTrace(json: string, trace: TraceStep[] | null): string {
+  return `${json.slice(0, json.lastIndexOf("}"))},"trace":${JSON.stringify(trace)}}`;
+}
+

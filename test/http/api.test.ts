@@ -147,3 +147,31 @@ describe("security headers", () => {
     expect(res.headers["x-powered-by"]).toBeUndefined();
   });
 });
+
+describe("the reading trace (?trace=1)", () => {
+  const SPEC = "品名:VPN网关|VPN吞吐量:12G|算法:SM4|用于连接密码卡";
+
+  it("says, step by step, how the description was read, with the rules applied", async () => {
+    const { app } = testApp();
+    const res = await request(app).post("/api/v1/classify?trace=1").set("content-type", "application/json").send(JSON.stringify({ description: SPEC }));
+    expect(res.status).toBe(200);
+    const steps = res.body.trace as { step: string; rules: string | null; found: string[] }[];
+    const byStep = new Map(steps.map((s) => [s.step, s]));
+    expect(byStep.get("shape")?.found.join(" ")).toContain("declaration elements");
+    expect(byStep.get("rates")?.found.join(" ")).toContain("“12G” = 12 Gbps, encrypted communication, from the key of its field");
+    expect(byStep.get("rates")?.rules).toContain("19");
+    expect(byStep.get("objects of the product")?.found.join(" ")).toContain("“密码卡”");
+    expect(res.body.export.verdict).toBe("licence_required");
+  });
+
+  it("is left out unless asked for, and is given again for a stored record", async () => {
+    const { app } = testApp();
+    const created = await post(app, { description: SPEC });
+    expect(created.body.trace).toBeUndefined();
+    const fetched = await request(app).get(`/api/v1/classifications/${created.body.id}?trace=1`);
+    expect(fetched.body.trace.map((s: { step: string }) => s.step)).toContain("rates");
+    const { trace: _trace, url: _fetchedUrl, ...record } = fetched.body;
+    const { url: _createdUrl, ...stored } = created.body;
+    expect(record).toEqual(stored);
+  });
+});

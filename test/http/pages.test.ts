@@ -245,3 +245,15 @@ describe("form protection", () => {
     }
   });
 });
+
+describe("the result page's reading trace", () => {
+  it("shows how the text was read in a collapsible block, escaped", async () => {
+    const { app } = testApp();
+    const id = await classifyViaForm(app, { description: "VPN网关|VPN吞吐量:12G|算法:SM4 <b>x</b>" });
+    const page = await request(app).get(id);
+    expect(page.text).toMatch(/<details class="trace">\s*<summary>How the text was read, step by step<\/summary>/);
+    expect(page.text).toContain("from the key of its field");
+    expect(page.text).not.toContain("<b>x</b>");
+  });
+});
+

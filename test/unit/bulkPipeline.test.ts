@@ -8,7 +8,7 @@ import { createClassifier } from "../../src/core/classify.ts";
 import { VERDICTS } from "../../src/core/result.ts";
 import { loadListData } from "../../src/data/loadListData.ts";
 import { BulkInputError, RESULT_COLUMNS, runBulk, type BulkOptions, type BulkSummary, type ClassifyMany } from "../../src/bulk/pipeline.ts";
-import { classifyOnThisThread } from "../../src/bulk/rowVerdict.ts";
+import { classifyOnThisThread, classifyWithTrace } from "../../src/bulk/rowVerdict.ts";
 import { createWorkerPool, type WorkerPool } from "../../src/bulk/workerPool.ts";
 import { neutraliseCell } from "../../src/bulk/csvSafety.ts";
 import type { CsvEncoding } from "../../src/bulk/detect.ts";
@@ -625,5 +625,20 @@ describe("runBulk on worker threads", () => {
     expect(small.text).toBe(baseline.text);
     const big = await run(Buffer.from(BIG_TEXT), { classifyMany: pool.classifyMany("en"), chunkSize: 50, maxInFlight: 4 });
     expect(big.text).toBe(bigBaseline.text);
+  });
+});
+
+describe("a run with a trace (--trace)", () => {
+  const traced = classifyWithTrace(createClassifier(loadListData()), "en");
+  it("adds a trace column saying how each row was read", async () => {
+    const { text } = await run(Buffer.from('description\n"品名:VPN网关|VPN吞吐量:12G|算法:SM4"\nHSM appliance\n'), { classifyMany: traced, trace: true });
+    const rows = parse(text.replace(BOM, ""), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0] as object).at(-1)).toBe("trace");
+    expect(rows[0]?.trace).toContain("rates (rules 1–4, 6–8, 19, 20): “12G” = 12 Gbps, encrypted communication, from the key of its field");
+    expect(rows[1]?.trace).toContain("product types (rules 10, 11): cipher machine (primary): “HSM”");
+  });
+  it("keeps the columns as they were without it", async () => {
+    const { text } = await run(Buffer.from("description\nHSM appliance\n"));
+    expect(text.replace(BOM, "").split(/\r?\n/)[0]).toBe(["description", ...RESULT_COLUMNS].join(","));
   });
 });
