@@ -135,6 +135,8 @@ const HARDWARE_TYPES = new Set<ProductTypeId>([
   "crypto_test_equipment",
 ]);
 
+const TOOL_TYPES = new Set<ProductTypeId>(["crypto_production_equipment", "crypto_test_equipment"]);
+
 /** How one entry is matched by the description and HS code, if at all (strongest way first). */
 function matchEntry(entry: Entry, p: Parameters, hsCode: string | null, hasDescription: boolean): CandidateMatch | null {
   const cryptoSignal =
@@ -168,7 +170,11 @@ function matchEntry(entry: Entry, p: Parameters, hsCode: string | null, hasDescr
     const hosts = hits.filter((t) => t.strength === "host");
     const features = hits.filter((t) => t.strength === "feature");
     // A VPN needs a VPN word beside the firewall or router; a phone, fax or chip needs any crypto word.
-    const hostFunction = type === "vpn_equipment" ? features.length > 0 : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted);
+    // Test or production tooling needs the listed item it is for, or a crypto word.
+    const hostFunction =
+      type === "vpn_equipment"
+        ? features.length > 0
+        : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || (TOOL_TYPES.has(type) && (p.toolFor.length > 0 || anyHost));
     if (hosts.length > 0 && hostFunction) {
       found.push({ kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
     } else if (features.length > 0 && !anyPrimary && !anyHost) {
@@ -346,7 +352,12 @@ function decide(
     zh: `${words.zh}：${c.entry.id} ${c.entry.nameZh}，依据${c.match.kind === "hs_code" ? `HS编码${hsCode}` : quote(c.match.evidence)}。`,
   });
   if (c.entry.criteria.every((cr) => cr.kind !== "cryptanalysis")) pushProtectiveNote(reasons, p);
-  if (c.match.kind === "host" || c.match.kind === "feature") {
+  if (c.entry.productTypes.some((t) => TOOL_TYPES.has(t)) && p.toolFor.length > 0) {
+    reasons.push({
+      en: `The product is named as tooling for ${quote(p.toolFor)}: those items are what it is for, not what it is (reading rule 10).`,
+      zh: `产品名称表明其为${quote(p.toolFor)}所用的设备：这些物项是其服务对象，而非产品本身（阅读规则10）。`,
+    });
+  } else if (c.match.kind === "host" || c.match.kind === "feature") {
     reasons.push({
       en: `${matchedOn} names equipment that offers cryptography as one feature among others: whether it is the product's main function is a question for you (reading rule 11).`,
       zh: `${quote(c.match.evidence)}表明设备只是附带密码功能：密码是否为其主要功能需由您确认（阅读规则11）。`,

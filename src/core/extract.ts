@@ -78,6 +78,8 @@ export interface Parameters {
   /** Analytic words a protective cue turns into a defence (reading rule 13): not cryptanalysis. */
   readonly protective: Evidence[];
   readonly shape: TextShape;
+  /** Listed items a test or production tool named as its head is for (reading rule 10). */
+  readonly toolFor: Evidence[];
 }
 
 /** One step of the reading and what it found, for a user who wants to see why (`?trace=1`, `--trace`). */
@@ -205,6 +207,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
 
 /** What the steps set aside on the way, for the trace only. */
 export interface SetAside {
+  readonly namingPhrase: Evidence | null;
   readonly masked: Evidence[];
   readonly objects: Evidence[];
   readonly promoted: Evidence[];
@@ -237,7 +240,17 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const candidateTypes = dropContainedTypes(of("type"))
     .filter((h) => !isNegated(h) && !isProtective(h))
     .map((h) => promoteQualifiedHost(h, norm.lower, cue.qualifierBefore));
-  const typeHits = dropObjectMentions(candidateTypes, norm.lower, cue.objectBefore);
+  // The phrase that names the product ends with its head, in English and Chinese alike: in
+  // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
+  // or test word are what it is for (reading rule 10).
+  const naming = namingPhrase(norm.lower);
+  const inNaming = (h: Hit) => h.start >= naming.start && h.end <= naming.end;
+  const namingTypes = candidateTypes.filter(inNaming);
+  const lastNamed = namingTypes.reduce<Hit | undefined>((last, h) => (!last || h.end > last.end ? h : last), undefined);
+  const headIsToolFor = lastNamed !== undefined && lastNamed.tag.k === "type" && TOOL_TYPES.has(lastNamed.tag.type);
+  // Tooling is for items: with a tool as the head, the listed items named anywhere are its objects.
+  const namedObjects = headIsToolFor ? candidateTypes.filter((h) => h.tag.strength === "primary" && !TOOL_TYPES.has(h.tag.type)) : [];
+  const typeHits = dropObjectMentions(candidateTypes.filter((h) => !namedObjects.includes(h)), norm.lower, cue.objectBefore);
 
   const algorithms = extractAlgorithms(norm, algorithmHits, of("curve"), ev);
   const namesSomething = algorithms.some((a) => a.counted) || typeHits.some((h) => h.tag.strength === "primary");
@@ -254,9 +267,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     ["technology", live("technology")[0]],
     ["software", live("software")[0]],
   ];
-  const head = heads
-    .filter((x): x is [Parameters["itemKind"], Hit] => x[1] !== undefined)
-    .sort((a, b) => a[1].start - b[1].start)[0];
+  // Software named last in the naming phrase is its head ("Luna HSM firmware 7.7"); otherwise the kind named first.
+  const namingSoftware = [...live("software"), ...live("technology")].filter((h) => inNaming(h) && (!lastNamed || h.start > lastNamed.end));
+  const headSoftware = namingSoftware.sort((a, b) => b.start - a.start)[0];
+  const head: [Parameters["itemKind"], Hit] | undefined = headSoftware
+    ? [headSoftware.tag.k === "software" ? "software" : "technology", headSoftware]
+    : heads.filter((x): x is [Parameters["itemKind"], Hit] => x[1] !== undefined).sort((a, b) => a[1].start - b[1].start)[0];
   const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
   const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? ev(head[1]) : null;
 
@@ -287,6 +303,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     publicDomain: firstPerKey([...of("publicDomain"), ...(itemKind === "publication" ? of("publication") : [])].map(ev), words),
     protective: firstPerKey(protectiveHits.map(ev), words),
     shape: textShape(norm.lower),
+    toolFor: firstPerKey(namedObjects.map(ev), words),
   };
   if (trace) {
     const firstFew = (list: Hit[]) => firstPerKey(list.map(ev), words);
@@ -294,12 +311,28 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
       ...traceOf(parameters, {
         masked: firstFew(all.filter((h) => !hits.includes(h) && h.tag.k !== "exclusion" && h.tag.k !== "notNegation")),
         objects: firstFew(candidateTypes.filter((h) => !typeHits.includes(h))),
+        namingPhrase: naming.end > naming.start ? evidenceOf(norm, naming.start, naming.end) : null,
         promoted: firstFew(typeHits.filter((h) => !of("type").includes(h))),
         consumerObjects: firstFew(of("massWeak").filter(consumerObject)),
       }),
     );
   }
   return parameters;
+}
+
+/** Equipment or tooling whose name takes the listed items named before it as its object. */
+const TOOL_TYPES = new Set<ProductTypeId>(["crypto_production_equipment", "crypto_test_equipment"]);
+
+/**
+ * The phrase that names the product: the value of 品名 in 申报要素, else the text's first clause, up to
+ * a break, a bracket or the "for"/"用于" that introduces what it is for.
+ */
+export function namingPhrase(lower: string): { start: number; end: number } {
+  const key = /(?:^|[|\n])\s*(?:品名|商品名称|产品名称|货物名称|名称|采购|item|product)\s*[:：]/.exec(lower);
+  const start = key ? key.index + key[0].length : 0;
+  const rest = lower.slice(start, start + 120);
+  const stop = /[,;，；。:：|\n(（]|\s(?:for|used for|with)\s|用于|适用于|\s[-–—]\s/.exec(rest);
+  return { start, end: start + (stop ? stop.index : rest.length) };
 }
 
 /**
@@ -328,8 +361,9 @@ function count(text: string, ch: string): number {
  */
 function protectiveAround(lower: string, h: { start: number; end: number }, cues: readonly string[]): boolean {
   if (cues.length === 0) return false;
+  // An English cue covers its clause ("resistant to laser fault injection and side-channel attacks").
   let from = h.start;
-  while (from > 0 && h.start - from < 24 && !CLAUSE_BREAK.test(lower[from - 1] as string)) from--;
+  while (from > 0 && h.start - from < 60 && !CLAUSE_BREAK.test(lower[from - 1] as string)) from--;
   let to = h.end;
   while (to < lower.length && to - h.end < 16 && !CLAUSE_BREAK.test(lower[to] as string)) to++;
   const before = lower.slice(from, h.start);

@@ -32,6 +32,7 @@ function rateLine(r: RateFound): string {
 export function traceOf(p: Parameters, aside: SetAside): TraceStep[] {
   return [
     { step: "shape", rules: "19, 20", found: [SHAPES[p.shape]] },
+    ...step("naming phrase", "10", aside.namingPhrase ? [`“${aside.namingPhrase.text}”: the product's name, whose last product word is its head`] : []),
     ...step("masked phrases", null, aside.masked.length > 0 ? [`${quoted(aside.masked)}: inside a phrase that is not cryptography (a cipher lock, ECC memory…)`] : []),
     ...step("negated", null, p.negated.length > 0 ? [quoted(p.negated)] : []),
     ...step("protective words", "13", p.protective.length > 0 ? [`${quoted(p.protective)}: how the product defends itself`] : []),
