@@ -150,8 +150,11 @@ function matchEntry(entry: Entry, p: Parameters, hsCode: string | null, hasDescr
     if (type === "sector_crypto_equipment") {
       // A sector word alone ("police", "bank") says who uses a product, not that it is made for them:
       // it raises the sector entry when the text says so, or when it names no other product type.
-      const sectorNamesProduct = p.sectors.some((s) => s.dedicated) || !p.types.some((t) => t.strength !== "feature");
-      if (p.itemKind === "hardware" && p.sectors.length > 0 && cryptoSignal && sectorNamesProduct)
+      // Tooling for a sector's items (a tester of financial IC cards) is read as tooling.
+      const sectorNamesProduct =
+        (p.headType === null || !TOOL_TYPES.has(p.headType)) && (p.sectors.some((s) => s.dedicated) || !p.types.some((t) => t.strength !== "feature"));
+      // A product that exists only for a sector (税控收款机, an encrypting PIN pad) carries its crypto in its name.
+      if (p.itemKind === "hardware" && p.sectors.length > 0 && (cryptoSignal || p.sectors.some((s) => s.product)) && sectorNamesProduct)
         found.push({ kind: "sector", evidence: p.sectors.map((s) => s.evidence) });
       continue;
     }

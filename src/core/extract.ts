@@ -54,6 +54,8 @@ export interface SectorFound {
   readonly sector: SectorId;
   /** True when the text says the product is specially for the sector. */
   readonly dedicated: boolean;
+  /** True when the word names a product that exists only for the sector ("税控盘", "PIN pad"), crypto and all. */
+  readonly product: boolean;
   readonly evidence: Evidence;
   readonly dedicationEvidence: Evidence | null;
 }
@@ -80,6 +82,8 @@ export interface Parameters {
   readonly shape: TextShape;
   /** Listed items a test or production tool named as its head is for (reading rule 10). */
   readonly toolFor: Evidence[];
+  /** The product type the naming phrase ends with (its head), if it names one. */
+  readonly headType: ProductTypeId | null;
 }
 
 /** One step of the reading and what it found, for a user who wants to see why (`?trace=1`, `--trace`). */
@@ -189,6 +193,8 @@ interface CompiledCues {
   readonly objectBefore: RegExp;
   /** An encryption word close before a phone or fax word, with only Latin words between ("加密IP电话机", not "加密U盘手机App"). */
   readonly qualifierBefore: RegExp;
+  /** "… with [words] encryption" after a phone or fax word, in its clause. */
+  readonly qualifierAfter: RegExp;
   readonly negativeAnswer: RegExp;
 }
 const compiled = new WeakMap<ReadingCues, CompiledCues>();
@@ -198,6 +204,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
     c = {
       objectBefore: new RegExp(`(?:${cueAlternation(cues.objectCues)})[^,;，；。\\n]{0,24}$`),
       qualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifierCues)})[^,;，；。\\n\\u4e00-\\u9fff]{0,14}$`),
+      qualifierAfter: new RegExp(`^[^,;，；。|\\n]{0,24}?\\b(?:with|supporting|configured with)\\b[^,;，；。|\\n]{0,24}?(?:${cueAlternation(cues.qualifierCues)})`),
       negativeAnswer: new RegExp(`^[^,;，；。\\n:：]{0,6}[:：]\\s*(?:${cueAlternation(cues.negativeAnswers)})`),
     };
     compiled.set(cues, c);
@@ -239,7 +246,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const protectiveHits = of("type").filter(isProtective);
   const candidateTypes = dropContainedTypes(of("type"))
     .filter((h) => !isNegated(h) && !isProtective(h))
-    .map((h) => promoteQualifiedHost(h, norm.lower, cue.qualifierBefore));
+    .map((h) => promoteQualifiedHost(h, norm.lower, cue.qualifierBefore, cue.qualifierAfter));
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).
@@ -304,6 +311,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     protective: firstPerKey(protectiveHits.map(ev), words),
     shape: textShape(norm.lower),
     toolFor: firstPerKey(namedObjects.map(ev), words),
+    headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
   };
   if (trace) {
     const firstFew = (list: Hit[]) => firstPerKey(list.map(ev), words);
@@ -418,9 +426,13 @@ function dropContainedTypes<T extends Hit>(typeHits: T[]): T[] {
 /** "encrypted VoIP desk phone", "加密IP电话机": an encryption word in front of the phone or fax names the product itself. */
 const QUALIFIABLE_HOSTS = new Set<ProductTypeId>(["encrypted_phone", "encrypted_fax"]);
 
-function promoteQualifiedHost<T extends TermHit<Extract<Tag, { k: "type" }>>>(h: T, lower: string, qualifierBefore: RegExp): T {
+function promoteQualifiedHost<T extends TermHit<Extract<Tag, { k: "type" }>>>(h: T, lower: string, qualifierBefore: RegExp, qualifierAfter: RegExp): T {
   if (h.tag.strength !== "host" || !QUALIFIABLE_HOSTS.has(h.tag.type)) return h;
-  if (!qualifierBefore.test(lower.slice(Math.max(0, h.start - 24), h.start))) return h;
+  const qualified =
+    qualifierBefore.test(lower.slice(Math.max(0, h.start - 24), h.start)) ||
+    // "radios configured with TEA3 air-interface encryption", "phone with end-to-end encryption"
+    qualifierAfter.test(lower.slice(h.end, h.end + 48));
+  if (!qualified) return h;
   return { ...h, tag: { ...h.tag, strength: "primary" } };
 }
 
@@ -699,7 +711,7 @@ function extractSectors(
   ev: (h: { start: number; end: number }) => Evidence,
 ): SectorFound[] {
   return sectorHits.map((s) => {
-    if (s.tag.product) return { sector: s.tag.sector, dedicated: true, evidence: ev(s), dedicationEvidence: ev(s) };
+    if (s.tag.product) return { sector: s.tag.sector, dedicated: true, product: true, evidence: ev(s), dedicationEvidence: ev(s) };
     const dedication =
       dedicationHits.find(
         (d) =>
@@ -716,6 +728,7 @@ function extractSectors(
     return {
       sector: s.tag.sector,
       dedicated: dedication !== undefined,
+      product: false,
       evidence: ev(s),
       dedicationEvidence: dedication ? ev(dedication) : null,
     };
