@@ -250,7 +250,8 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).
-  const naming = namingPhrase(norm.lower);
+  const kindWords = [...candidateTypes, ...of("software"), ...of("technology")];
+  const naming = namingPhrase(norm.lower, (start, end) => kindWords.some((h) => h.start >= start && h.end <= end));
   const inNaming = (h: Hit) => h.start >= naming.start && h.end <= naming.end;
   const namingTypes = candidateTypes.filter(inNaming);
   const lastNamed = namingTypes.reduce<Hit | undefined>((last, h) => (!last || h.end > last.end ? h : last), undefined);
@@ -332,16 +333,24 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
 const TOOL_TYPES = new Set<ProductTypeId>(["crypto_production_equipment", "crypto_test_equipment"]);
 
 /**
- * The phrase that names the product: the value of 品名 in 申报要素, else the text's first clause, up to
- * a break, a bracket or the "for"/"用于" that introduces what it is for.
+ * The phrase that names the product: the value of 品名 in 申报要素, else the first clause that names a
+ * product, up to a break, a bracket or the "for"/"用于" that introduces what it is for.
  */
-export function namingPhrase(lower: string): { start: number; end: number } {
-  const key = /(?:^|[|\n])\s*(?:品名|商品名称|产品名称|货物名称|名称|采购|item|product)\s*[:：]/.exec(lower);
-  const start = key ? key.index + key[0].length : 0;
-  const rest = lower.slice(start, start + 120);
-  const stop = /[,;，；。:：|\n(（]|\s(?:for|used for|with)\s|用于|适用于|\s[-–—]\s/.exec(rest);
-  return { start, end: start + (stop ? stop.index : rest.length) };
+export function namingPhrase(lower: string, namesSomething: (start: number, end: number) => boolean = () => true): { start: number; end: number } {
+  const key = /(?:^|[|\n;；])\s*(?:品名|商品名称|产品名称|货物名称|名称|采购|item|product)\s*[:：]/.exec(lower);
+  let start = key ? key.index + key[0].length : 0;
+  // A leading field that names nothing ("Colour: black;") is passed over: the name is the first clause that names a product.
+  while (start < lower.length) {
+    const rest = lower.slice(start, start + 120);
+    const stop = NAMING_STOP.exec(rest);
+    const end = start + (stop ? stop.index : rest.length);
+    if (key || namesSomething(start, end) || !stop) return { start, end };
+    start = end + stop[0].length;
+  }
+  return { start: 0, end: 0 };
 }
+
+const NAMING_STOP = /[,;，；。:：|\n(（]|\s(?:for|used for|with)\s|用于|适用于|\s[-–—]\s/;
 
 /**
  * The shape of a text, read before anything else: 申报要素 (`key:value|key:value`), a table pasted from a

@@ -9,6 +9,14 @@ import { createTypoCorrector } from "../../src/core/typos.ts";
 import { type LabelledCase, loadCases } from "../corpus/corpus.ts";
 
 /**
+ * Runs per property, and a fixed seed so a run in CI repeats the one made here: PROPERTY_RUNS=5000
+ * (and PROPERTY_SEED unset for a random one) looks much harder, as before a change to the engine lands.
+ */
+const SCALE = Number(process.env.PROPERTY_RUNS ?? 0);
+const RUNS = (n: number) => (SCALE > 0 ? SCALE : n);
+fc.configureGlobal({ seed: process.env.PROPERTY_SEED === "random" ? Date.now() : Number(process.env.PROPERTY_SEED ?? 20261201) });
+
+/**
  * Metamorphic properties over the labelled corpus: a change of a real text that does not change what
  * the text says must not change the verdict (import and export verdict, and the entry each points at).
  * Only in-repo data: data/ and test/corpus/.
@@ -192,7 +200,7 @@ describe("properties over the corpus: what a text says does not change with how 
         for (const [filler, place] of adds) text = addFiller(text, c.format, filler, place);
         expectSameVerdict(c, text, `with ${adds.map(([f, p]) => `${f.key} at the ${p}`).join(", ")}`);
       }),
-      { numRuns: 200 },
+      { numRuns: RUNS(200) },
     );
   });
 
@@ -209,7 +217,7 @@ describe("properties over the corpus: what a text says does not change with how 
         expect([...rest].sort()).toEqual(fields.slice(1).sort()); // a permutation, nothing lost
         expectSameVerdict(c, [fields[0] as string, ...rest].join("|"), "fields reordered");
       }),
-      { numRuns: 200 },
+      { numRuns: RUNS(200) },
     );
   });
 
@@ -221,7 +229,7 @@ describe("properties over the corpus: what a text says does not change with how 
         expect(toHalfWidth(wide, classes)).toBe(toHalfWidth(text, classes)); // the transformation is undone exactly
         expectSameVerdict(c, wide, `${classes.join("+")} full-width`);
       }),
-      { numRuns: 200 },
+      { numRuns: RUNS(200) },
     );
   });
 
@@ -232,7 +240,7 @@ describe("properties over the corpus: what a text says does not change with how 
         expectSameVerdict(c, toHalfWidth(text, classes), `${classes.join("+")} half-width`);
         expectSameVerdict(c, toHalfWidth(toFullWidth(text, ["letters", "digits", "punctuation"]), classes), `full-width, then ${classes.join("+")} back`);
       }),
-      { numRuns: 150 },
+      { numRuns: RUNS(150) },
     );
   });
 
@@ -245,7 +253,7 @@ describe("properties over the corpus: what a text says does not change with how 
         expect(text).not.toContain("|");
         expectSameVerdict(c, text, `separators as ${to}`);
       }),
-      { numRuns: 200 },
+      { numRuns: RUNS(200) },
     );
   });
 });
@@ -288,13 +296,13 @@ describe("properties of the number parser (reading rule 8)", () => {
         expect(parseQuantity(written, undefined)).toBe(n);
         expect(quantityIn(`${written}${after}`)).toBe(n);
       }),
-      { numRuns: 200 },
+      { numRuns: RUNS(200) },
     );
     fc.assert(
       fc.property(fc.integer({ min: 1_000, max: 1e9 }), (n) => {
         expect(signatureRates(n.toLocaleString("en-US"))).toContain(n);
       }),
-      { numRuns: 100 },
+      { numRuns: RUNS(100) },
     );
   });
 
@@ -304,7 +312,7 @@ describe("properties of the number parser (reading rule 8)", () => {
         expect(quantityIn(`${written}${after}`), `${written}${after}`).toBe(value);
         expect(signatureRates(written), `签名速率 ${written}次/秒`).toContain(value);
       }),
-      { numRuns: 100 },
+      { numRuns: RUNS(100) },
     );
   });
 
@@ -319,7 +327,7 @@ describe("properties of the number parser (reading rule 8)", () => {
       fc.property(form, fc.constantFrom("", "次/秒", " tps"), ([written, value], after) => {
         expect(quantityIn(`${written}${after}`), `${written}${after}`).toBe(value);
       }),
-      { numRuns: 200 },
+      { numRuns: RUNS(200) },
     );
   });
 });
