@@ -72,7 +72,17 @@ export function createClassifier(options: ClassifierOptions): Classifier {
   const cacheSize = options.cacheSize ?? 2_000;
   const cache = new Map<string, Classification>();
 
+  // A catalogue's rows share a few dates: the editions in force are picked once per date.
+  const inForceByDate = new Map<string, Record<Direction, Edition | null>>();
   const editionsInForce = (asOf: string): Record<Direction, Edition | null> => {
+    const known = inForceByDate.get(asOf);
+    if (known) return known;
+    const picked = pickEditions(asOf);
+    if (inForceByDate.size >= 256) inForceByDate.clear();
+    inForceByDate.set(asOf, picked);
+    return picked;
+  };
+  const pickEditions = (asOf: string): Record<Direction, Edition | null> => {
     const pick = (direction: Direction) =>
       options.editions
         .filter((e) => e.direction === direction && e.effectiveFrom <= asOf && (e.effectiveTo === null || asOf <= e.effectiveTo))

@@ -337,7 +337,7 @@ const TOOL_TYPES = new Set<ProductTypeId>(["crypto_production_equipment", "crypt
  * product, up to a break, a bracket or the "for"/"用于" that introduces what it is for.
  */
 export function namingPhrase(lower: string, namesSomething: (start: number, end: number) => boolean = () => true): { start: number; end: number } {
-  const key = /(?:^|[|\n;；])\s*(?:品名|商品名称|产品名称|货物名称|名称|采购|item|product)\s*[:：]/.exec(lower);
+  const key = lower.includes(":") || lower.includes("：") ? NAMING_KEY.exec(lower) : null;
   let start = key ? key.index + key[0].length : 0;
   // A leading field that names nothing ("Colour: black;") is passed over: the name is the first clause that names a product.
   while (start < lower.length) {
@@ -350,6 +350,7 @@ export function namingPhrase(lower: string, namesSomething: (start: number, end:
   return { start: 0, end: 0 };
 }
 
+const NAMING_KEY = /(?:^|[|\n;；])\s*(?:品名|商品名称|产品名称|货物名称|名称|采购|item|product)\s*[:：]/;
 const NAMING_STOP = /[,;，；。:：|\n(（]|\s(?:for|used for|with)\s|用于|适用于|\s[-–—]\s/;
 
 /**
@@ -358,9 +359,11 @@ const NAMING_STOP = /[,;，；。:：|\n(（]|\s(?:for|used for|with)\s|用于|�
  */
 export function textShape(lower: string): TextShape {
   const bars = count(lower, "|");
-  const keys = (lower.match(/[^|:：\n]{1,12}[:：][^|]/g) ?? []).length;
-  if (bars >= 2 && keys >= 3 && keys >= bars - 1) return "declaration_elements";
-  if (bars >= 2) return "table";
+  if (bars >= 2) {
+    // 申报要素: most fields open with a short key and a colon.
+    const keys = lower.split("|").filter((field) => /^[^:：\n]{1,12}[:：]/.test(field.trimStart())).length;
+    return keys >= 3 && keys >= bars - 1 ? "declaration_elements" : "table";
+  }
   if (count(lower, "\n") >= 2) return "lines";
   return "prose";
 }
