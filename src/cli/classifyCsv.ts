@@ -8,7 +8,7 @@ import { BulkInputError, runBulk, type BulkProgress } from "../bulk/pipeline.ts"
 import { parseEncodingName } from "../bulk/detect.ts";
 import { classifyOnThisThread, classifyWithTrace } from "../bulk/rowVerdict.ts";
 import { createWorkerPool } from "../bulk/workerPool.ts";
-import { todayInChina } from "../web/classifyRequest.ts";
+import { todayInChina } from "../core/dates.ts";
 
 const USAGE = `Usage: npm run classify -- <in.csv | -> [options]
 

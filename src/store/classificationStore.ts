@@ -3,6 +3,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import type { Classification, Verdict } from "../core/result.ts";
+import { type ResultJson, toResultJson } from "../core/resultJson.ts";
 import { type BatchStore, batchStore } from "./batchStore.ts";
 import { startCheckpointer } from "./checkpointer.ts";
 
@@ -49,20 +50,6 @@ export const RECORD_ID = /^[A-Za-z0-9_-]{22}$/;
 
 export class StoreOpenError extends Error {}
 
-/** A classification serialised, with the columns stored beside it: what a record is made of, less its id and time. */
-export type ResultJson = Omit<RecordRow, "id" | "createdAt">;
-
-export function toResultJson(result: Classification): ResultJson {
-  return {
-    asOf: result.asOf,
-    engineVersion: result.engineVersion,
-    importEdition: result.import.edition?.id ?? null,
-    exportEdition: result.export.edition?.id ?? null,
-    importVerdict: result.import.verdict,
-    exportVerdict: result.export.verdict,
-    json: JSON.stringify(result),
-  };
-}
 
 /**
  * The record as one row: its JSON is the result's with the id and time put in front, exactly what

@@ -3,7 +3,8 @@ import type { ClassificationRecord } from "../store/classificationStore.ts";
 import { ClassifyRequest, fieldErrors } from "./classifyRequest.ts";
 import type { AppDeps } from "./createApp.ts";
 import { batchApi } from "./bulkRouter.ts";
-import { classifyAndStore, recordJsonWithUrl, traceOf, withTrace } from "./webHelpers.ts";
+import { classifyAndStore, readingOf } from "../app/classifications.ts";
+import { recordJsonWithUrl, withTrace } from "./webHelpers.ts";
 
 /** `?trace=1`: the answer says how the description was read, step by step. */
 const wantsTrace = (req: Request) => req.query.trace === "1" || req.query.trace === "true";
@@ -23,7 +24,7 @@ export function apiRouter(deps: AppDeps): express.Router {
     }
     const { id, json } = await classifyAndStore(deps, parsed.data);
     const answer = recordJsonWithUrl(req, id, json);
-    res.status(200).type("application/json").send(wantsTrace(req) ? withTrace(answer, traceOf(deps, deps.store.get(id) as ClassificationRecord)) : answer);
+    res.status(200).type("application/json").send(wantsTrace(req) ? withTrace(answer, readingOf(deps, deps.store.get(id) as ClassificationRecord)) : answer);
   });
 
   router.get("/classifications/:id", (req: Request<{ id: string }>, res: Response) => {
@@ -34,7 +35,7 @@ export function apiRouter(deps: AppDeps): express.Router {
     }
     const answer = recordJsonWithUrl(req, req.params.id, json);
     const record = wantsTrace(req) ? deps.store.get(req.params.id) : null;
-    res.type("application/json").send(record ? withTrace(answer, traceOf(deps, record)) : answer);
+    res.type("application/json").send(record ? withTrace(answer, readingOf(deps, record)) : answer);
   });
 
   router.post("/classify/batch", batchApi(deps));

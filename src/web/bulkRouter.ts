@@ -13,7 +13,7 @@ import type { ColumnMapping } from "../bulk/columns.ts";
 import { newRecordId, RECORD_ID } from "../store/classificationStore.ts";
 import type { Batch, BatchOptions } from "../store/batchStore.ts";
 import type { AppDeps, AppGuards } from "./createApp.ts";
-import { todayInChina } from "./classifyRequest.ts";
+import { todayInChina } from "../core/dates.ts";
 import type { Translate } from "./i18n/index.ts";
 import { editionIdsInForce, siteBase } from "./webHelpers.ts";
 import { isDiskFull } from "../store/diskFull.ts";

@@ -1,6 +1,6 @@
 import type { Classifier } from "../core/classify.ts";
 import type { ClassificationInput } from "../core/result.ts";
-import { type ResultJson, toResultJson } from "../store/classificationStore.ts";
+import { type ResultJson, toResultJson } from "../core/resultJson.ts";
 import { createThreadPool } from "../threadPool.ts";
 
 /**

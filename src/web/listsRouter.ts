@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Criterion, Edition, Entry, LeafCriterion } from "../core/listSchema.ts";
 import type { AppDeps } from "./createApp.ts";
-import { todayInChina } from "./classifyRequest.ts";
+import { todayInChina } from "../core/dates.ts";
 import type { Translate } from "./i18n/index.ts";
 import { diffEditions, type EditionDiff, type EntryComparison } from "./listDiff.ts";
 

@@ -1,10 +1,12 @@
 import express, { type Request, type Response } from "express";
-import { ClassifyRequest, todayInChina } from "./classifyRequest.ts";
+import { ClassifyRequest } from "./classifyRequest.ts";
+import { todayInChina } from "../core/dates.ts";
 import { MAX_DESCRIPTION_LENGTH } from "../core/limits.ts";
 import type { AppDeps, AppGuards } from "./createApp.ts";
 import { EXAMPLES } from "./examples.ts";
 import { highlightSegments } from "./evidenceHighlight.ts";
-import { classifyAndStore, permalink, traceOf } from "./webHelpers.ts";
+import { classifyAndStore, readingOf } from "../app/classifications.ts";
+import { permalink } from "./webHelpers.ts";
 import { buildWorksheet } from "./worksheet.ts";
 import type { Translate } from "./i18n/index.ts";
 
@@ -93,7 +95,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       record,
       permalink: permalink(req, record.id),
       segments: highlightSegments(record),
-      trace: traceOf(deps, record),
+      trace: readingOf(deps, record),
     });
   });
 

@@ -1,10 +1,6 @@
 import type { Request } from "express";
-import type { ClassifyRequest } from "./classifyRequest.ts";
-import { todayInChina } from "./classifyRequest.ts";
 import type { AppDeps } from "./createApp.ts";
-import { ENGINE_VERSION } from "../core/classify.ts";
 import type { TraceStep } from "../core/extract.ts";
-import type { Classification } from "../core/result.ts";
 
 /** This site's address (PUBLIC_URL, else as the client reached it), for links people paste elsewhere. */
 export function siteBase(req: Request): string {
@@ -23,18 +19,6 @@ export function editionIdsInForce(deps: AppDeps, asOf: string): string {
   return [e.import?.id, e.export?.id].filter(Boolean).join(",");
 }
 
-/** Classifies one validated request (the API and the form alike), stores it and counts it. */
-export async function classifyAndStore(deps: AppDeps, input: ClassifyRequest): Promise<{ id: string; json: string }> {
-  const result = await deps.classifyService.classify({
-    description: input.description?.trim() ? input.description : undefined,
-    hsCode: input.hsCode?.trim() ? input.hsCode : undefined,
-    asOf: input.asOf ?? todayInChina(deps.now()),
-  });
-  const stored = await deps.store.saveSoon(result, deps.now());
-  deps.metrics.classified(result);
-  return stored;
-}
-
 /**
  * The API's answer for a stored record: its JSON as stored, with the permalink added after the id.
  * The stored JSON starts with the id, so the url is spliced in rather than serialising the record twice.
@@ -45,17 +29,6 @@ export function recordJsonWithUrl(req: Request, id: string, json: string): strin
   if (json.startsWith(head)) return `${head}${url}${json.slice(head.length)}`;
   const { id: _id, ...rest } = JSON.parse(json) as Record<string, unknown>;
   return JSON.stringify({ id, url: permalink(req, id), ...rest });
-}
-
-/**
- * How a stored classification's description was read, step by step, recomputed by this engine: the
- * engine is deterministic, so for a record of the same engine version it is the reading that gave
- * the result. Null for a record of another version, whose reading this engine cannot show.
- */
-export function traceOf(deps: AppDeps, record: Pick<Classification, "engineVersion" | "asOf" | "input">): TraceStep[] | null {
-  if (record.engineVersion !== ENGINE_VERSION) return null;
-  const { description, hsCode } = record.input;
-  return deps.classifier.classify({ description: description ?? undefined, hsCode: hsCode ?? undefined, asOf: record.asOf }, { trace: true }).trace ?? [];
 }
 
 /** A stored record's JSON with its trace added as the last field (`?trace=1`). */

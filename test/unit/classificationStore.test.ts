@@ -5,7 +5,8 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { createClassifier } from "../../src/core/classify.ts";
 import { loadListData } from "../../src/data/loadListData.ts";
-import { newRecordId, openClassificationStore, RECORD_ID, toResultJson } from "../../src/store/classificationStore.ts";
+import { newRecordId, openClassificationStore, RECORD_ID } from "../../src/store/classificationStore.ts";
+import { toResultJson } from "../../src/core/resultJson.ts";
 
 const classifier = createClassifier(loadListData());
 const classification = (text: string) => classifier.classify({ description: text, asOf: "2026-11-29" });

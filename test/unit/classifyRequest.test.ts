@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { todayInChina } from "../../src/web/classifyRequest.ts";
+import { todayInChina } from "../../src/core/dates.ts";
 
 describe("todayInChina", () => {
   const intl = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" });
