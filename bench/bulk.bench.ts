@@ -1,10 +1,14 @@
 /**
- * Bulk throughput and memory, in one run:   npm run bench:bulk   (BULK_ROWS=200000 for a quicker run)
- *  1. a CSV of 1,000,000 rows from real product names (≈15% crypto products), repeated and shuffled;
- *  2. the bare pass-through (csv-parse → csv-stringify, no classification), as a child process;
- *  3. the full CLI classification of the same file, as a child process, with its peak RSS;
- *  4. the same file uploaded through the browser path (/bulk) to a running server, with the
- *     server's RSS before, during and after.
+ * Bulk throughput and memory on files shaped like real catalogues, in one run:   npm run bench:bulk
+ * (BULK_SIZES=100000,300000 for a quicker run)
+ *  1. for each size (100k, 300k, 1M rows): a CSV from real product names (≈15% crypto products), 80%
+ *     of rows with a model or part number of their own, so almost no row repeats and a cache answers
+ *     little (the share of rows that repeat an earlier one exactly is printed: the most any cache can
+ *     answer);
+ *  2. the bare pass-through (csv-parse → csv-stringify, no classification) and the full CLI
+ *     classification of that file, taken in turn, each a child process with its peak RSS;
+ *  3. the largest file uploaded through the browser path (/bulk) to a running server, with the
+ *     server's RSS before and at peak.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -14,9 +18,8 @@ import path from "node:path";
 import { writeBulkFile } from "./bulkFile.ts";
 import { SERVER_NODE_ARGS } from "../src/serverCommand.ts";
 
-const ROWS = Number(process.env.BULK_ROWS ?? 1_000_000);
+const SIZES = (process.env.BULK_SIZES ?? "100000,300000,1000000").split(",").map(Number);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-bulk-bench-"));
-const input = path.join(dir, "catalogue.csv");
 const root = path.resolve(import.meta.dirname, "..");
 const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
 
@@ -59,23 +62,29 @@ const freePort = () =>
   });
 
 async function main() {
-  console.log(`Writing ${ROWS.toLocaleString("en-US")} rows…`);
-  const { cryptoRows } = writeBulkFile(input, ROWS);
-  const size = fs.statSync(input).size;
-  console.log(`${input}: ${(size / 1048576).toFixed(1)} MB, ${((100 * cryptoRows) / ROWS).toFixed(1)}% crypto rows\n`);
-
-  const bare = await run(["bench/passThrough.ts", input, path.join(dir, "pass.csv")]);
-  const bareRate = ROWS / (bare.ms / 1000);
-  console.log(`bare pass-through (csv-parse → csv-stringify): ${(bare.ms / 1000).toFixed(1)} s, ${Math.round(bareRate).toLocaleString("en-US")} rows/s, peak RSS ${mb(bare.peakKb)}`);
-
-  // The same Node flags as `npm run classify` (package.json) and the bin.
-  const cli = await run(["--max-old-space-size=192", "src/cli/classifyCsv.ts", input, "-o", path.join(dir, "classified.csv")]);
-  if (cli.code !== 0) throw new Error(`CLI failed: ${cli.stderr}`);
-  const cliRate = ROWS / (cli.ms / 1000);
-  console.log(
-    `full CLI classification:                        ${(cli.ms / 1000).toFixed(1)} s, ${Math.round(cliRate).toLocaleString("en-US")} rows/s, peak RSS ${mb(cli.peakKb)} ` +
-      `(${((100 * cliRate) / bareRate).toFixed(0)}% of the pass-through)`,
-  );
+  const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000)).toLocaleString("en-US");
+  let input = "";
+  let ROWS = 0;
+  for (const rows of SIZES) {
+    ROWS = rows;
+    input = path.join(dir, `catalogue-${rows}.csv`);
+    const { cryptoRows, repeatedRows } = writeBulkFile(input, rows);
+    const size = fs.statSync(input).size;
+    console.log(
+      `\n${rows.toLocaleString("en-US")} rows, ${(size / 1048576).toFixed(1)} MB: ${((100 * cryptoRows) / rows).toFixed(1)}% crypto rows, ` +
+        `${((100 * repeatedRows) / rows).toFixed(1)}% repeat an earlier row (the most a cache can answer)`,
+    );
+    const bare = await run(["bench/passThrough.ts", input, path.join(dir, "pass.csv")]);
+    const bareRate = rows / (bare.ms / 1000);
+    console.log(`  bare pass-through (csv-parse → csv-stringify): ${(bare.ms / 1000).toFixed(1)} s, ${rate(rows, bare.ms)} rows/s, peak RSS ${mb(bare.peakKb)}`);
+    // The same Node flags as `npm run classify` (package.json) and the bin.
+    const cli = await run(["--max-old-space-size=192", "src/cli/classifyCsv.ts", input, "-o", path.join(dir, "classified.csv")]);
+    if (cli.code !== 0) throw new Error(`CLI failed: ${cli.stderr}`);
+    console.log(
+      `  full CLI classification:                      ${(cli.ms / 1000).toFixed(1)} s, ${rate(rows, cli.ms)} rows/s, peak RSS ${mb(cli.peakKb)} ` +
+        `(${((100 * (rows / (cli.ms / 1000))) / bareRate).toFixed(0)}% of the pass-through)`,
+    );
+  }
 
   // The browser upload path: a real server, the file sent as multipart from disk.
   const port = await freePort();
@@ -112,7 +121,7 @@ async function main() {
   server.kill("SIGTERM");
   await new Promise((r) => server.on("exit", r));
   console.log(
-    `browser upload path:                            upload ${(uploadedMs / 1000).toFixed(1)} s, classified by ${(doneMs / 1000).toFixed(1)} s ` +
+    `\nbrowser upload path, ${ROWS.toLocaleString("en-US")} rows: upload ${(uploadedMs / 1000).toFixed(1)} s, classified by ${(doneMs / 1000).toFixed(1)} s ` +
       `(${Math.round(ROWS / (doneMs / 1000)).toLocaleString("en-US")} rows/s, rows stored for the batch page), ` +
       `server RSS ${mb(before)} before, peak ${mb(peak.peakKb)}, ${status}`,
   );

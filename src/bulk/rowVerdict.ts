@@ -17,17 +17,40 @@ export function toRowVerdict(c: Classification, lang: Lang): RowVerdict {
   };
 }
 
+/** Lookups per window over which the cache's hit rate is judged. */
+export const WINDOW = 4096;
+/** Below this share of hits in a window the cache costs more than it saves: it is dropped for a while. */
+const MIN_HIT_RATE = 0.02;
+/** Windows the cache stays off before it is tried again (catalogues change: a block of repeats may follow). */
+export const OFF_WINDOWS = 16;
+
 /**
- * Classifies bulk rows with a cache of their compact verdicts. Catalogues repeat the same product
- * names many times; caching the small row verdict (not the whole classification) keeps a large
- * cache small in memory.
+ * Classifies bulk rows with a cache of their compact verdicts, for as long as it pays. Some files
+ * repeat the same product names many times; real catalogues mostly do not (every SKU has its own
+ * model number), and there a cache is only keys to build and memory to collect. So the hit rate is
+ * watched window by window: under 2% the cache is emptied and left off for a while, then tried again.
  */
-export function createRowClassifier(classifier: Classifier, cacheSize = 100_000): (row: RowInput, lang: Lang) => RowVerdict {
+export function createRowClassifier(classifier: Classifier, cacheSize = 20_000): (row: RowInput, lang: Lang) => RowVerdict {
   const cache = new Map<string, RowVerdict>();
+  let lookups = 0;
+  let hits = 0;
+  let offFor = 0;
+  const endWindow = () => {
+    if (offFor > 0) offFor--;
+    else if (hits / WINDOW < MIN_HIT_RATE) {
+      cache.clear();
+      offFor = OFF_WINDOWS;
+    }
+    lookups = 0;
+    hits = 0;
+  };
   return (row, lang) => {
+    if (++lookups === WINDOW) endWindow();
+    if (offFor > 0) return toRowVerdict(classifier.classify(row), lang);
     const key = `${lang}\u0000${row.asOf}\u0000${row.hsCode ?? ""}\u0000${row.description ?? ""}`;
     let verdict = cache.get(key);
-    if (!verdict) {
+    if (verdict) hits++;
+    else {
       verdict = toRowVerdict(classifier.classify(row), lang);
       if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
       cache.set(key, verdict);
