@@ -192,6 +192,11 @@ function matchEntry(entry: Entry, p: Parameters, hsCode: string | null, hasDescr
       found.push({ kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
     } else if (features.length > 0 && !anyPrimary && !anyHost) {
       found.push({ kind: "feature", evidence: features.map((t) => t.evidence) });
+    } else if (type === "cipher_machine" && p.types.length === 0) {
+      // No product word, but listed algorithms with an encryption or signature rate stated for them (a
+      // spec table of a cipher machine that never says what it is): the type is the question.
+      const cryptoRates = p.rates.filter((r) => (r.kind === "symmetric" || r.kind === "signature") && r.labelFrom !== "none");
+      if (cryptoRates.length > 0 && p.algorithms.some((a) => a.counted)) found.push({ kind: "feature", evidence: cryptoRates.map((r) => r.evidence) });
     }
   }
   if (hsCode) {

@@ -204,7 +204,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
     c = {
       objectBefore: new RegExp(`(?:${cueAlternation(cues.objectCues)})[^,;，；。\\n]{0,24}$`),
       qualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifierCues)})[^,;，；。\\n\\u4e00-\\u9fff]{0,14}$`),
-      qualifierAfter: new RegExp(`^[^,;，；。|\\n]{0,24}?\\b(?:with|supporting|configured with)\\b[^,;，；。|\\n]{0,24}?(?:${cueAlternation(cues.qualifierCues)})`),
+      qualifierAfter: new RegExp(`^[^,;，；。|\\n]{0,24}?\\b(?:with|supporting|configured with)\\b[^,;，；。|\\n]{0,40}?(?:${cueAlternation(cues.qualifierCues)})`),
       negativeAnswer: new RegExp(`^[^,;，；。\\n:：]{0,6}[:：]\\s*(?:${cueAlternation(cues.negativeAnswers)})`),
     };
     compiled.set(cues, c);
@@ -250,7 +250,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).
-  const kindWords = [...candidateTypes, ...of("software"), ...of("technology")];
+  const kindWords = [...candidateTypes, ...of("software"), ...of("technology"), ...of("publication"), ...of("service")];
   const naming = namingPhrase(norm.lower, (start, end) => kindWords.some((h) => h.start >= start && h.end <= end));
   const inNaming = (h: Hit) => h.start >= naming.start && h.end <= naming.end;
   const namingTypes = candidateTypes.filter(inNaming);
@@ -267,19 +267,31 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
 
   // What the item is: the kind of word named first (its head, reading rule 10). A kind word that is
   // negated ("no software needed", "不带任何硬件") does not name the item.
-  const live = (k: "software" | "technology" | "service" | "publication") => of(k).filter((h) => !isNegated(h));
+  // A kind word inside a product's own name ("云服务" in "云服务器密码机") is part of that name.
+  const insideType = (h: Hit) => candidateTypes.some((t) => t.start <= h.start && t.end >= h.end && t.end - t.start > h.end - h.start);
+  const live = (k: "software" | "technology" | "service" | "publication") => of(k).filter((h) => !isNegated(h) && !insideType(h));
   const heads: [Parameters["itemKind"], Hit | undefined][] = [
-    ["hardware", typeHits.find((h) => h.tag.strength !== "feature")],
-    ["publication", live("publication")[0]],
+    // A product that exists only for a sector (税务UKey, 税控盘) is goods, named as such.
+    ["hardware", firstOf([typeHits.find((h) => h.tag.strength !== "feature"), of("sector").find((h) => h.tag.product)])],
+    // A publication names the item only from the product's name; elsewhere it is a reference ("(security policy v1.1)").
+    ["publication", live("publication").find(inNaming)],
     ["service", live("service")[0]],
     ["technology", live("technology")[0]],
     ["software", live("software")[0]],
   ];
   // Software named last in the naming phrase is its head ("Luna HSM firmware 7.7"); otherwise the kind named first.
-  const namingSoftware = [...live("software"), ...live("technology")].filter((h) => inNaming(h) && (!lastNamed || h.start > lastNamed.end));
+  // …and so is a publication ("Senetas CN encryptors FIPS security policy").
+  // One that comes with the product ("with SDK") is an accessory, not the head; a publication names the
+  // item only where it ends the name ("… Non-Proprietary Security Policy (v1.01)"), not inside a title's
+  // list of contents ("… 配Python/Jupyter教程 硬件安全研究").
+  const accessory = (h: Hit) => cue.objectBefore.test(norm.lower.slice(Math.max(naming.start, h.start - 30), h.start));
+  const endsName = (h: Hit) => h.tag.k !== "publication" || /^\s*(?:v?\d[\w.-]*|rev\.?\s*\w+)?\s*$/.test(norm.lower.slice(h.end, naming.end));
+  const namingSoftware = [...live("software"), ...live("technology"), ...live("publication")].filter(
+    (h) => inNaming(h) && (!lastNamed || h.start > lastNamed.end) && !accessory(h) && endsName(h),
+  );
   const headSoftware = namingSoftware.sort((a, b) => b.start - a.start)[0];
   const head: [Parameters["itemKind"], Hit] | undefined = headSoftware
-    ? [headSoftware.tag.k === "software" ? "software" : "technology", headSoftware]
+    ? [headSoftware.tag.k === "software" ? "software" : headSoftware.tag.k === "publication" ? "publication" : "technology", headSoftware]
     : heads.filter((x): x is [Parameters["itemKind"], Hit] => x[1] !== undefined).sort((a, b) => a[1].start - b[1].start)[0];
   const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
   const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? ev(head[1]) : null;
@@ -329,6 +341,11 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   return parameters;
 }
 
+/** The earliest of some hits. */
+function firstOf(hits: (Hit | undefined)[]): Hit | undefined {
+  return hits.reduce<Hit | undefined>((a, h) => (h && (!a || h.start < a.start) ? h : a), undefined);
+}
+
 /** Equipment or tooling whose name takes the listed items named before it as its object. */
 const TOOL_TYPES = new Set<ProductTypeId>(["crypto_production_equipment", "crypto_test_equipment"]);
 
@@ -346,6 +363,11 @@ export function namingPhrase(lower: string, namesSomething: (start: number, end:
     const end = start + (stop ? stop.index : rest.length);
     if (key || namesSomething(start, end) || !stop) return { start, end };
     start = end + stop[0].length;
+    // What a bracket holds is a remark ("(security policy v1.1)"), never the product's name.
+    if (stop[0] === "(" || stop[0] === "（") {
+      const close = lower.slice(start).search(/[)）]/);
+      start = close < 0 ? lower.length : start + close + 1;
+    }
   }
   return { start: 0, end: 0 };
 }
@@ -443,7 +465,7 @@ function promoteQualifiedHost<T extends TermHit<Extract<Tag, { k: "type" }>>>(h:
   const qualified =
     qualifierBefore.test(lower.slice(Math.max(0, h.start - 24), h.start)) ||
     // "radios configured with TEA3 air-interface encryption", "phone with end-to-end encryption"
-    qualifierAfter.test(lower.slice(h.end, h.end + 48));
+    qualifierAfter.test(lower.slice(h.end, h.end + 72));
   if (!qualified) return h;
   return { ...h, tag: { ...h.tag, strength: "primary" } };
 }
@@ -453,7 +475,8 @@ function promoteQualifiedHost<T extends TermHit<Extract<Tag, { k: "type" }>>>(h:
  * works with ("crypto test equipment for verifying cipher machines", "调用PCI-E密码卡"), not a second product.
  */
 function dropObjectMentions<T extends TermHit<Extract<Tag, { k: "type" }>>>(typeHits: T[], lower: string, objectBefore: RegExp): T[] {
-  const first = typeHits.find((h) => h.tag.strength === "primary");
+  // The head is the first product word, a host ("storage array") as much as a primary.
+  const first = typeHits.find((h) => h.tag.strength !== "feature");
   if (!first) return typeHits;
   return typeHits.filter(
     (h) =>
