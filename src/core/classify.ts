@@ -370,6 +370,13 @@ function decide(
     zh: `${words.zh}：${c.entry.id} ${c.entry.nameZh}，依据${c.match.kind === "hs_code" ? `HS编码${hsCode}` : quote(c.match.evidence)}。`,
   });
   if (c.entry.criteria.every((cr) => cr.kind !== "cryptanalysis")) pushProtectiveNote(reasons, p);
+  const totals = p.rates.filter((r) => r.scope === "aggregate");
+  if (totals.length > 0 && c.entry.criteria.some((cr) => cr.kind === "rate" || (cr.kind === "anyOf" && cr.of.some((l) => l.kind === "rate")))) {
+    reasons.push({
+      en: `${quote(totals.map((r) => r.evidence))} is the total of several units, not one unit's figure: the unit is read on its own (reading rule 1).`,
+      zh: `${quote(totals.map((r) => r.evidence))}为多台合计，并非单台指标：按单台读取（阅读规则1）。`,
+    });
+  }
   if (c.entry.productTypes.some((t) => TOOL_TYPES.has(t)) && p.toolFor.length > 0) {
     reasons.push({
       en: `The product is named as tooling for ${quote(p.toolFor)}: those items are what it is for, not what it is (reading rule 10).`,

@@ -282,13 +282,16 @@ function ratesFor(measure: RateMeasure, p: Parameters, match: CandidateMatch): R
   // A rate with no label counts only where the product is itself the listed device: the
   // speed of a cipher card is its cipher speed, the speed of a firewall is not.
   const ownRate = match.kind === "product_type";
-  return p.rates.filter((r) => {
+  const rates = p.rates.filter((r) => {
     if (measure === "signature_tps") return r.unit === "tps" && r.kind === "signature";
     if (r.unit !== "Gbps") return false;
     if (r.kind === "unqualified") return ownRate;
     if (measure === "symmetric_gbps") return r.kind === "symmetric";
     return r.kind === "encrypted_communication" || r.kind === "symmetric";
   });
+  // Figures are per unit (reading rule 1): a cluster's total gives way to one unit's figure, and
+  // alone it says nothing of one unit.
+  return rates.some((r) => r.scope !== "aggregate") ? rates.filter((r) => r.scope !== "aggregate") : [];
 }
 
 function rateCheck(

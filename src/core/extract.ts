@@ -37,6 +37,8 @@ export interface RateFound {
   readonly kind: RateKind;
   /** How the figure was tied to what it measures: the key of its field, the nearest label of its clause, or nothing. */
   readonly labelFrom: LabelFrom;
+  /** One unit's figure, a cluster's total (reading rule 1), or not said. */
+  readonly scope: "unit" | "aggregate" | null;
   readonly evidence: Evidence;
 }
 
@@ -172,7 +174,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "negativeAnswers">;
+export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form"), "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -196,6 +198,8 @@ interface CompiledCues {
   /** "… with [words] encryption" after a phone or fax word, in its clause. */
   readonly qualifierAfter: RegExp;
   readonly negativeAnswer: RegExp;
+  readonly aggregate: RegExp;
+  readonly perUnit: RegExp;
 }
 const compiled = new WeakMap<ReadingCues, CompiledCues>();
 function compileCues(cues: ReadingCues): CompiledCues {
@@ -205,6 +209,8 @@ function compileCues(cues: ReadingCues): CompiledCues {
       objectBefore: new RegExp(`(?:${cueAlternation(cues.objectCues)})[^,;，；。\\n]{0,24}$`),
       qualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifierCues)})[^,;，；。\\n\\u4e00-\\u9fff]{0,14}$`),
       qualifierAfter: new RegExp(`^[^,;，；。|\\n]{0,24}?\\b(?:with|supporting|configured with)\\b[^,;，；。|\\n]{0,40}?(?:${cueAlternation(cues.qualifierCues)})`),
+      aggregate: new RegExp(cueAlternation(cues.unitScope.aggregate)),
+      perUnit: new RegExp(cueAlternation(cues.unitScope.perUnit)),
       negativeAnswer: new RegExp(`^[^,;，；。\\n:：]{0,6}[:：]\\s*(?:${cueAlternation(cues.negativeAnswers)})`),
     };
     compiled.set(cues, c);
@@ -303,7 +309,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const words = (e: Evidence) => e.text.toLowerCase();
   const parameters: Parameters = {
     algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
-    rates: firstPerKey(extractRates(norm, of("rateLabel"), ev, cues.lowerBounds), (r) => `${r.kind}/${r.value}/${r.unit}`),
+    rates: firstPerKey(extractRates(norm, of("rateLabel"), ev, cues.lowerBounds, cue), (r) => `${r.kind}/${r.value}/${r.unit}`),
     managedObjects: firstPerKey(extractManagedObjects(norm, of("managedObjects"), ev), (m) => String(m.value)),
     types: firstPerKey(
       typeHits.map((h) => ({ type: h.tag.type, strength: h.tag.strength, evidence: ev(h) })),
@@ -604,6 +610,7 @@ function extractRates(
   labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[],
   ev: (h: { start: number; end: number }) => Evidence,
   lowerBounds: ReadingCues["lowerBounds"],
+  cue: CompiledCues,
 ): RateFound[] {
   const rates: RateFound[] = [];
   for (const m of norm.text.matchAll(RATE)) {
@@ -637,6 +644,7 @@ function extractRates(
       unit: kind,
       kind: kind === "tps" ? (label === "not_encryption" ? label : "signature") : label,
       labelFrom,
+      scope: unitScope(norm.lower, start, end, cue),
       evidence: ev({ start, end }),
     });
   }
@@ -670,7 +678,10 @@ function nearestLabel(
   // key, a colon ("VPN吞吐量:300M") or, where the figure opens its cell, a "|" or line break of a
   // pasted table ("SM3 hash | 2200 Mbps", reading rules 19 and 20). A key found there decides.
   let keyFrom = -1;
-  while (from > 0 && figureStart - from < 40 && !/\d/.test(lower[from - 1] as string)) {
+  // Another number stops the scan, so a label is not borrowed from the figure before; a digit inside a
+  // word ("SM4 15Gbps", "IPv4") is part of that word.
+  const numberAt = (i: number) => /\d/.test(lower[i] as string) && !/[a-z]/.test(lower[i - 1] ?? "");
+  while (from > 0 && figureStart - from < 40 && !numberAt(from - 1)) {
     const c = lower[from - 1] as string;
     if (CLAUSE_BREAK.test(c)) {
       const opensCell = CELL_OPENING.test(lower.slice(from, figureStart));
@@ -690,6 +701,18 @@ function nearestLabel(
     (l) => (l.end <= figureStart ? figureStart - l.end : l.start - end),
   );
   return near ? { kind: near, from: "clause" } : { kind: "unqualified", from: "none" };
+}
+
+/** "4 Gbps each", "单台 4 Gbps": one unit's figure; "12 Gbps together", "集群 12 Gbps": a cluster's (reading rule 1). */
+function unitScope(lower: string, start: number, end: number, cue: CompiledCues): RateFound["scope"] {
+  let from = start;
+  while (from > 0 && start - from < 24 && !CLAUSE_BREAK.test(lower[from - 1] as string)) from--;
+  let to = end;
+  while (to < lower.length && to - end < 16 && !CLAUSE_BREAK.test(lower[to] as string)) to++;
+  const around = lower.slice(from, start) + " " + lower.slice(end, to);
+  if (cue.perUnit.test(around)) return "unit";
+  if (cue.aggregate.test(around)) return "aggregate";
+  return null;
 }
 
 /** The kind of the closest label; at equal distance a "not encryption" label wins, so port speed is never taken for a crypto rate. */

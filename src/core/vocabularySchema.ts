@@ -91,6 +91,11 @@ export const Vocabulary = z.object({
   qualifierCues: Terms.default([]),
   /** Answers after a key's colon that negate the key ("加密功能：无", "Encryption: none"). */
   negativeAnswers: Terms.default([]),
+  /**
+   * Whether a figure is one unit's or a cluster's (reading rule 1): "4 Gbps each", "单台" vs "12 Gbps
+   * together", "集群". Read in the figure's clause.
+   */
+  unitScope: z.object({ aggregate: Terms, perUnit: Terms }).default({ aggregate: [], perUnit: [] }),
   /** A requirement's minimum, written before a figure ("不低于", "at least") or after it ("以上"): reading rule 6. */
   lowerBounds: z.object({ before: Terms, after: Terms }).default({ before: [], after: [] }),
   /** Words that name a service rather than goods ("cloud HSM", "阿里云", "SaaS"): reading rule 21. */

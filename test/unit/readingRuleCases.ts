@@ -7,6 +7,11 @@ type Expect = [Verdict, string | null];
  * labelled case): [rule, text, import, export]. A rule the verdict depends on is named in its reasons.
  */
 export const CASES: [string, string, Expect, Expect][] = [
+  ["1: a cluster's total is not the unit's figure", "IPsec VPN gateway cluster of 3 nodes, 12 Gbps together, 4 Gbps each, AES-256", ["below_threshold", "I-4"], ["below_threshold", "5A002.c"]],
+  ["1: a cluster's total alone leaves the unit's figure unknown", "IPsec VPN网关集群 12 Gbps，SM4", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
+  ["7: a verification rate is not a signature rate", "Signing server, RSA-2048 signing 25,000 ops/s, verify 80,000 ops/s, AES-256 12 Gbps", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
+  ["7: verification alone leaves the signature rate unknown", "签名验签服务器，SM2验签速率 8万次/秒，SM4", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
+  ["20: a label with a digit in it still labels its figure", "密码卡，对称加密性能：SM4 15Gbps", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
   ["6: a tender minimum below the threshold is unknown, not below", "IPsec VPN网关采购：IPsec VPN吞吐量不低于3Gbps，支持SM2/SM4", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
   ["6: a tender minimum that meets the threshold passes", "IPsec VPN gateway, IPsec VPN throughput at least 20 Gbps, AES-256", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
   ["6: a stated figure below the threshold still clears", "IPsec VPN gateway, IPsec VPN throughput 3 Gbps, AES-256", ["below_threshold", "I-4"], ["below_threshold", "5A002.c"]],
