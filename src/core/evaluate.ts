@@ -305,8 +305,11 @@ function rateCheck(
     const best = maxBy(ratesFor(measure, p, match), (r) => r.value);
     // A minimum below the threshold says the product has at least that much, not that it has less
     // than the threshold (reading rule 6): the figure is unknown, never a reason to clear the item.
-    const status: CheckStatus = best === null ? "unknown" : best.value >= min ? "pass" : best.lowerBound ? "unknown" : "fail";
-    return { measure, min, m, best, status };
+    // A family's range with no model fixed (reading rule 5): every model passes, none does, or which model is the question.
+    const spans = best !== null && best.low !== null && best.low < min && best.value >= min;
+    const status: CheckStatus =
+      best === null || spans ? "unknown" : best.value >= min ? "pass" : best.lowerBound ? "unknown" : "fail";
+    return { measure, min, m, best, status, spans };
   });
   const status = anyOf(parts.map((x) => x.status));
   const unknown = parts.filter((x) => x.status === "unknown");
@@ -329,10 +332,15 @@ function rateCheck(
                 en: `at least ${fmt(x.best.value)} ${x.m.unit} (${x.m.label.en}; a stated minimum, reading rule 6)`,
                 zh: `不低于${fmt(x.best.value)} ${x.m.unit}（${x.m.label.zh}；所述为下限，阅读规则6）`,
               }
-            : {
-                en: `${fmt(x.best.value)} ${x.m.unit} (${x.m.label.en})`,
-                zh: `${fmt(x.best.value)} ${x.m.unit}（${x.m.label.zh}）`,
-              },
+            : x.best.low !== null
+              ? {
+                  en: `${fmt(x.best.low)}–${fmt(x.best.value)} ${x.m.unit} by model (${x.m.label.en}; reading rule 5)`,
+                  zh: `${fmt(x.best.low)}–${fmt(x.best.value)} ${x.m.unit}，视型号而定（${x.m.label.zh}；阅读规则5）`,
+                }
+              : {
+                  en: `${fmt(x.best.value)} ${x.m.unit} (${x.m.label.en})`,
+                  zh: `${fmt(x.best.value)} ${x.m.unit}（${x.m.label.zh}）`,
+                },
       ),
     ),
     status,
@@ -340,7 +348,10 @@ function rateCheck(
     listText,
     question:
       status === "unknown" && unknown.length > 0
-        ? { en: unknown.map((x) => x.m.question.en).join(" Or: "), zh: unknown.map((x) => x.m.question.zh).join(" 或：") }
+        ? {
+            en: unknown.map((x) => (x.spans ? `Which model is it? The family's ${x.m.label.en} runs from below to above ${fmt(x.min)} ${x.m.unit} (reading rule 5).` : x.m.question.en)).join(" Or: "),
+            zh: unknown.map((x) => (x.spans ? `具体是哪个型号？该系列的${x.m.label.zh}跨越${fmt(x.min)} ${x.m.unit}（阅读规则5）。` : x.m.question.zh)).join(" 或："),
+          }
         : null,
   };
 }

@@ -39,6 +39,8 @@ export interface RateFound {
   readonly labelFrom: LabelFrom;
   /** One unit's figure, a cluster's total (reading rule 1), or not said. */
   readonly scope: "unit" | "aggregate" | null;
+  /** A family's range ("2–20 Gbps depending on model"): the lowest model's figure; `value` is the highest (reading rule 5). */
+  readonly low: number | null;
   readonly evidence: Evidence;
 }
 
@@ -125,7 +127,9 @@ const KEY_END = /[:：]/;
 /** Separators of pasted tables: a figure that opens the cell after one belongs to the label before it. */
 const CELL_END = /[|\n]/;
 const CELL_OPENING = /^\s*(?:up to|最高|最大|≥|>=)?\s*$/;
-const PAIR_BEFORE = /\d+(?:\.\d+)?\s*\/\s*$/;
+const PAIR_BEFORE = /\d+(?:\.\d+)?\s*(?:万|[kKwW])?\s*(?:\/|–|—|-|~|～|至|到|to)\s*$/;
+/** The low end of a range written before a figure: "2–20 Gbps", "2万-6万次/秒", "1 to 4 Gbps" (not the "8/" of an encrypt/decrypt pair). */
+const RANGE_BEFORE = /(\d+(?:\.\d+)?)\s*(万|[kKwW])?\s*(?:–|—|-|~|～|至|到|to)\s*$/;
 const KEY_BITS_MIN = 40;
 const KEY_BITS_MAX = 16384;
 
@@ -638,6 +642,10 @@ function extractRates(
     const start = m.index;
     const end = start + m[0].length;
     const { kind: label, from: labelFrom } = nearestLabel(norm.lower, labels, start, end);
+    // A range reads its low end in the high end's unit; a bare low takes the high's multiplier ("2-6万").
+    const range = RANGE_BEFORE.exec(norm.text.slice(Math.max(0, start - 14), start));
+    const lowQuantity = range ? parseQuantity(range[1] as string, range[2] ?? m[2]) : null;
+    const low = lowQuantity !== null && quantity > 0 && lowQuantity < quantity ? (value * lowQuantity) / quantity : null;
     rates.push({
       value,
       lowerBound: isLowerBound(norm.lower, start, end, lowerBounds),
@@ -645,7 +653,8 @@ function extractRates(
       kind: kind === "tps" ? (label === "not_encryption" ? label : "signature") : label,
       labelFrom,
       scope: unitScope(norm.lower, start, end, cue),
-      evidence: ev({ start, end }),
+      low,
+      evidence: ev({ start: range && low !== null ? start - range[0].length : start, end }),
     });
   }
   return rates;

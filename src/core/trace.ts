@@ -21,7 +21,9 @@ const step = (name: string, rules: string | null, found: string[]): TraceStep[] 
 function rateLine(r: RateFound): string {
   const unit = r.unit === "Gbps" ? "Gbps" : "/s";
   const tie = r.labelFrom === "key" ? "the key of its field" : r.labelFrom === "clause" ? "the nearest label of its clause" : "no label in its clause";
-  return `“${r.evidence.text}” = ${r.value} ${unit}${r.lowerBound ? " (at least: a stated minimum)" : ""}, ${r.kind.replace(/_/g, " ")}, from ${tie}`;
+  const value = r.low !== null ? `${r.low}–${r.value} ${unit} (a family's range)` : `${r.value} ${unit}`;
+  const scope = r.scope === "aggregate" ? ", a cluster's total" : r.scope === "unit" ? ", one unit's" : "";
+  return `“${r.evidence.text}” = ${value}${r.lowerBound ? " (at least: a stated minimum)" : ""}${scope}, ${r.kind.replace(/_/g, " ")}, from ${tie}`;
 }
 
 /**

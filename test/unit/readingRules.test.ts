@@ -34,6 +34,11 @@ describe("reading rules", () => {
   it("names rules 14 and 17 for a publication", () => {
     expect(classify("论文《一种侧信道攻击方法》的公开全文").export.reasons.join(" ")).toContain("reading rules 14 and 17");
   });
+  it("asks which model where a family spans the threshold (rule 5)", () => {
+    const r = classify("IPsec VPN gateway family, 2–20 Gbps IPsec throughput depending on model, AES-256");
+    expect(r.export.missing.join(" ")).toContain("Which model is it?");
+    expect(r.export.checks.map((c) => c.value?.en ?? "").join(" ")).toContain("2–20 Gbps by model");
+  });
   it("names rule 21 for a service", () => {
     expect(classify("AWS CloudHSM cluster, FIPS 140-3 Level 3").export.reasons.join(" ")).toMatch(/reading rule 21/);
   });
