@@ -53,7 +53,6 @@ function main(): void {
     batchThread: true,
     workers: config.workers ?? Math.max(1, os.availableParallelism() - 1),
     classifyThreads: config.classifyThreads ?? Math.max(1, os.availableParallelism() - 1),
-    dataDir: config.dataDir,
     security: config.security,
     logger,
   });

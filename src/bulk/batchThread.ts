@@ -1,6 +1,7 @@
 import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
 import type { Writable } from "node:stream";
 import { startTsWorker } from "../tsWorker.ts";
+import type { ListData } from "../data/loadListData.ts";
 import { type BatchEvent, type BatchRunner, type BatchSpec, BatchStoppedError, isFile } from "./batchRunner.ts";
 import { BulkInputError, type BulkSummary } from "./pipeline.ts";
 
@@ -14,8 +15,8 @@ import { BulkInputError, type BulkSummary } from "./pipeline.ts";
  */
 
 export interface BatchThreadOptions {
-  /** Folder of the list data (the bundled data when unset). */
-  readonly dataDir?: string | undefined;
+  /** The list data, validated once by the server: the batch thread and its workers read nothing from disk. */
+  readonly listData: ListData;
   /** Classification threads the batch thread starts for itself; 0 classifies on the batch thread. */
   readonly workers: number;
 }

@@ -1,7 +1,6 @@
 import { Readable, Writable } from "node:stream";
 import { parentPort, workerData } from "node:worker_threads";
 import { type Classifier, createClassifier } from "../core/classify.ts";
-import { loadListData } from "../data/loadListData.ts";
 import { type BatchEvent, runServerBatch } from "./batchRunner.ts";
 import type { BatchThreadOptions, FromBatchThread, StartRun, ToBatchThread } from "./batchThread.ts";
 import { BulkInputError } from "./pipeline.ts";
@@ -13,9 +12,9 @@ import { createWorkerPool } from "./workerPool.ts";
 const options = workerData as BatchThreadOptions;
 
 lowerThisThreadPriority();
-const pool = options.workers > 0 ? createWorkerPool(options.workers, options.dataDir, { background: true }) : null;
-// Without classification threads of its own, this thread classifies (and only then loads the lists).
-const classifier = pool ? null : createClassifier({ ...(options.dataDir ? loadListData(options.dataDir) : loadListData()), cacheSize: 0 });
+const pool = options.workers > 0 ? createWorkerPool(options.workers, options.listData, { background: true }) : null;
+// Without classification threads of its own, this thread classifies.
+const classifier = pool ? null : createClassifier({ ...options.listData, cacheSize: 0 });
 const classifyMany = (lang: "en" | "zh") => (pool ? pool.classifyMany(lang) : classifyOnThisThread(classifier as Classifier, lang));
 
 /** Chunks of rows sent back and not yet stored, before the pipeline waits. */

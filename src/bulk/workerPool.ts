@@ -1,4 +1,5 @@
 import { createThreadPool } from "../threadPool.ts";
+import type { ListData } from "../data/loadListData.ts";
 import type { ClassifyMany, RowInput, RowVerdict } from "./pipeline.ts";
 import type { Lang } from "./rowVerdict.ts";
 
@@ -21,10 +22,11 @@ export interface WorkerPoolOptions {
   readonly background?: boolean;
 }
 
-export function createWorkerPool(size: number, dataDir?: string, options: WorkerPoolOptions = {}): WorkerPool {
+/** The threads get the list data validated once by the caller, never a folder to read again. */
+export function createWorkerPool(size: number, listData: ListData, options: WorkerPoolOptions = {}): WorkerPool {
   const background = options.background ?? false;
   const pool = createThreadPool<{ rows: RowInput[]; lang: Lang }, RowVerdict[]>(new URL("./classifyWorker.ts", import.meta.url), size, {
-    workerData: { dataDir, lowPriority: background },
+    workerData: { listData, lowPriority: background },
     // Bounded heaps: a worker's live data is the lists, the vocabulary and its caches, a few tens of MB.
     resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: background ? 48 : 8 },
   });

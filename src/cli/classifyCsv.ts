@@ -97,12 +97,13 @@ async function main(): Promise<void> {
   }
   const output = values.output ? fs.createWriteStream(values.output) : process.stdout;
 
-  const pool = workers > 0 && !values.trace ? createWorkerPool(workers) : null;
+  const listData = loadListData();
+  const pool = workers > 0 && !values.trace ? createWorkerPool(workers, listData) : null;
   const classifyMany = values.trace
-    ? classifyWithTrace(createClassifier(loadListData()), lang)
+    ? classifyWithTrace(createClassifier(listData), lang)
     : pool
       ? pool.classifyMany(lang)
-      : classifyOnThisThread(createClassifier(loadListData()), lang);
+      : classifyOnThisThread(createClassifier(listData), lang);
   let lastReport = 0;
   const report = (p: BulkProgress, final = false) => {
     const now = Date.now();

@@ -24,8 +24,6 @@ export interface AppDepsOptions {
   readonly workers?: number;
   /** Threads for single classifications (the API and the form); 0, the default, classifies on the thread answering. */
   readonly classifyThreads?: number;
-  /** Folder of the list data, for the batch thread to load the same data (bundled data when unset). */
-  readonly dataDir?: string | undefined;
   readonly now?: () => Date;
   readonly security?: Partial<SecuritySettings>;
   /** Where logs go; JSON lines on stdout at info when unset. */
@@ -39,10 +37,10 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
   const metrics = createMetrics();
   const runner: BatchRunner =
     options.batchThread === true
-      ? batchThreadRunner({ dataDir: options.dataDir, workers: options.workers ?? 0 })
+      ? batchThreadRunner({ listData: options.listData, workers: options.workers ?? 0 })
       : sameThreadRunner((lang) => classifyOnThisThread(classifier, lang));
   const classifyService: ClassifyService =
-    options.classifyThreads && options.classifyThreads > 0 ? classifyOnThreads(options.classifyThreads, options.dataDir) : classifyHere(classifier);
+    options.classifyThreads && options.classifyThreads > 0 ? classifyOnThreads(options.classifyThreads, options.listData) : classifyHere(classifier);
   const jobs = createBatchJobs({
     store: options.store,
     runner,

@@ -2,6 +2,7 @@ import type { Classifier } from "../core/classify.ts";
 import type { ClassificationInput } from "../core/result.ts";
 import { type ResultJson, toResultJson } from "../core/resultJson.ts";
 import { createThreadPool } from "../threadPool.ts";
+import type { ListData } from "../data/loadListData.ts";
 
 /**
  * Single classifications (the API and the form), answered serialised: the record is made by putting
@@ -25,9 +26,9 @@ export function classifyHere(classifier: Classifier): ClassifyService {
  * request costs, and the thread answering requests is the server's narrowest point. It is left
  * with the HTTP work and the commit.
  */
-export function classifyOnThreads(size: number, dataDir: string | undefined): ClassifyService {
+export function classifyOnThreads(size: number, listData: ListData): ClassifyService {
   const pool = createThreadPool<ClassificationInput, ResultJson>(new URL("./classifyServiceWorker.ts", import.meta.url), size, {
-    workerData: { dataDir },
+    workerData: { listData },
   });
   return { classify: (input) => pool.call(input), close: () => pool.close() };
 }

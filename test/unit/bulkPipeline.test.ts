@@ -614,7 +614,7 @@ describe("runBulk: property", () => {
 describe("runBulk on worker threads", () => {
   let pool: WorkerPool;
   beforeAll(() => {
-    pool = createWorkerPool(2);
+    pool = createWorkerPool(2, loadListData());
   });
   afterAll(async () => {
     await pool.close();
