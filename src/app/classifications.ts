@@ -3,6 +3,7 @@ import { todayInChina } from "../core/dates.ts";
 import type { TraceStep } from "../core/extract.ts";
 import type { Classification, ClassificationInput } from "../core/result.ts";
 import type { ResultJson } from "../core/resultJson.ts";
+import type { Answers } from "../core/questions.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
 
 /**
@@ -14,7 +15,7 @@ export interface ClassificationDeps {
   readonly classifyService: { classify(input: ClassificationInput): Promise<ResultJson> };
   /** The same engine on the calling thread, for the step-by-step reading of a stored result. */
   readonly classifier: Classifier;
-  readonly store: Pick<ClassificationStore, "saveSoon">;
+  readonly store: Pick<ClassificationStore, "saveSoon" | "get" | "linkAnswer">;
   readonly metrics: { classified(result: ResultJson): void };
   readonly now: () => Date;
 }
@@ -25,6 +26,8 @@ export interface ClassifyCommand {
   readonly hsCode?: string | undefined;
   /** YYYY-MM-DD; today in China when absent. */
   readonly asOf?: string | undefined;
+  /** Answers to the questions of an earlier result. */
+  readonly answers?: Answers | undefined;
 }
 
 /** Classifies one request, stores it durably and counts it: the record's id and JSON as stored. */
@@ -33,6 +36,7 @@ export async function classifyAndStore(deps: ClassificationDeps, input: Classify
     description: input.description?.trim() ? input.description : undefined,
     hsCode: input.hsCode?.trim() ? input.hsCode : undefined,
     asOf: input.asOf ?? todayInChina(deps.now()),
+    ...(input.answers && Object.keys(input.answers).length > 0 ? { answers: input.answers } : {}),
   });
   const stored = await deps.store.saveSoon(result, deps.now());
   deps.metrics.classified(result);
@@ -46,6 +50,25 @@ export async function classifyAndStore(deps: ClassificationDeps, input: Classify
  */
 export function readingOf(deps: Pick<ClassificationDeps, "classifier">, record: Pick<Classification, "engineVersion" | "asOf" | "input">): TraceStep[] | null {
   if (record.engineVersion !== ENGINE_VERSION) return null;
-  const { description, hsCode } = record.input;
-  return deps.classifier.classify({ description: description ?? undefined, hsCode: hsCode ?? undefined, asOf: record.asOf }, { trace: true }).trace ?? [];
+  const { description, hsCode, answers } = record.input;
+  return deps.classifier.classify({ description: description ?? undefined, hsCode: hsCode ?? undefined, asOf: record.asOf, answers }, { trace: true }).trace ?? [];
 }
+
+/**
+ * Answers the questions of a stored result: the same description, HS code and date, with the
+ * answers given (added to any the record already had), classified and stored as a new record linked
+ * to the one it answers. The earlier record is never edited: its permalink stays what it was.
+ */
+export async function answerQuestions(deps: ClassificationDeps, answeredId: string, answers: Answers): Promise<{ id: string } | null> {
+  const record = deps.store.get(answeredId);
+  if (!record) return null;
+  const { id } = await classifyAndStore(deps, {
+    description: record.input.description ?? undefined,
+    hsCode: record.input.hsCode ?? undefined,
+    asOf: record.asOf,
+    answers: { ...record.input.answers, ...answers },
+  });
+  deps.store.linkAnswer(answeredId, id, deps.now());
+  return { id };
+}
+

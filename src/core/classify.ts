@@ -1,6 +1,7 @@
 import type { Direction, Edition, Entry, ProductTypeId } from "./listSchema.ts";
 import type { Vocabulary } from "./vocabularySchema.ts";
-import { type Evidence, type Parameters, type TraceStep, buildLexicon, extractParameters } from "./extract.ts";
+import { type Evidence, type Parameters, type RateFound, type TraceStep, buildLexicon, extractParameters } from "./extract.ts";
+import { type Answers, type Question, type QuestionId, STATED_BY_USER } from "./questions.ts";
 import { normalise } from "./normalise.ts";
 import { createTypoCorrector } from "./typos.ts";
 import { normaliseHsCode } from "./hsCode.ts";
@@ -19,7 +20,7 @@ import type {
 } from "./result.ts";
 
 /** Bumped whenever a change to the engine or vocabulary may change a verdict; stored with every record. */
-export const ENGINE_VERSION = "1.2.0";
+export const ENGINE_VERSION = "1.3.0";
 
 const VERDICT_RANK: Record<Verdict, number> = {
   licence_required: 4,
@@ -94,14 +95,15 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     const description = input.description?.trim() ? input.description : null;
     const hsCode = input.hsCode ? normaliseHsCode(input.hsCode) : null;
     const norm = correctTypos(normalise(description ?? ""));
-    const parameters = extractParameters(norm, lexicon, options.vocabulary, trace);
+    const answers = input.answers && Object.keys(input.answers).length > 0 ? input.answers : null;
+    const parameters = withStatedFigures(extractParameters(norm, lexicon, options.vocabulary, trace), answers);
     const editions = editionsInForce(input.asOf);
     const outcome = (direction: Direction) =>
-      decide(direction, editions[direction], parameters, hsCode, description !== null, input.asOf);
+      decide(direction, editions[direction], parameters, hsCode, description !== null, input.asOf, answers);
     return {
       asOf: input.asOf,
       engineVersion: ENGINE_VERSION,
-      input: { description, hsCode },
+      input: { description, hsCode, ...(answers ? { answers } : {}) },
       parameters: { ...parameters, hsCode },
       import: outcome("import"),
       export: outcome("export"),
@@ -114,7 +116,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     classify(input, classifyOptions) {
       if (classifyOptions?.trace) return compute(input, []);
       if (cacheSize === 0) return compute(input);
-      const key = `${input.asOf}\u0000${input.hsCode ?? ""}\u0000${input.description ?? ""}`;
+      const key = `${input.asOf}\u0000${input.hsCode ?? ""}\u0000${input.description ?? ""}${input.answers ? `\u0000${JSON.stringify(input.answers)}` : ""}`;
       const hit = cache.get(key);
       if (hit) return hit;
       const result = compute(input);
@@ -266,6 +268,88 @@ function settleForItem(check: Check, item: Outcome | null): Check {
   return check;
 }
 
+const USER_EVIDENCE: Evidence = { text: STATED_BY_USER.en, start: -1, end: -1 };
+const RATE_ANSWERS: [QuestionId, RateFound["kind"], RateFound["unit"]][] = [
+  ["symmetric_gbps", "symmetric", "Gbps"],
+  ["vpn_gbps", "encrypted_communication", "Gbps"],
+  ["signature_tps", "signature", "tps"],
+];
+
+/**
+ * Figures the user stated in answer to a question join those read from the text, as figures of one
+ * unit, with "stated by the user" as their evidence. Where the text gives a figure for the same
+ * measure, the user's answer is the one used, and the reasons say both (pushAnswerNotes).
+ */
+function withStatedFigures(p: Parameters, answers: Answers | null): Parameters {
+  if (!answers) return p;
+  let rates = p.rates;
+  const replaced: RateFound[] = [];
+  for (const [id, kind, unit] of RATE_ANSWERS) {
+    const value = answers[id];
+    if (typeof value !== "number") continue;
+    replaced.push(...rates.filter((r) => r.kind === kind && r.unit === unit && r.value !== value));
+    rates = [...rates.filter((r) => !(r.kind === kind && r.unit === unit)), { value, lowerBound: false, unit, kind, labelFrom: "key", scope: "unit", low: null, evidence: USER_EVIDENCE }];
+  }
+  const objects = answers.managed_objects;
+  const managedObjects = typeof objects === "number" ? [{ value: objects, evidence: USER_EVIDENCE }] : p.managedObjects;
+  return { ...p, rates, managedObjects, replacedByAnswers: replaced };
+}
+
+const CHECK_ANSWER: Partial<Record<string, QuestionId[]>> = {
+  productType: ["main_function", "product_type"],
+  algorithm: ["algorithm"],
+  sectorDedicated: ["sector_dedicated"],
+  quantum: ["quantum"],
+  cryptanalysis: ["cryptanalysis"],
+  speciallyDesigned: ["specially_designed_for"],
+  notPublicDomain: ["public_domain"],
+};
+
+/** A yes or no the user gave settles the check it answers (an unknown one: what the text settled stays). */
+function answered(check: Check, answers: Answers | null): Check {
+  if (!answers) return check;
+  if (check.parts) {
+    const parts = check.parts.map((part) => answered(part, answers));
+    const statuses = parts.map((x) => x.status);
+    const status = statuses.includes("pass") ? "pass" : statuses.every((x) => x === "fail") ? "fail" : "unknown";
+    return { ...check, parts, status, question: status === "unknown" ? check.question : null, questions: status === "unknown" ? check.questions : [] };
+  }
+  if (check.status !== "unknown") return check;
+  const id = (CHECK_ANSWER[check.criterion] ?? []).find((q) => typeof answers[q] === "boolean");
+  if (!id) return check;
+  const yes = answers[id] === true;
+  // "Is it publicly available?" — yes is the exclusion failing.
+  const status = check.criterion === "notPublicDomain" ? (yes ? "fail" : "pass") : yes ? "pass" : "fail";
+  const said = yes ? { en: "yes", zh: "是" } : { en: "no", zh: "否" };
+  return {
+    ...check,
+    status,
+    value: { en: `${said.en} (${STATED_BY_USER.en})`, zh: `${said.zh}（${STATED_BY_USER.zh}）` },
+    evidence: [USER_EVIDENCE],
+    question: null,
+    questions: [],
+  };
+}
+
+/** What the user answered, and where an answer replaced a figure the text gave. */
+function pushAnswerNotes(reasons: Bilingual[], p: Parameters, answers: Answers | null): void {
+  if (!answers) return;
+  const given = Object.entries(answers).map(([id, v]) => `${id} = ${typeof v === "boolean" ? (v ? "yes" : "no") : v}`);
+  if (given.length === 0) return;
+  reasons.push({ en: `Answered by the user: ${given.join(", ")}.`, zh: `用户答复：${given.join("，")}。` });
+  for (const [id, kind, unit] of RATE_ANSWERS) {
+    const value = answers[id];
+    if (typeof value !== "number") continue;
+    const read = (p.replacedByAnswers ?? []).filter((r) => r.kind === kind && r.unit === unit);
+    if (read.length > 0) {
+      reasons.push({
+        en: `Your answer ${value} ${unit} (${id}) differs from the text's ${quote(read.map((r) => r.evidence))}: your answer is used.`,
+        zh: `您的答复 ${value} ${unit}（${id}）与文本中的${quote(read.map((r) => r.evidence))}不一致：采用您的答复。`,
+      });
+    }
+  }
+}
+
 /** Mass-market: a consumer or retail word decides; a bare consumer product type decides unless enterprise words outweigh it. */
 function massMarketSignal(p: Parameters): Evidence[] | null {
   if (p.massMarket.strong.length > 0) return p.massMarket.strong;
@@ -280,6 +364,7 @@ function decide(
   hsCode: string | null,
   hasDescription: boolean,
   asOf: string,
+  answers: Answers | null = null,
 ): Outcome {
   const reasons: Bilingual[] = [];
   if (!edition) {
@@ -307,9 +392,10 @@ function decide(
   const forItem = () => (objectOutcome ??= p.itemKind === "software" || p.itemKind === "technology" ? decide(direction, edition, { ...p, itemKind: "hardware" }, null, hasDescription, asOf) : null);
   const results = candidates.map((c) => {
     const forListedItem = c.match.kind === "software" || c.match.kind === "technology";
-    const checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))].map((check) =>
-      forListedItem && check.status === "unknown" ? settleForItem(check, forItem()) : check,
-    );
+    const checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))]
+      // What the user says comes before what rule 14 infers from silence.
+      .map((check) => answered(check, answers))
+      .map((check) => (forListedItem && check.status === "unknown" ? settleForItem(check, forItem()) : check));
     const verdict = candidateVerdict(checks, massMarket !== null);
     const result: CandidateResult = {
       entry: { id: c.entry.id, nameZh: c.entry.nameZh, nameEn: c.entry.nameEn },
@@ -321,6 +407,10 @@ function decide(
     };
     return { c, result, checks };
   });
+  // A "no" to "is this its main function / is it this product?" takes the entry out of the reading.
+  const kept = results.filter((r) => r.checks[0]?.status !== "fail");
+  const droppedByAnswer = results.length - kept.length;
+  results.splice(0, results.length, ...kept);
   // Strongest verdict first; among equals the firmest match, then the product named first.
   results.sort(
     (a, b) =>
@@ -339,6 +429,12 @@ function decide(
       });
     }
     pushProtectiveNote(reasons, p);
+    if (droppedByAnswer > 0) {
+      reasons.push({
+        en: "You answered that the product is not what the matching entries describe (its main function is something else).",
+        zh: "您已答复：该产品不属于所匹配条目描述的产品（其主要功能为其他）。",
+      });
+    }
     if (p.itemKind === "publication" && p.itemKindEvidence) {
       reasons.push({
         en: `The text describes a published work (${quote([p.itemKindEvidence])}): what a paper, patent or tutorial publishes is public-domain technology, outside 5E002 and the import list (reading rules 14 and 17). Equipment, software or unpublished data sent with it are classified on their own.`,
@@ -370,6 +466,7 @@ function decide(
     zh: `${words.zh}：${c.entry.id} ${c.entry.nameZh}，依据${c.match.kind === "hs_code" ? `HS编码${hsCode}` : quote(c.match.evidence)}。`,
   });
   if (c.entry.criteria.every((cr) => cr.kind !== "cryptanalysis")) pushProtectiveNote(reasons, p);
+  pushAnswerNotes(reasons, p, answers);
   const totals = p.rates.filter((r) => r.scope === "aggregate");
   if (totals.length > 0 && c.entry.criteria.some((cr) => cr.kind === "rate" || (cr.kind === "anyOf" && cr.of.some((l) => l.kind === "rate")))) {
     reasons.push({
@@ -382,7 +479,7 @@ function decide(
       en: `The product is named as tooling for ${quote(p.toolFor)}: those items are what it is for, not what it is (reading rule 10).`,
       zh: `产品名称表明其为${quote(p.toolFor)}所用的设备：这些物项是其服务对象，而非产品本身（阅读规则10）。`,
     });
-  } else if (c.match.kind === "host" || c.match.kind === "feature") {
+  } else if ((c.match.kind === "host" || c.match.kind === "feature") && answers?.main_function === undefined && answers?.product_type === undefined) {
     reasons.push({
       en: `${matchedOn} names equipment that offers cryptography as one feature among others: whether it is the product's main function is a question for you (reading rule 11).`,
       zh: `${quote(c.match.evidence)}表明设备只是附带密码功能：密码是否为其主要功能需由您确认（阅读规则11）。`,
@@ -451,6 +548,13 @@ function questionsOf(checks: Check[]): Bilingual[] {
   return out;
 }
 
+/** The open questions of the chosen entry's checks as data, one per id. */
+function structuredQuestions(checks: Check[]): Question[] {
+  const seen = new Map<string, Question>();
+  for (const c of checks) if (c.status === "unknown") for (const q of c.questions ?? []) if (!seen.has(q.id)) seen.set(q.id, q);
+  return [...seen.values()];
+}
+
 function outcome(
   verdict: Verdict,
   edition: Edition | null,
@@ -468,6 +572,7 @@ function outcome(
     candidates,
     checks,
     missing: missing.map((m) => m.en),
+    questions: verdict === "needs_info" ? structuredQuestions(checks) : [],
     reasons: reasons.map((r) => r.en),
     notes: notes.map((n) => n.en),
     zh: { missing: missing.map((m) => m.zh), reasons: reasons.map((r) => r.zh), notes: notes.map((n) => n.zh) },

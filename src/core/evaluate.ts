@@ -1,6 +1,18 @@
 import type { Criterion, Entry, LeafCriterion, RateMeasure, SectorId } from "./listSchema.ts";
 import type { Evidence, Parameters, RateFound } from "./extract.ts";
 import type { Bilingual, Check, CheckStatus, MatchKind, Verdict } from "./result.ts";
+import { type QuestionId, STATED_BY_USER, question as ask } from "./questions.ts";
+
+/** Evidence of a figure the user stated, not words of their text. */
+const byUser = (e: Evidence) => e.start < 0 && e.text === STATED_BY_USER.en;
+
+const MEASURE_QUESTION: Record<RateMeasure, QuestionId> = {
+  symmetric_gbps: "symmetric_gbps",
+  encrypted_communication_gbps: "vpn_gbps",
+  signature_tps: "signature_tps",
+};
+/** The structured form of a check's question. */
+const asked = (id: QuestionId, q: Bilingual | null) => (q ? [ask(id, q)] : []);
 
 /**
  * Checks each criterion of one candidate entry against the extracted parameters.
@@ -76,6 +88,7 @@ export function productTypeCheck(entry: Entry, match: CandidateMatch): Check {
     evidence: match.kind === "hs_code" ? [] : match.evidence,
     listText: { en: entry.scopeEn, zh: entry.scopeZh },
     question: settled ? null : question,
+    questions: settled ? [] : asked(entry.mainFunction ? "main_function" : "product_type", question),
   };
 }
 
@@ -92,10 +105,31 @@ export function criterionCheck(c: Criterion, entry: Entry, p: Parameters, match:
       evidence: parts.flatMap((x) => x.evidence),
       listText: { en: c.textEn, zh: c.textZh },
       question: status === "unknown" ? joinQuestions(parts.filter((x) => x.status === "unknown")) : null,
+      questions: status === "unknown" ? parts.filter((x) => x.status === "unknown").flatMap((x) => x.questions ?? []) : [],
       parts,
     };
   }
-  return leafCheck(c, entry, p, match);
+  return withQuestions(leafCheck(c, entry, p, match));
+}
+
+const CRITERION_QUESTION: Partial<Record<string, QuestionId>> = {
+  managedObjects: "managed_objects",
+  sectorDedicated: "sector_dedicated",
+  quantum: "quantum",
+  cryptanalysis: "cryptanalysis",
+  speciallyDesigned: "specially_designed_for",
+  notPublicDomain: "public_domain",
+};
+
+/** A leaf check's question as data; the algorithm question is asked as yes/no against the list's key lengths. */
+function withQuestions(check: Check): Check {
+  if (check.questions || !check.question) return check;
+  if (check.criterion === "algorithm") {
+    const text = { en: `Does it use a listed algorithm at these key lengths: ${check.threshold.en}?`, zh: `是否采用达到以下密钥长度的密码算法：${check.threshold.zh}？` };
+    return { ...check, questions: [ask("algorithm", text)] };
+  }
+  const id = CRITERION_QUESTION[check.criterion];
+  return id ? { ...check, questions: asked(id, check.question) } : check;
 }
 
 function joinQuestions(checks: Check[]): Bilingual | null {
@@ -118,7 +152,7 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
         criterion: "managedObjects",
         label: { en: "Managed objects", zh: "管理对象数量" },
         threshold: { en: `≥ ${fmt(c.min)} managed objects`, zh: `${fmt(c.min)}以上` },
-        value: best === null ? null : same(fmt(best.value)),
+        value: best === null ? null : byUser(best.evidence) ? { en: `${fmt(best.value)} (${STATED_BY_USER.en})`, zh: `${fmt(best.value)}（${STATED_BY_USER.zh}）` } : same(fmt(best.value)),
         status,
         evidence: best ? [best.evidence] : [],
         listText,
@@ -338,14 +372,20 @@ function rateCheck(
                   zh: `${fmt(x.best.low)}–${fmt(x.best.value)} ${x.m.unit}，视型号而定（${x.m.label.zh}；阅读规则5）`,
                 }
               : {
-                  en: `${fmt(x.best.value)} ${x.m.unit} (${x.m.label.en})`,
-                  zh: `${fmt(x.best.value)} ${x.m.unit}（${x.m.label.zh}）`,
+                  en: `${fmt(x.best.value)} ${x.m.unit} (${x.m.label.en}${byUser(x.best.evidence) ? `, ${STATED_BY_USER.en}` : ""})`,
+                  zh: `${fmt(x.best.value)} ${x.m.unit}（${x.m.label.zh}${byUser(x.best.evidence) ? `，${STATED_BY_USER.zh}` : ""}）`,
                 },
       ),
     ),
     status,
     evidence: parts.flatMap((x) => (x.best ? [x.best.evidence] : [])),
     listText,
+    questions:
+      status === "unknown"
+        ? unknown.map((x) =>
+            ask(MEASURE_QUESTION[x.measure], x.spans ? { en: `What is the ${x.m.label.en} of this model, in ${x.m.unit}? The family runs from below to above ${fmt(x.min)} ${x.m.unit} (reading rule 5).`, zh: `该型号的${x.m.label.zh}是多少（${x.m.unit}）？该系列跨越${fmt(x.min)} ${x.m.unit}（阅读规则5）。` } : x.m.question),
+          )
+        : [],
     question:
       status === "unknown" && unknown.length > 0
         ? {

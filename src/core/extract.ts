@@ -88,6 +88,8 @@ export interface Parameters {
   readonly toolFor: Evidence[];
   /** The product type the naming phrase ends with (its head), if it names one. */
   readonly headType: ProductTypeId | null;
+  /** Figures of the text that a figure the user stated for the same measure replaced. */
+  readonly replacedByAnswers?: RateFound[];
 }
 
 /** One step of the reading and what it found, for a user who wants to see why (`?trace=1`, `--trace`). */

@@ -1,4 +1,5 @@
 import type { Evidence, Parameters, TraceStep } from "./extract.ts";
+import type { Answers, Question } from "./questions.ts";
 
 /** The verdict words shared by the API, the CSV and the UI. */
 export const VERDICTS = ["licence_required", "needs_info", "below_threshold", "exempt", "not_listed"] as const;
@@ -24,6 +25,8 @@ export interface Check {
   readonly listText: Bilingual;
   /** What to ask when the status is unknown. */
   readonly question: Bilingual | null;
+  /** The same, as questions a form or a spreadsheet can ask and take answers to. */
+  readonly questions?: Question[];
   /** A failing exclusion (public-domain software) makes the item exempt rather than below the threshold. */
   readonly exclusion?: boolean;
   readonly parts?: Check[];
@@ -74,6 +77,8 @@ export interface Outcome {
   readonly checks: Check[];
   /** Plain questions whose answers would settle the verdict. */
   readonly missing: string[];
+  /** The same questions as data: an id, a kind and a unit to answer them with (`answers` on a new request). */
+  readonly questions: Question[];
   readonly reasons: string[];
   /** Standing caveats beside the reasons: how sure the list text is, what an HS code can and cannot tell. */
   readonly notes: string[];
@@ -85,12 +90,14 @@ export interface ClassificationInput {
   readonly hsCode?: string | undefined;
   /** YYYY-MM-DD: the editions in force on this date decide. */
   readonly asOf: string;
+  /** Answers the user gave to the questions of an earlier result, by question id. */
+  readonly answers?: Answers | undefined;
 }
 
 export interface Classification {
   readonly asOf: string;
   readonly engineVersion: string;
-  readonly input: { readonly description: string | null; readonly hsCode: string | null };
+  readonly input: { readonly description: string | null; readonly hsCode: string | null; readonly answers?: Answers };
   readonly parameters: Parameters & { readonly hsCode: string | null };
   readonly import: Outcome;
   readonly export: Outcome;

@@ -25,6 +25,12 @@ export interface ClassificationStore {
   get(id: string): ClassificationRecord | null;
   /** The stored JSON of a record, as it was saved. */
   getJson(id: string): string | null;
+  /** Records that answer another's questions: a new record is linked to the one it answers, neither is edited. */
+  linkAnswer(answeredId: string, answeringId: string, now?: Date): void;
+  /** The records that answer this one's questions, oldest first. */
+  answeredIn(id: string): string[];
+  /** The record whose questions this one answers, if any. */
+  answers(id: string): string | null;
   /** Bulk batches and their rows, in the same database. */
   readonly batches: BatchStore;
   /** Cheap liveness probe for /healthz. */
@@ -101,6 +107,12 @@ export function openDatabase(file: string, options: { autoCheckpoint?: boolean }
         export_verdict TEXT NOT NULL,
         result_json TEXT NOT NULL
       ) STRICT;
+      CREATE TABLE IF NOT EXISTS answer_links (
+        answering_id TEXT PRIMARY KEY,
+        answered_id TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX IF NOT EXISTS answer_links_answered ON answer_links (answered_id, created_at);
     `);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -147,6 +159,9 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
   const insertRows = recordInserter(db);
   const select = db.prepare<[string], { result_json: string }>("SELECT result_json FROM classifications WHERE id = ?");
   const ping = db.prepare("SELECT 1");
+  const insertLink = db.prepare("INSERT OR IGNORE INTO answer_links (answering_id, answered_id, created_at) VALUES (?, ?, ?)");
+  const selectAnsweredIn = db.prepare<[string], { answering_id: string }>("SELECT answering_id FROM answer_links WHERE answered_id = ? ORDER BY created_at, answering_id");
+  const selectAnswers = db.prepare<[string], { answered_id: string }>("SELECT answered_id FROM answer_links WHERE answering_id = ?");
 
   const save = (result: Classification, now = new Date()) => {
     const row = recordRow(toResultJson(result), now);
@@ -178,6 +193,11 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
     save,
     saveSoon,
     getJson,
+    linkAnswer(answeredId, answeringId, now = new Date()) {
+      insertLink.run(answeringId, answeredId, now.toISOString());
+    },
+    answeredIn: (id) => (RECORD_ID.test(id) ? selectAnsweredIn.all(id).map((r) => r.answering_id) : []),
+    answers: (id) => (RECORD_ID.test(id) ? (selectAnswers.get(id)?.answered_id ?? null) : null),
     get(id) {
       const json = getJson(id);
       return json ? (JSON.parse(json) as ClassificationRecord) : null;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { normaliseHsCode } from "../core/hsCode.ts";
 import { MAX_DESCRIPTION_LENGTH } from "../core/limits.ts";
+import { Answers, QUESTION_IDS } from "../core/questions.ts";
 
 export const ClassifyRequest = z
   .strictObject({
@@ -14,6 +15,8 @@ export const ClassifyRequest = z
       .refine((v) => v.trim() === "" || normaliseHsCode(v) !== null, "must be 2 to 10 digits, e.g. 8543709950 or 8517.62")
       .optional(),
     asOf: z.iso.date({ error: "must be a date YYYY-MM-DD" }).optional(),
+    /** Answers to the questions of an earlier result, by question id (see `questions` in a result). */
+    answers: Answers.optional(),
   })
   .refine((v) => (v.description?.trim() ?? "") !== "" || (v.hsCode?.trim() ?? "") !== "", {
     message: "give a product description, an HS code, or both",
@@ -33,7 +36,12 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   };
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) add(key, "is not a recognised field (use description, hsCode, asOf)");
+      const inAnswers = issue.path[0] === "answers";
+      for (const key of issue.keys)
+        add(
+          inAnswers ? `answers.${key}` : key,
+          inAnswers ? `is not a question id (use ${QUESTION_IDS.join(", ")})` : "is not a recognised field (use description, hsCode, asOf, answers)",
+        );
     } else {
       add(issue.path.length > 0 ? issue.path.join(".") : "body", issue.message);
     }

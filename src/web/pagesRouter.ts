@@ -5,7 +5,8 @@ import { MAX_DESCRIPTION_LENGTH } from "../core/limits.ts";
 import type { AppDeps, AppGuards } from "./createApp.ts";
 import { EXAMPLES } from "./examples.ts";
 import { highlightSegments } from "./evidenceHighlight.ts";
-import { classifyAndStore, readingOf } from "../app/classifications.ts";
+import { answerQuestions, classifyAndStore, readingOf } from "../app/classifications.ts";
+import { Answers, QUESTION_IDS, QUESTION_KINDS } from "../core/questions.ts";
 import { permalink } from "./webHelpers.ts";
 import { buildWorksheet } from "./worksheet.ts";
 import type { Translate } from "./i18n/index.ts";
@@ -87,16 +88,44 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
     res.render("worksheet", { title: res.locals.t("worksheet.title"), ws: buildWorksheet(record, permalink(req, record.id)) });
   });
 
-  router.get("/c/:id", (req: Request<{ id: string }>, res: Response) => {
-    const record = findRecord(req.params.id, res);
-    if (!record) return;
-    res.render("result", {
+  const renderResult = (req: Request<{ id: string }>, res: Response, record: NonNullable<ReturnType<typeof deps.store.get>>, answerError: string | null = null, status = 200) => {
+    res.status(status).render("result", {
       title: res.locals.t("result.title"),
       record,
       permalink: permalink(req, record.id),
       segments: highlightSegments(record),
       trace: readingOf(deps, record),
+      answeredIn: deps.store.answeredIn(record.id),
+      answersFor: deps.store.answers(record.id),
+      answerError,
     });
+  };
+
+  router.get("/c/:id", (req: Request<{ id: string }>, res: Response) => {
+    const record = findRecord(req.params.id, res);
+    if (record) renderResult(req, res, record);
+  });
+
+  // Answers to a result's open questions, from the form under its needs_info directions: a new record, linked.
+  router.post("/c/:id/answers", express.urlencoded({ extended: false, limit: FORM_LIMIT }), guards.csrf.protect, async (req: Request<{ id: string }>, res: Response) => {
+    const record = findRecord(req.params.id, res);
+    if (!record) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const given: Record<string, number | boolean> = {};
+    for (const id of QUESTION_IDS) {
+      const raw = body[`answer_${id}`];
+      if (typeof raw !== "string" || raw.trim() === "") continue;
+      const value = raw.trim().replace(/[,\s]/g, "");
+      given[id] = QUESTION_KINDS[id].kind === "number" ? Number(value) : value === "yes" ? true : value === "no" ? false : Number.NaN;
+    }
+    const parsed = Answers.safeParse(given);
+    if (!parsed.success || Object.keys(given).length === 0) {
+      const field = parsed.success ? null : String(parsed.error.issues[0]?.path[0] ?? "");
+      renderResult(req, res, record, field ? res.locals.t("result.answers.invalid", { field }) : res.locals.t("result.answers.none"), 400);
+      return;
+    }
+    const answered = await answerQuestions(deps, record.id, parsed.data);
+    res.redirect(303, `/c/${answered?.id ?? record.id}`);
   });
 
   return router;

@@ -175,3 +175,50 @@ describe("the reading trace (?trace=1)", () => {
     expect(record).toEqual(stored);
   });
 });
+
+describe("questions and answers", () => {
+  const HSM = "Network HSM appliance, AES-256, RSA-4096";
+
+  it("gives a needs_info result its questions as data", async () => {
+    const { app } = testApp();
+    const res = await post(app, { description: HSM });
+    expect(res.body.export.verdict).toBe("needs_info");
+    expect(res.body.export.questions).toContainEqual({
+      id: "symmetric_gbps",
+      kind: "number",
+      unit: "Gbps",
+      text: { en: "What is the symmetric encryption/decryption rate in Gbps?", zh: "对称密码算法加解密速率是多少（Gbps）？" },
+    });
+    expect(res.body.export.missing.length).toBeGreaterThan(0);
+  });
+
+  it("classifies with answers, shown as stated by the user", async () => {
+    const { app } = testApp();
+    const res = await post(app, { description: HSM, answers: { symmetric_gbps: 20 } });
+    expect(res.status).toBe(200);
+    expect(res.body.export.verdict).toBe("licence_required");
+    expect(res.body.input.answers).toEqual({ symmetric_gbps: 20 });
+    const rate = res.body.export.checks.find((c: { criterion: string }) => c.criterion === "anyOf" || c.criterion === "rate");
+    expect(JSON.stringify(rate)).toContain("stated by the user");
+    expect(res.body.export.questions).toEqual([]);
+  });
+
+  it("says where an answer replaces a figure of the text", async () => {
+    const { app } = testApp();
+    const res = await post(app, { description: "IPsec VPN gateway, IPsec throughput 20 Gbps, AES-256", answers: { vpn_gbps: 5 } });
+    expect(res.body.export.verdict).toBe("below_threshold");
+    expect(res.body.export.reasons.join(" ")).toContain("Your answer 5 Gbps (vpn_gbps) differs from the text's “20 Gbps”");
+  });
+
+  it("refuses a bad answer or an unknown question, naming it", async () => {
+    const { app } = testApp();
+    const bad = await post(app, { description: HSM, answers: { symmetric_gbps: "fast" } });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.fields)).toContain("answers.symmetric_gbps");
+    const unknown = await post(app, { description: HSM, answers: { speed: 3 } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.fields["answers.speed"]?.[0]).toContain("is not a question id");
+    const wrongKind = await post(app, { description: HSM, answers: { main_function: 1 } });
+    expect(wrongKind.status).toBe(400);
+  });
+});

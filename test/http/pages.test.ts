@@ -257,3 +257,46 @@ describe("the result page's reading trace", () => {
   });
 });
 
+
+describe("answering a result's questions on its page", () => {
+  it("shows the questions as a form, makes a new linked record from the answers, and leaves the old one as it was", async () => {
+    const { app } = testApp();
+    const first = await classifyViaForm(app, { description: "Network HSM appliance, AES-256, RSA-4096" });
+    const page = await request(app).get(first);
+    expect(page.text).toContain(`action="${first}/answers"`);
+    expect(page.text).toMatch(/<label for="answer_symmetric_gbps">What is the symmetric encryption\/decryption rate in Gbps\?<\/label>/);
+
+    const { agent, csrf } = await formClient(app, first);
+    const answered = await agent.post(`${first}/answers`).type("form").send({ answer_symmetric_gbps: "20", _csrf: csrf });
+    expect(answered.status).toBe(303);
+    const second = answered.headers.location as string;
+    expect(second).toMatch(/^\/c\/[A-Za-z0-9_-]{22}$/);
+    expect(second).not.toBe(first);
+
+    const secondPage = await request(app).get(second);
+    expect(secondPage.text).toContain(`This result answers the questions of <a href="${first}">`);
+    expect(secondPage.text).toContain("symmetric_gbps = 20");
+    expect(secondPage.text).toContain("stated by the user");
+    const api = await request(app).get(`/api/v1/classifications/${second.slice(3)}`);
+    expect(api.body.export.verdict).toBe("licence_required");
+
+    const firstAgain = await request(app).get(first);
+    expect(firstAgain.text).toContain(`Its questions are answered in <a href="${second}">`);
+    const firstApi = await request(app).get(`/api/v1/classifications/${first.slice(3)}`);
+    expect(firstApi.body.export.verdict).toBe("needs_info");
+  });
+
+  it("refuses an answer that is not a number or yes/no, without storing anything, and needs the CSRF token", async () => {
+    const { app } = testApp();
+    const first = await classifyViaForm(app, { description: "Network HSM appliance, AES-256, RSA-4096" });
+    const { agent, csrf } = await formClient(app, first);
+    const bad = await agent.post(`${first}/answers`).type("form").send({ answer_symmetric_gbps: "fast", _csrf: csrf });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("Not a valid answer: symmetric_gbps");
+    const none = await agent.post(`${first}/answers`).type("form").send({ _csrf: csrf });
+    expect(none.status).toBe(400);
+    const forged = await agent.post(`${first}/answers`).type("form").send({ answer_symmetric_gbps: "20" });
+    expect(forged.status).toBe(403);
+    expect((await request(app).get(first)).text).not.toContain("Its questions are answered in");
+  });
+});
