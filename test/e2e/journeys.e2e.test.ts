@@ -154,3 +154,33 @@ describe("the list browser", () => {
     await page.context().close();
   });
 });
+
+describe("answering a result's open questions", () => {
+  for (const [locale, rateLabel, submit, answersFor, answeredIn] of [
+    ["en-GB", /What is the symmetric encryption\/decryption rate in Gbps\?/, /Classify with these answers/, "This result answers the questions of", "Its questions are answered in"],
+    ["zh-CN", /对称密码算法加解密速率是多少（Gbps）？/, /按这些答复重新分类/, "本结果回答了以下结果的问题", "其问题已在以下结果中回答"],
+  ] as const) {
+    it(`turns a needs_info HSM into a new, linked result from the rate given on its page (${locale})`, async () => {
+      const page = await newPage(locale);
+      await classify(page, "Network HSM appliance, AES-256, RSA-4096, FIPS 140-3 Level 3");
+      expect(await verdictOf(page, "export")).toMatch(/More information needed|需要补充信息/);
+      const first = page.url();
+      await page.getByLabel(rateLabel).fill("20");
+      await Promise.all([page.waitForURL((u) => /\/c\/[A-Za-z0-9_-]{22}$/.test(u.pathname) && u.href !== first), page.getByRole("button", { name: submit }).click()]);
+      expect(await verdictOf(page, "export")).toMatch(/Licence likely required|可能需要许可证/);
+      const main = await page.locator("main").innerText();
+      expect(main).toContain(answersFor);
+      expect(main).toMatch(/stated by the user|用户声明/);
+      const second = page.url();
+      // The worksheet of the new record carries the stated rate.
+      await page.goto(`${second}/worksheet`);
+      expect(await page.locator("main").innerText()).toMatch(/stated by the user|用户声明/);
+      // The first record is as it was, and links to its answer.
+      await page.goto(first);
+      expect(await verdictOf(page, "export")).toMatch(/More information needed|需要补充信息/);
+      expect(await page.locator("main").innerText()).toContain(answeredIn);
+      await shot(page, `answered-${locale}`);
+      await page.context().close();
+    });
+  }
+});
