@@ -1,3 +1,4 @@
+import { type Answers, QUESTION_IDS, QUESTION_KINDS, type QuestionId } from "../core/questions.ts";
 import { Readable, type Writable } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
 import type { Verdict } from "../core/result.ts";
@@ -13,6 +14,9 @@ import { RecordGuard, detectRecordDelimiter } from "./recordGuard.ts";
  * Nothing holds more than a few chunks of rows, whatever the size of the file.
  */
 
+/** A column per question a row may leave open, for the user to fill and upload again (named answer_<id> or 答复_<id>). */
+export const ANSWER_COLUMNS = QUESTION_IDS.map((id) => `answer_${id}`);
+
 export const RESULT_COLUMNS = [
   "import_verdict",
   "import_entry",
@@ -22,12 +26,17 @@ export const RESULT_COLUMNS = [
   "reasons",
   "permalink",
   "error",
+  // The ids of the questions open on the row, then the answers the row was classified with (empty to fill).
+  "open_questions",
+  ...ANSWER_COLUMNS,
 ] as const;
 
 export interface RowInput {
   readonly description?: string | undefined;
   readonly hsCode?: string | undefined;
   readonly asOf: string;
+  /** Answers from the row's answer columns. */
+  readonly answers?: Answers | undefined;
 }
 
 /** The part of a classification a bulk row carries. */
@@ -38,6 +47,8 @@ export interface RowVerdict {
   readonly exportEntry: string | null;
   readonly missing: string[];
   readonly reasons: string[];
+  /** The ids of the questions still open on the row (either direction). */
+  readonly questions: QuestionId[];
   /** How the row was read, step by step: only when the run asks for a trace. */
   readonly trace?: string[];
 }
@@ -56,6 +67,8 @@ export interface BulkRow {
   readonly description: string | null;
   readonly hsCode: string | null;
   readonly asOf: string;
+  /** The answers the row gave in its answer columns, if any. */
+  readonly answers: Answers | null;
   readonly verdict: RowVerdict | null;
   readonly error: string | null;
 }
@@ -203,6 +216,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
 
   let header: string[] | null = null;
   let mapping: ColumnMapping | null = null;
+  let answerColumns: AnswerColumn[] = [];
   let rowNumber = 0;
   let errors = 0;
   const byVerdict = { import: {} as Record<string, number>, export: {} as Record<string, number> };
@@ -224,6 +238,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
       v ? v.reasons.join(" | ") : "",
       v && options.permalinkFor ? options.permalinkFor(row.row) : "",
       row.error ?? "",
+      v ? v.questions.join(" ") : "",
+      ...QUESTION_IDS.map((id) => answerCell(row.answers?.[id])),
       ...(options.trace ? [v?.trace?.join(" | ") ?? ""] : []),
     ];
   };
@@ -270,7 +286,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     const items = chunk;
     chunk = [];
     const inputs: RowInput[] = [];
-    for (const { row } of items) if (row.error === null) inputs.push({ description: row.description ?? undefined, hsCode: row.hsCode ?? undefined, asOf: row.asOf });
+    for (const { row } of items)
+      if (row.error === null) inputs.push({ description: row.description ?? undefined, hsCode: row.hsCode ?? undefined, asOf: row.asOf, ...(row.answers ? { answers: row.answers } : {}) });
     inFlight.push({ items, verdicts: inputs.length > 0 ? options.classifyMany(inputs) : Promise.resolve([]) });
     if (inFlight.length >= maxInFlight) await drainOne();
   };
@@ -299,6 +316,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
       named[field as keyof ColumnMapping] = index;
     }
     mapping = { ...detected, ...options.mapping, ...named };
+    answerColumns = findAnswerColumns(header);
     if (looksHeaderless(mapping)) {
       throw new BulkInputError(
         "noRecognisedColumn",
@@ -331,7 +349,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
           ? errorRow(rowNumber, line, options.asOf, `line ${line}: the row is longer than ${MAX_RECORD_CHARS.toLocaleString("en-US")} characters; it was cut there and not classified`)
           : guard.wideLines.has(line)
             ? errorRow(rowNumber, line, options.asOf, `line ${line}: the row has more than ${maxColumns.toLocaleString("en-US")} columns; it was cut there and not classified`)
-            : readRow(cells, rowNumber, line, mapping as unknown as ColumnMapping, options.asOf);
+            : readRow(cells, rowNumber, line, mapping as unknown as ColumnMapping, options.asOf, answerColumns);
         chunk.push({ cells, row });
         if (chunk.length >= chunkSize) await flushChunk();
       }
@@ -419,12 +437,14 @@ function cell(cells: string[], index: number | null): string | null {
   return v === undefined || v.trim() === "" ? null : v;
 }
 
-function readRow(cells: string[], row: number, line: number, mapping: ColumnMapping, defaultAsOf: string): MutableRow {
+function readRow(cells: string[], row: number, line: number, mapping: ColumnMapping, defaultAsOf: string, answerColumns: AnswerColumn[] = []): MutableRow {
   const description = cell(cells, mapping.description);
   const hsCode = cell(cells, mapping.hsCode);
   const sku = cell(cells, mapping.sku);
   const rowAsOf = cell(cells, mapping.asOf)?.trim() ?? null;
-  const base = { row, line, sku, description, hsCode, verdict: null };
+  const read = readAnswers(cells, answerColumns, line);
+  const base = { row, line, sku, description, hsCode, answers: typeof read === "string" ? null : read, verdict: null };
+  if (typeof read === "string") return { ...base, asOf: rowAsOf ?? defaultAsOf, error: read };
   if (rowAsOf !== null && !isCalendarDate(rowAsOf)) {
     return { ...base, asOf: defaultAsOf, error: `line ${line}: the as-of date "${rowAsOf.slice(0, 40)}" is not YYYY-MM-DD` };
   }
@@ -441,6 +461,47 @@ function readRow(cells: string[], row: number, line: number, mapping: ColumnMapp
   return { ...base, asOf, error: null };
 }
 
+interface AnswerColumn {
+  readonly index: number;
+  readonly id: QuestionId;
+  readonly name: string;
+}
+
+/** The answer columns of a header: answer_symmetric_gbps, "answer symmetric_gbps", 答复_symmetric_gbps (the first of each). */
+function findAnswerColumns(header: readonly string[]): AnswerColumn[] {
+  const found: AnswerColumn[] = [];
+  for (const id of QUESTION_IDS) {
+    const index = header.findIndex((h) => new RegExp(`^\\s*(?:answer|答复)[\\s_:：-]*${id}\\s*$`, "i").test(h));
+    if (index >= 0) found.push({ index, id, name: header[index] as string });
+  }
+  return found;
+}
+
+const YES = new Set(["yes", "y", "true", "1", "是", "有"]);
+const NO = new Set(["no", "n", "false", "0", "否", "无"]);
+
+/** A row's answers, or the message naming the cell that is not a valid answer. */
+function readAnswers(cells: string[], columns: AnswerColumn[], line: number): Answers | null | string {
+  if (columns.length === 0) return null;
+  const answers: Answers = {};
+  for (const { index, id, name } of columns) {
+    const raw = cell(cells, index)?.trim();
+    if (raw === undefined) continue;
+    if (QUESTION_KINDS[id].kind === "number") {
+      const n = Number(raw.normalize("NFKC").replace(/[,\s]/g, ""));
+      if (!Number.isFinite(n) || n < 0) return `line ${line}: "${raw.slice(0, 40)}" in column ${name} is not a number`;
+      answers[id] = n;
+    } else {
+      const v = raw.toLowerCase();
+      if (!YES.has(v) && !NO.has(v)) return `line ${line}: "${raw.slice(0, 40)}" in column ${name} is not yes or no`;
+      answers[id] = YES.has(v);
+    }
+  }
+  return Object.keys(answers).length > 0 ? answers : null;
+}
+
+const answerCell = (v: number | boolean | undefined) => (v === undefined ? "" : typeof v === "boolean" ? (v ? "yes" : "no") : String(v));
+
 /** A real YYYY-MM-DD date: 2026-02-30 is not one. */
 function isCalendarDate(text: string): boolean {
   if (!ISO_DATE.test(text)) return false;
@@ -456,7 +517,7 @@ function takeLineNumber(raw: string, delimiter: string): { line: number; rest: s
 }
 
 function errorRow(row: number, line: number, asOf: string, message: string): MutableRow {
-  return { row, line, sku: null, description: null, hsCode: null, asOf, verdict: null, error: message };
+  return { row, line, sku: null, description: null, hsCode: null, asOf, answers: null, verdict: null, error: message };
 }
 
 function ndjsonLine(row: BulkRow, cells: string[], header: string[], permalinkFor?: (row: number) => string) {
@@ -474,6 +535,8 @@ function ndjsonLine(row: BulkRow, cells: string[], header: string[], permalinkFo
     import: row.verdict ? { verdict: row.verdict.importVerdict, entry: row.verdict.importEntry } : null,
     export: row.verdict ? { verdict: row.verdict.exportVerdict, entry: row.verdict.exportEntry } : null,
     missing: row.verdict?.missing ?? [],
+    questions: row.verdict?.questions ?? [],
+    answers: row.answers,
     reasons: row.verdict?.reasons ?? [],
     permalink: row.verdict && permalinkFor ? permalinkFor(row.row) : null,
     error: row.error,

@@ -14,6 +14,7 @@ export function toRowVerdict(c: Classification, lang: Lang): RowVerdict {
     exportEntry: c.export.entry?.id ?? null,
     missing: [...text(c.import).missing, ...text(c.export).missing.filter((q) => !text(c.import).missing.includes(q))],
     reasons: [...text(c.import).reasons.map((r) => `import: ${r}`), ...text(c.export).reasons.map((r) => `export: ${r}`)],
+    questions: [...new Set([...c.import.questions, ...c.export.questions].map((q) => q.id))],
   };
 }
 
@@ -47,7 +48,7 @@ export function createRowClassifier(classifier: Classifier, cacheSize = 20_000):
   return (row, lang) => {
     if (++lookups === WINDOW) endWindow();
     if (offFor > 0) return toRowVerdict(classifier.classify(row), lang);
-    const key = `${lang}\u0000${row.asOf}\u0000${row.hsCode ?? ""}\u0000${row.description ?? ""}`;
+    const key = `${lang}\u0000${row.asOf}\u0000${row.hsCode ?? ""}\u0000${row.description ?? ""}${row.answers ? `\u0000${JSON.stringify(row.answers)}` : ""}`;
     let verdict = cache.get(key);
     if (verdict) hits++;
     else {

@@ -36,7 +36,7 @@ export interface Batch {
 }
 
 /** A classified row as it is stored: the part of a bulk row the batch pages list and filter. */
-export interface NewRow extends Omit<BulkRow, "verdict"> {
+export interface NewRow extends Omit<BulkRow, "verdict" | "answers"> {
   readonly importVerdict: Verdict | null;
   readonly importEntry: string | null;
   readonly exportVerdict: Verdict | null;

@@ -326,7 +326,7 @@ describe("runBulk: bad rows", () => {
       // Nothing is lost: the unreadable text is kept in the row.
       expect(last.join(",")).toContain("U-2");
       expect(last.join(",")).toContain("U-3,more text");
-      expect(last[last.length - 1]).toMatch(/^line \d+: the row could not be read as CSV/);
+      expect(last[last.length - RESULT_COLUMNS.length + RESULT_COLUMNS.indexOf("error")]).toMatch(/^line \d+: the row could not be read as CSV/);
       expect(r.summary).toMatchObject({ rows: 2, errors: 1 });
     }
   });
@@ -423,6 +423,7 @@ describe("runBulk: output", () => {
         importEntry: "=I-3",
         exportVerdict: "not_listed",
         exportEntry: "-1",
+        questions: [],
         missing: ["=WEBSERVICE(\"http://x\")"],
         reasons: ["@reason"],
       }));
@@ -640,5 +641,41 @@ describe("a run with a trace (--trace)", () => {
   it("keeps the columns as they were without it", async () => {
     const { text } = await run(Buffer.from("description\nHSM appliance\n"));
     expect(text.replace(BOM, "").split(/\r?\n/)[0]).toBe(["description", ...RESULT_COLUMNS].join(","));
+  });
+});
+
+describe("answering a batch's open questions in the spreadsheet", () => {
+  const col = (name: string) => RESULT_COLUMNS.indexOf(name as (typeof RESULT_COLUMNS)[number]);
+  it("lists each row's open questions, takes answers from the answer columns when the result comes back, and reports a bad answer beside the good rows", async () => {
+    const first = await run(Buffer.from("SKU,description\nH-1,Network HSM appliance AES-256 RSA-4096\nC-1,USB cable 2 m\n"));
+    const out = cellsOf(first.text);
+    const header = out[0] as string[];
+    const own = 2;
+    expect(header).toContain("answer_symmetric_gbps");
+    expect(out[1]?.[own + col("export_verdict")]).toBe("needs_info");
+    expect(out[1]?.[own + col("open_questions")]).toBe("symmetric_gbps signature_tps");
+    expect(out[2]?.[own + col("open_questions")]).toBe("");
+
+    // The user fills the rate into the result's own column and uploads the file again.
+    const filled = out.map((r, i) => (i === 1 ? r.map((c, j) => (j === own + col("answer_symmetric_gbps") ? "20" : c)) : r));
+    filled.push(["H-2", "Network HSM appliance AES-256 RSA-4096", ...Array(RESULT_COLUMNS.length).fill("")]);
+    (filled[3] as string[])[own + col("answer_symmetric_gbps")] = "fast";
+    const second = await run(Buffer.from(csv(filled)));
+    const back = cellsOf(second.text);
+    const width = (back[0] as string[]).length - RESULT_COLUMNS.length;
+    expect(back[1]?.[width + col("export_verdict")]).toBe("licence_required");
+    expect(back[1]?.[width + col("answer_symmetric_gbps")]).toBe("20");
+    expect(back[1]?.[width + col("reasons")]).toContain("Answered by the user: symmetric_gbps = 20");
+    expect(back[2]?.[width + col("export_verdict")]).toBe("not_listed");
+    expect(back[3]?.[width + col("error")]).toBe('line 4: "fast" in column answer_symmetric_gbps is not a number');
+    expect(second.summary).toMatchObject({ rows: 3, errors: 1 });
+  });
+
+  it("reads answer columns named in Chinese, and yes/no as 是/否", async () => {
+    const r = await run(Buffer.from("品名,答复_main_function,答复_vpn_gbps\n防火墙 IPsec VPN AES-256,是,20\n防火墙 IPsec VPN AES-256,否,\n"), { format: "ndjson" });
+    const lines = r.text.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0].answers).toEqual({ main_function: true, vpn_gbps: 20 });
+    expect(lines[0].export.verdict).toBe("licence_required");
+    expect(lines[1].export.verdict).toBe("not_listed");
   });
 });
