@@ -184,3 +184,44 @@ describe("answering a result's open questions", () => {
     });
   }
 });
+
+describe("pages that fit", () => {
+  /** Elements whose right edge runs past their card (a .panel) or past the window. */
+  const overflowing = (page: Page) =>
+    page.evaluate(() => {
+      const out: string[] = [];
+      const width = document.documentElement.clientWidth;
+      for (const el of Array.from(document.querySelectorAll("main *"))) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        // Content inside a scrolling wrapper is meant to scroll, not to fit.
+        if (el.closest(".table-scroll") && !el.classList.contains("table-scroll")) continue;
+        const card = el.closest(".panel");
+        const limit = card ? card.getBoundingClientRect().right : width;
+        if (r.right > limit + 1) out.push(`${el.tagName.toLowerCase()}.${el.className} right ${Math.round(r.right)} > ${Math.round(limit)}`);
+      }
+      if (document.documentElement.scrollWidth > width + 1) out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+      return out.slice(0, 10);
+    });
+
+  for (const [width, locale] of [[1280, "en-GB"], [1280, "zh-CN"], [390, "en-GB"], [390, "zh-CN"]] as const) {
+    it(`fits every page at ${width} px (${locale}): nothing runs past its card or the window`, async () => {
+      const context = await h.browser.newContext({ locale, viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      for (const url of ["/", "/bulk", "/lists", "/lists/export-2024", "/lists/export-2024/5A002.b", "/lists/diff?from=export-2021&to=export-2024"]) {
+        await page.goto(`${h.baseUrl}${url}`);
+        expect(await overflowing(page), `${url} at ${width}`).toEqual([]);
+      }
+      for (const text of ["Network HSM appliance, AES-256, RSA-4096, FIPS 140-3 Level 3", "IPsec VPN gateway, AES-256, IPsec throughput 40 Gbps, firewall throughput 120 Gbps"]) {
+        await page.goto(`${h.baseUrl}/`);
+        await page.getByLabel(/Product description|产品描述/).fill(text);
+        await Promise.all([page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}$/), page.getByRole("button", { name: /Classify|开始分类/ }).click()]);
+        expect(await overflowing(page), `${text} at ${width}`).toEqual([]);
+        await page.goto(`${page.url()}/worksheet`);
+        expect(await overflowing(page), `worksheet of ${text} at ${width}`).toEqual([]);
+      }
+      await page.screenshot({ path: path.join(SCREENSHOTS, `fit-${width}-${locale}.png`), fullPage: true });
+      await context.close();
+    });
+  }
+});
