@@ -2,7 +2,8 @@ import fs from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { type BatchOptions, type NewRow, toNewRow } from "../store/batchStore.ts";
 import type { CsvDelimiter, CsvEncoding } from "./detect.ts";
-import { type BulkSummary, type ClassifyMany, type ColumnNames, runBulk } from "./pipeline.ts";
+import { BulkInputError, type BulkSummary, type ClassifyMany, type ColumnNames, runBulk } from "./pipeline.ts";
+import { XlsxInputError, xlsxAsCsv } from "./xlsx.ts";
 import type { Lang } from "./rowVerdict.ts";
 
 /** What a server batch needs to know to run, whichever thread runs it. */
@@ -61,15 +62,20 @@ export function runServerBatch(
   /** A promise returned for rows holds the pipeline until it settles (flow control). */
   onEvent: (event: BatchEvent) => void | Promise<void>,
 ) {
-  const input = isFile(source) ? fs.createReadStream(source.file) : source;
+  const raw = isFile(source) ? fs.createReadStream(source.file) : source;
   const output = isFile(sink) ? fs.createWriteStream(sink.file) : sink;
   const { options } = spec;
-  return runBulk({
+  // A workbook is read as CSV; its text may inflate to some 16 times the file, no more (a zip bomb stops there).
+  const sourceBytes = isFile(source) ? (fs.statSync(source.file, { throwIfNoEntry: false })?.size ?? 0) : 0;
+  const input = options.workbook
+    ? xlsxAsCsv(raw, { sheet: options.workbook.sheet ?? undefined, maxChars: Math.max(16 * sourceBytes, 64 * 1024 * 1024) })
+    : Promise.resolve(raw);
+  return input.then((input) => runBulk({
     input,
     output,
     format: spec.format,
-    encoding: (options.encoding as CsvEncoding | null) ?? undefined,
-    delimiter: (options.delimiter as CsvDelimiter | null) ?? undefined,
+    encoding: options.workbook ? "utf-8" : ((options.encoding as CsvEncoding | null) ?? undefined),
+    delimiter: options.workbook ? "," : ((options.delimiter as CsvDelimiter | null) ?? undefined),
     mapping: options.mapping,
     columnNames: spec.columnNames,
     maxColumns: spec.maxColumns,
@@ -85,10 +91,10 @@ export function runServerBatch(
     // Slimmed to what is stored before they cross to the thread that stores them.
     onRows: (rows) => onEvent({ kind: "rows", rows: rows.map(toNewRow) }),
     onProgress: (p) => onEvent({ kind: "progress", rows: p.rows, errors: p.errors, bytesRead: p.bytesRead }),
-  }).catch((err: unknown) => {
+  })).catch((err: unknown) => {
     if (isFile(sink)) output.destroy();
-    if (isFile(source)) input.destroy();
-    throw err;
+    if (isFile(source)) raw.destroy();
+    throw err instanceof XlsxInputError ? new BulkInputError("workbook", err.message, err.message) : err;
   });
 }
 

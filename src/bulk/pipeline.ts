@@ -5,6 +5,7 @@ import type { Verdict } from "../core/result.ts";
 import { DEFAULT_MAX_COLUMNS, MAX_DESCRIPTION_LENGTH, MAX_RECORD_CHARS } from "../core/limits.ts";
 import { type ColumnMapping, detectColumns, looksHeaderless } from "./columns.ts";
 import { safeCsv } from "./csvSafety.ts";
+import { XlsxInputError, XlsxResultWriter } from "./xlsx.ts";
 import { type CsvDelimiter, type CsvEncoding, decodeSample, decodeStream, detectDelimiter, detectEncoding } from "./detect.ts";
 import { RecordGuard, detectRecordDelimiter } from "./recordGuard.ts";
 
@@ -93,7 +94,7 @@ export interface BulkOptions {
   readonly input: Readable;
   /** Where the result goes: a CSV (UTF-8 with BOM by default) or JSON lines. */
   readonly output?: Writable;
-  readonly format?: "csv" | "ndjson";
+  readonly format?: "csv" | "ndjson" | "xlsx";
   readonly bom?: boolean;
   readonly encoding?: CsvEncoding;
   readonly delimiter?: CsvDelimiter;
@@ -125,7 +126,7 @@ export interface BulkOptions {
 export class BulkInputError extends Error {
   constructor(
     /** Why, as a key the pages translate; `detail` is the column name or the reader's own words. */
-    readonly reason: "noColumn" | "noRecognisedColumn" | "unreadable" | "empty" | "tooManyColumns",
+    readonly reason: "noColumn" | "noRecognisedColumn" | "unreadable" | "empty" | "tooManyColumns" | "workbook",
     message: string,
     readonly detail = "",
   ) {
@@ -187,6 +188,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   parser.on("error", () => {});
 
   const format = options.format ?? "csv";
+  const xlsx = format === "xlsx" && options.output ? new XlsxResultWriter(options.output) : null;
   const chunkSize = options.chunkSize ?? 1000;
   const maxInFlight = options.maxInFlight ?? 8;
   const out = options.output;
@@ -257,7 +259,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
         if (v.importEntry) count(byEntry.import, v.importEntry);
         if (v.exportEntry) count(byEntry.export, v.exportEntry);
       }
-      if (format === "csv") {
+      if (format !== "ndjson") {
         // Results always sit under their own headings; cells beyond the header's width (a ragged
         // row) follow them, so nothing the user sent is lost.
         const own = cells.length >= width ? cells.slice(0, width) : cells.concat(Array<string>(width - cells.length).fill(""));
@@ -266,7 +268,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
         json += `${JSON.stringify(ndjsonLine(row, cells, header as string[], options.permalinkFor))}\n`;
       }
     }
-    await write(format === "csv" ? safeCsv(lines) : json);
+    if (xlsx) xlsx.rows(lines);
+    else await write(format === "csv" ? safeCsv(lines) : json);
     await options.onRows?.(items.map((i) => i.row));
     options.onProgress?.({ rows: rowNumber, errors, bytesRead, elapsedMs: Date.now() - started });
     if (options.yieldBetweenChunks) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -325,7 +328,9 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     }
     options.onHeader?.({ header, mapping, encoding, delimiter });
     // Nothing is written before the header is known good, so a caller can still answer with an error.
-    if (format === "csv") await write(`${options.bom !== false ? "\ufeff" : ""}${safeCsv([[...header, ...RESULT_COLUMNS, ...(options.trace ? ["trace"] : [])]])}`);
+    const columns = [...header, ...RESULT_COLUMNS, ...(options.trace ? ["trace"] : [])];
+    if (xlsx) xlsx.header(columns);
+    else if (format === "csv") await write(`${options.bom !== false ? "\ufeff" : ""}${safeCsv([columns])}`);
   };
 
   try {
@@ -359,13 +364,18 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     while (inFlight.length > 0) await drainOne();
   } catch (err) {
     parser.destroy();
+    // A workbook that cannot be read says why, whenever it is found (its rows arrive as they are inflated).
+    const workbook = err instanceof XlsxInputError ? err : (err as { cause?: unknown })?.cause instanceof XlsxInputError ? ((err as { cause: XlsxInputError }).cause) : null;
+    if (workbook) throw new BulkInputError("workbook", workbook.message, workbook.message);
     if (header === null && !(err instanceof BulkInputError)) {
       throw new BulkInputError("unreadable", `The file could not be read as CSV: ${(err as Error).message}`, (err as Error).message);
     }
     throw err;
   }
   if (header === null) throw new BulkInputError("empty", "The file is empty: it has no header row.");
-  if (ownsOutput) out.end();
+  // The workbook writer ends its stream when it closes the workbook.
+  if (xlsx) await xlsx.finish();
+  else if (ownsOutput) out.end();
   await outFinished;
   return {
     rows: rowNumber,

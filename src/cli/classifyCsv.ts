@@ -7,10 +7,11 @@ import { loadListData } from "../data/loadListData.ts";
 import { BulkInputError, runBulk, type BulkProgress } from "../bulk/pipeline.ts";
 import { parseEncodingName } from "../bulk/detect.ts";
 import { classifyOnThisThread, classifyWithTrace } from "../bulk/rowVerdict.ts";
+import { XlsxInputError, isXlsxName, refusedWorkbookName, xlsxAsCsv } from "../bulk/xlsx.ts";
 import { createWorkerPool } from "../bulk/workerPool.ts";
 import { todayInChina } from "../core/dates.ts";
 
-const USAGE = `Usage: npm run classify -- <in.csv | -> [options]
+const USAGE = `Usage: npm run classify -- <in.csv | in.xlsx | -> [options]
 
 Classifies every row of a CSV and writes it back with import_verdict, import_entry, export_verdict,
 export_entry, missing, reasons, permalink and error columns. Streams files of any size.
@@ -21,7 +22,8 @@ Options:
   --delimiter NAME         comma, semicolon or tab (default: detected)
   --as-of YYYY-MM-DD       lists in force on this date, for rows without a date column (default: today in China)
   --lang en|zh             language of the missing and reasons columns (default: en)
-  --format csv|ndjson      output format (default: csv, UTF-8 with BOM for Excel)
+  --format csv|ndjson|xlsx output format (default: csv, UTF-8 with BOM for Excel; xlsx when -o ends in .xlsx)
+  --sheet NAME             the sheet of an .xlsx input to read, by name or number (default: the first)
   --no-bom                 write CSV without the byte-order mark
   --workers N              classification threads (default: cores - 1; 0 classifies on the main thread)
   --trace                  add a "trace" column: how each row was read, step by step, with the
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
         format: { type: "string" },
         "no-bom": { type: "boolean" },
         workers: { type: "string" },
+        sheet: { type: "string" },
         trace: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -79,8 +82,11 @@ async function main(): Promise<void> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) fail(`--as-of must be a date YYYY-MM-DD, not "${asOf}".`, 2);
   const lang = values.lang ?? "en";
   if (lang !== "en" && lang !== "zh") fail(`--lang must be en or zh.`, 2);
-  const format = values.format ?? "csv";
-  if (format !== "csv" && format !== "ndjson") fail(`--format must be csv or ndjson.`, 2);
+  const format = values.format ?? (values.output && isXlsxName(values.output) ? "xlsx" : "csv");
+  if (format !== "csv" && format !== "ndjson" && format !== "xlsx") fail(`--format must be csv, ndjson or xlsx.`, 2);
+  if (format === "xlsx" && !values.output) fail("An .xlsx result needs a file: give -o result.xlsx.", 2);
+  if (refusedWorkbookName(inputPath)) fail(`${inputPath}: old .xls and macro-enabled .xlsm/.xlsb workbooks are not read; save the sheet as .xlsx or CSV.`, 1);
+  const workbookInput = isXlsxName(inputPath);
   const workers = values.workers !== undefined ? Number(values.workers) : Math.max(1, os.availableParallelism() - 1);
   if (!Number.isInteger(workers) || workers < 0 || workers > 64) fail(`--workers must be a whole number from 0 to 64.`, 2);
 
@@ -96,6 +102,15 @@ async function main(): Promise<void> {
     }
   }
   const output = values.output ? fs.createWriteStream(values.output) : process.stdout;
+  if (workbookInput) {
+    try {
+      input = await xlsxAsCsv(input as Readable, { sheet: values.sheet, maxChars: Math.max(16 * (totalBytes ?? 0), 64 * 1024 * 1024) });
+    } catch (err) {
+      fail(`${inputPath}: ${(err as Error).message}`, 1);
+    }
+    // Progress is counted in the sheet's text, not the file's bytes.
+    totalBytes = null;
+  }
 
   const listData = loadListData();
   const pool = workers > 0 && !values.trace ? createWorkerPool(workers, listData) : null;
@@ -122,8 +137,8 @@ async function main(): Promise<void> {
       output,
       format,
       bom: !values["no-bom"],
-      encoding: encoding ?? undefined,
-      delimiter,
+      encoding: workbookInput ? "utf-8" : (encoding ?? undefined),
+      delimiter: workbookInput ? "," : delimiter,
       asOf,
       classifyMany,
       trace: values.trace === true,
@@ -135,6 +150,7 @@ async function main(): Promise<void> {
     );
   } catch (err) {
     if (err instanceof BulkInputError) fail(`\n${err.message}`, 1);
+    if (err instanceof XlsxInputError) fail(`\n${inputPath}: ${err.message}`, 1);
     fail(`\nCannot process ${inputPath}: ${(err as Error).message}`, 1);
   } finally {
     await pool?.close();

@@ -11,6 +11,8 @@ export interface BatchOptions {
   readonly mapping: Partial<ColumnMapping>;
   readonly asOf: string;
   readonly lang: "en" | "zh";
+  /** Set when the upload is an Excel workbook: which sheet to read (the first when null). */
+  readonly workbook?: { readonly sheet: string | null } | null;
 }
 
 export interface Batch {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ENGINE_VERSION } from "../core/classify.ts";
 import { DELIMITERS, parseEncodingName } from "../bulk/detect.ts";
 import { BulkInputError, RESULT_COLUMNS } from "../bulk/pipeline.ts";
+import { XLSX_TYPE, csvResultAsXlsx, isXlsxName, refusedWorkbookName } from "../bulk/xlsx.ts";
 import { safeCsv } from "../bulk/csvSafety.ts";
 import type { ColumnMapping } from "../bulk/columns.ts";
 import { newRecordId, RECORD_ID } from "../store/classificationStore.ts";
@@ -126,7 +127,14 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
           renderUpload(res, errors, values, tooLarge ? 413 : 400);
           return;
         }
-        const options: BatchOptions = { encoding, delimiter, mapping: {}, asOf, lang: res.locals.lang as "en" | "zh" };
+        const name = fileName ?? "";
+        if (refusedWorkbookName(name)) {
+          fs.rmSync(uploadPath, { force: true });
+          renderUpload(res, [{ field: "file", message: t("bulk.error.workbookType") }], values, 415);
+          return;
+        }
+        const workbook = isXlsxName(name) ? { sheet: (fields.sheet ?? "").trim().slice(0, 100) || null } : null;
+        const options: BatchOptions = { encoding, delimiter, mapping: {}, asOf, lang: res.locals.lang as "en" | "zh", workbook };
         const batch = batches.create(
           { id, fileName: (fileName as string).slice(0, 200), source: "upload", options, totalBytes: size, editions: editionsNow(asOf), engineVersion: ENGINE_VERSION },
           deps.now(),
@@ -159,6 +167,19 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
       return;
     }
     res.set("Cache-Control", "no-store").json(progressOf(batch, jobs.progress(batch.id)));
+  });
+
+  router.get("/b/:id/result.xlsx", (req: Request<{ id: string }>, res: Response, next: NextFunction) => {
+    const batch = findBatch(req.params.id, res);
+    if (!batch) return;
+    const file = jobs.outputPath(batch.id);
+    if (batch.status !== "done" || !fs.existsSync(file)) {
+      res.status(409).render("error", { heading: res.locals.t("batch.notReady.title"), message: res.locals.t("batch.notReady.body") });
+      return;
+    }
+    const name = `${batch.fileName.replace(/\.[^.]*$/, "").replace(/[^\w.\-\u4e00-\u9fff]+/g, "_") || "batch"}-classified.xlsx`;
+    res.type(XLSX_TYPE).attachment(name);
+    csvResultAsXlsx(fs.createReadStream(file), res).catch(next);
   });
 
   router.get("/b/:id/result.csv", (req: Request<{ id: string }>, res: Response) => {
@@ -294,8 +315,9 @@ export function batchApi(deps: AppDeps) {
         return;
       }
       // Not text/plain: a cross-site form could send that without a CORS preflight.
-      if (!req.is("text/csv") && !req.is("application/csv")) {
-        res.status(415).json({ error: "Send the CSV as the request body with Content-Type: text/csv.", fields: {} });
+      const workbookBody = req.is(XLSX_TYPE) !== false && req.is(XLSX_TYPE) !== null;
+      if (!req.is("text/csv") && !req.is("application/csv") && !workbookBody) {
+        res.status(415).json({ error: `Send the CSV as the request body with Content-Type: text/csv (or an .xlsx workbook with Content-Type: ${XLSX_TYPE}).`, fields: {} });
         return;
       }
       const q = req.query as Record<string, unknown>;
@@ -324,7 +346,7 @@ export function batchApi(deps: AppDeps) {
           id,
           fileName: "api",
           source: "api",
-          options: { encoding, delimiter, mapping: {}, asOf, lang },
+          options: { encoding, delimiter, mapping: {}, asOf, lang, workbook: workbookBody ? { sheet: str(q.sheet).trim().slice(0, 100) || null } : null },
           totalBytes: Number.isFinite(declared) ? declared : null,
           editions: editionsNow(asOf),
           engineVersion: ENGINE_VERSION,

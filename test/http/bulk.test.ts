@@ -1,3 +1,4 @@
+import type { Worksheet } from "exceljs";
 import { spawn } from "node:child_process";
 import http from "node:http";
 import { PassThrough, Readable } from "node:stream";
@@ -785,5 +786,70 @@ describe("POST /api/v1/classify/batch", () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe("Excel workbooks in the browser", () => {
+  const workbookOf = async (rows: unknown[][], sheet = "SKUs") => {
+    const ExcelJS = (await import("exceljs")).default;
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("Notes").addRows([["not the data"]]);
+    wb.addWorksheet(sheet).addRows(rows);
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  };
+
+  it("classifies a chosen sheet of an uploaded .xlsx and offers the result as .xlsx and CSV", async () => {
+    const t = testApp();
+    const file = await workbookOf([["SKU", "品名"], ["H-1", "Network HSM appliance, AES-256, SM4 20 Gbps"], ["C-1", "USB cable"]]);
+    const client = await browser(t.app);
+    const res = await postUpload(client, file, { asOf: AS_OF, sheet: "SKUs" }, "catalogue.xlsx");
+    expect(res.status).toBe(303);
+    const id = (res.headers.location as string).slice(3);
+    await t.deps.bulk.jobs.idle();
+    const csv = await request(t.app).get(`/b/${id}/result.csv`).buffer(true).parse(binary);
+    const rows = cellsOf(csv.body as Buffer);
+    expect(rows[0]?.slice(0, 2)).toEqual(["SKU", "品名"]);
+    expect(rows[1]?.[2 + RESULT_COLUMNS.indexOf("export_verdict")]).toBe("licence_required");
+    const xlsx = await request(t.app).get(`/b/${id}/result.xlsx`).buffer(true).parse(binary);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers["content-type"]).toContain("spreadsheetml");
+    const ExcelJS = (await import("exceljs")).default;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0] as Worksheet;
+    expect(sheet.getRow(2).getCell(3 + RESULT_COLUMNS.indexOf("export_verdict")).value).toBe("licence_required");
+  });
+
+  it("refuses an old .xls or a macro workbook by name, and fails a corrupt one with a clear reason", async () => {
+    const t = testApp();
+    const client = await browser(t.app);
+    const xls = await postUpload(client, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2, 3]), { asOf: AS_OF }, "old.xls");
+    expect(xls.status).toBe(415);
+    expect(xls.text).toContain("Old .xls and macro-enabled .xlsm/.xlsb workbooks are not read");
+    const protectedBook = await postUpload(client, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2, 3, 4]), { asOf: AS_OF }, "locked.xlsx");
+    const id = (protectedBook.headers.location as string).slice(3);
+    await t.deps.bulk.jobs.idle();
+    const page = await request(t.app).get(`/b/${id}`);
+    expect(page.text).toContain("password-protected or an old .xls file");
+  });
+});
+
+describe("an .xlsx body on the batch API", () => {
+  it("reads the workbook (the sheet named in ?sheet=) like a CSV body", async () => {
+    const t = testApp();
+    const ExcelJS = (await import("exceljs")).default;
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("Cover").addRows([["nothing here"]]);
+    wb.addWorksheet("Items").addRows([["description"], ["IPsec VPN gateway 40 Gbps AES-256"]]);
+    const body = Buffer.from(await wb.xlsx.writeBuffer());
+    const res = await request(t.app)
+      .post("/api/v1/classify/batch?sheet=Items")
+      .set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+      .send(body)
+      .buffer(true)
+      .parse(binary);
+    expect(res.status).toBe(200);
+    const rows = cellsOf(res.body as Buffer);
+    expect(rows[1]?.[1 + RESULT_COLUMNS.indexOf("export_verdict")]).toBe("licence_required");
   });
 });
