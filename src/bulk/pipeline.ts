@@ -268,7 +268,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
         json += `${JSON.stringify(ndjsonLine(row, cells, header as string[], options.permalinkFor))}\n`;
       }
     }
-    if (xlsx) xlsx.rows(lines);
+    if (xlsx) await xlsx.rows(lines);
     else await write(format === "csv" ? safeCsv(lines) : json);
     await options.onRows?.(items.map((i) => i.row));
     options.onProgress?.({ rows: rowNumber, errors, bytesRead, elapsedMs: Date.now() - started });

@@ -1,11 +1,13 @@
 import { PassThrough, Readable, type Writable } from "node:stream";
 import ExcelJS from "exceljs";
+import archiver from "archiver";
 import { stringify } from "csv-stringify/sync";
 
 /**
  * Excel in and out, streamed with exceljs so a sheet of a million rows keeps memory flat. A workbook
  * is read as the CSV the bulk pipeline already reads (first sheet, or a chosen one), so every guard,
- * limit and error row applies to Excel as it does to CSV; results are written as a real workbook.
+ * limit and error row applies to Excel as it does to CSV; results are written as a real workbook by a
+ * writer of our own on archiver (exceljs's streaming writer keeps a whole sheet in memory).
  */
 
 export class XlsxInputError extends Error {
@@ -104,63 +106,147 @@ export async function xlsxAsCsv(input: Readable, options: { sheet?: string | und
   return out;
 }
 
-const VERDICT_FILL: Record<string, string> = {
-  licence_required: "FFF8D7DA",
-  needs_info: "FFFFF3CD",
-  below_threshold: "FFD1E7DD",
-  exempt: "FFE2E3E5",
-  not_listed: "FFE2E3E5",
+/** Rows whose permalink is written as a clickable link (a workbook keeps its links in a list at the sheet's end). */
+export const MAX_LINKED_ROWS = 10_000;
+
+/** Fills of the verdict cells, by verdict; the style index of each is its place here plus FIRST_FILL_STYLE. */
+const VERDICT_FILLS: [string, string][] = [
+  ["licence_required", "FFF8D7DA"],
+  ["needs_info", "FFFFF3CD"],
+  ["below_threshold", "FFD1E7DD"],
+  ["exempt", "FFE2E3E5"],
+  ["not_listed", "FFE2E3E5"],
+];
+const HEADER_STYLE = 1;
+const FIRST_FILL_STYLE = 2;
+const LINK_STYLE = FIRST_FILL_STYLE + VERDICT_FILLS.length;
+
+const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<fonts count="3"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font><font><u/><sz val="11"/><color rgb="FF0563C1"/><name val="Calibri"/></font></fonts>
+<fills count="${2 + VERDICT_FILLS.length}"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>${VERDICT_FILLS.map(([, argb]) => `<fill><patternFill patternType="solid"><fgColor rgb="${argb}"/><bgColor indexed="64"/></patternFill></fill>`).join("")}</fills>
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="${LINK_STYLE + 1}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>${VERDICT_FILLS.map((_, i) => `<xf numFmtId="0" fontId="0" fillId="${i + 2}" borderId="0" xfId="0" applyFill="1"/>`).join("")}<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>
+</styleSheet>`;
+
+/** Text as XML: escaped, and without the control characters XML cannot hold. */
+const xmlAllowed = (c: number) => c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c !== 0xfffe && c !== 0xffff);
+const withoutControls = (t: string) => {
+  for (let i = 0; i < t.length; i++) if (!xmlAllowed(t.charCodeAt(i))) return Array.from(t).filter((ch) => xmlAllowed(ch.charCodeAt(0))).join("");
+  return t;
 };
+const xmlText = (t: string) =>
+  withoutControls(t)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
+
+/** A, B, … Z, AA, AB, …: a column's letters. */
+function columnName(index: number): string {
+  let n = index + 1;
+  let name = "";
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    name = String.fromCharCode(65 + r) + name;
+    n = Math.floor((n - 1) / 26);
+  }
+  return name;
+}
 
 /**
- * Results as a workbook, written as they come: the header row frozen and filtered, verdict cells
- * coloured, permalinks as links. Every cell is written as text, so nothing a user sent runs as a
- * formula when the workbook is opened.
+ * Results as a workbook, written as they come and zipped on the fly (archiver), so a million rows
+ * keep memory flat: the header row frozen and filtered, verdict cells coloured, permalinks as links.
+ * Every cell is an inline string, so nothing a user sent runs as a formula when it is opened.
  */
 export class XlsxResultWriter {
-  private readonly workbook: ExcelJS.stream.xlsx.WorkbookWriter;
-  private readonly sheet: ExcelJS.Worksheet;
+  private readonly zip = archiver("zip", { zlib: { level: 6 } });
+  private readonly sheet = new PassThrough();
+  private readonly done: Promise<void>;
   private verdictColumns = new Set<number>();
   private linkColumns = new Set<number>();
   private width = 0;
+  private rowNumber = 0;
+  private readonly links: { ref: string; url: string }[] = [];
 
   constructor(output: Writable) {
-    this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
-    this.sheet = this.workbook.addWorksheet("Results", { views: [{ state: "frozen", ySplit: 1 }] });
+    this.done = new Promise<void>((resolve, reject) => {
+      output.once("finish", resolve).once("close", resolve).once("error", reject);
+      this.zip.once("error", reject);
+    });
+    this.zip.pipe(output);
+    this.zip.append(CONTENT_TYPES, { name: "[Content_Types].xml" });
+    this.zip.append(ROOT_RELS, { name: "_rels/.rels" });
+    this.zip.append(STYLES, { name: "xl/styles.xml" });
+    this.zip.append(this.sheet, { name: "xl/worksheets/sheet1.xml" });
+    this.sheet.write(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>`);
   }
 
   header(cells: string[]): void {
     this.width = cells.length;
     cells.forEach((c, i) => {
-      if (c === "import_verdict" || c === "export_verdict") this.verdictColumns.add(i + 1);
-      if (c === "permalink") this.linkColumns.add(i + 1);
+      if (c === "import_verdict" || c === "export_verdict") this.verdictColumns.add(i);
+      if (c === "permalink") this.linkColumns.add(i);
     });
-    const row = this.sheet.addRow(cells.map(String));
-    row.font = { bold: true };
-    row.commit();
-    this.sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: Math.max(1, this.width) } };
+    this.sheet.write(this.rowXml(cells, () => HEADER_STYLE));
   }
 
-  rows(lines: string[][]): void {
+  async rows(lines: string[][]): Promise<void> {
+    let xml = "";
     for (const cells of lines) {
-      const row = this.sheet.addRow(cells.map(String));
-      for (const c of this.verdictColumns) {
-        const fill = VERDICT_FILL[cells[c - 1] ?? ""];
-        if (fill) row.getCell(c).fill = { type: "pattern", pattern: "solid", fgColor: { argb: fill } };
-      }
-      for (const c of this.linkColumns) {
-        const url = cells[c - 1] ?? "";
-        if (/^https?:\/\//.test(url)) row.getCell(c).value = { text: url, hyperlink: url };
-      }
-      row.commit();
+      xml += this.rowXml(cells, (i, value) => {
+        if (this.verdictColumns.has(i)) {
+          const fill = VERDICT_FILLS.findIndex(([verdict]) => verdict === value);
+          return fill >= 0 ? FIRST_FILL_STYLE + fill : 0;
+        }
+        if (this.linkColumns.has(i) && /^https?:\/\//.test(value) && this.links.length < MAX_LINKED_ROWS) {
+          this.links.push({ ref: `${columnName(i)}${this.rowNumber}`, url: value });
+          return LINK_STYLE;
+        }
+        return 0;
+      });
     }
+    if (!this.sheet.write(xml)) await new Promise<void>((resolve) => this.sheet.once("drain", resolve));
+  }
+
+  private rowXml(cells: string[], style: (index: number, value: string) => number): string {
+    this.rowNumber++;
+    let xml = `<row r="${this.rowNumber}">`;
+    cells.forEach((value, i) => {
+      if (value === "") return;
+      const s = style(i, value);
+      xml += `<c r="${columnName(i)}${this.rowNumber}" t="inlineStr"${s ? ` s="${s}"` : ""}><is><t xml:space="preserve">${xmlText(value)}</t></is></c>`;
+    });
+    return `${xml}</row>`;
   }
 
   async finish(): Promise<void> {
-    (this.sheet as unknown as { commit(): void }).commit();
-    await this.workbook.commit();
+    const last = columnName(Math.max(0, this.width - 1));
+    const links = this.links.map((l, i) => `<hyperlink ref="${l.ref}" r:id="rIdL${i + 1}"/>`).join("");
+    this.sheet.end(`</sheetData><autoFilter ref="A1:${last}1"/>${links ? `<hyperlinks>${links}</hyperlinks>` : ""}</worksheet>`);
+    this.zip.append(
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${this.links
+        .map((l, i) => `<Relationship Id="rIdL${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="${xmlText(l.url)}" TargetMode="External"/>`)
+        .join("")}</Relationships>`,
+      { name: "xl/worksheets/_rels/sheet1.xml.rels" },
+    );
+    this.zip.append(
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Results" sheetId="1" r:id="rId1"/></sheets><definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">Results!$A$1:$${last}$1</definedName></definedNames></workbook>`,
+      { name: "xl/workbook.xml" },
+    );
+    this.zip.append(WORKBOOK_RELS, { name: "xl/_rels/workbook.xml.rels" });
+    await this.zip.finalize();
+    await this.done;
   }
 }
+
+const CONTENT_TYPES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`;
+const ROOT_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`;
+const WORKBOOK_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`;
 
 /**
  * A result CSV as a workbook (the download of a finished batch): the cells as the CSV holds them,
@@ -182,12 +268,12 @@ export async function csvResultAsXlsx(csv: Readable, output: Writable): Promise<
     }
     batch.push(cells);
     if (batch.length >= 1000) {
-      writer.rows(batch);
+      await writer.rows(batch);
       batch = [];
     }
   }
   if (first) writer.header([]);
-  writer.rows(batch);
+  await writer.rows(batch);
   await writer.finish();
 }
 

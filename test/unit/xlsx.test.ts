@@ -69,4 +69,16 @@ describe("Excel in and out", () => {
     const big = await workbook({ Big: [["description"], ...Array.from({ length: 200 }, (_, i) => [`HSM appliance number ${i} with AES-256`])] });
     await expect(read(big)).rejects.toThrow(/expands to more than 1,000 characters/);
   });
+
+  it("writes a workbook any reader opens even when cells hold characters XML cannot", async () => {
+    const output = new PassThrough();
+    const got: Buffer[] = [];
+    output.on("data", (d: Buffer) => got.push(d));
+    await runBulk({ input: Readable.from([Buffer.from('description,note\n"HSM\u0001 <b>&amp;</b> ""x""",\u0007bell\n')]), output, format: "xlsx", asOf: "2026-12-01", classifyMany });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.concat(got) as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0] as ExcelJS.Worksheet;
+    expect(sheet.getRow(2).getCell(1).value).toBe('HSM <b>&amp;</b> "x"');
+    expect(sheet.getRow(2).getCell(2).value).toBe("bell");
+  });
 });
