@@ -70,6 +70,8 @@ export interface BulkRow {
   readonly asOf: string;
   /** The answers the row gave in its answer columns, if any. */
   readonly answers: Answers | null;
+  /** The batch row this one answers, read from the permalink of a result file uploaded again. */
+  readonly answersFor: { readonly batchId: string; readonly row: number } | null;
   readonly verdict: RowVerdict | null;
   readonly error: string | null;
 }
@@ -219,6 +221,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   let header: string[] | null = null;
   let mapping: ColumnMapping | null = null;
   let answerColumns: AnswerColumn[] = [];
+  let permalinkColumn = -1;
   let rowNumber = 0;
   let errors = 0;
   const byVerdict = { import: {} as Record<string, number>, export: {} as Record<string, number> };
@@ -320,6 +323,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     }
     mapping = { ...detected, ...options.mapping, ...named };
     answerColumns = findAnswerColumns(header);
+    // A result file uploaded again: its permalink column says which batch row each row answers.
+    permalinkColumn = header.findIndex((h) => h.trim().toLowerCase() === "permalink");
     if (looksHeaderless(mapping)) {
       throw new BulkInputError(
         "noRecognisedColumn",
@@ -354,7 +359,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
           ? errorRow(rowNumber, line, options.asOf, `line ${line}: the row is longer than ${MAX_RECORD_CHARS.toLocaleString("en-US")} characters; it was cut there and not classified`)
           : guard.wideLines.has(line)
             ? errorRow(rowNumber, line, options.asOf, `line ${line}: the row has more than ${maxColumns.toLocaleString("en-US")} columns; it was cut there and not classified`)
-            : readRow(cells, rowNumber, line, mapping as unknown as ColumnMapping, options.asOf, answerColumns);
+            : readRow(cells, rowNumber, line, mapping as unknown as ColumnMapping, options.asOf, answerColumns, permalinkColumn);
         chunk.push({ cells, row });
         if (chunk.length >= chunkSize) await flushChunk();
       }
@@ -447,13 +452,17 @@ function cell(cells: string[], index: number | null): string | null {
   return v === undefined || v.trim() === "" ? null : v;
 }
 
-function readRow(cells: string[], row: number, line: number, mapping: ColumnMapping, defaultAsOf: string, answerColumns: AnswerColumn[] = []): MutableRow {
+const BATCH_ROW_LINK = /\/b\/([A-Za-z0-9_-]{22})\/rows\/(\d{1,9})$/;
+
+function readRow(cells: string[], row: number, line: number, mapping: ColumnMapping, defaultAsOf: string, answerColumns: AnswerColumn[] = [], permalinkColumn = -1): MutableRow {
   const description = cell(cells, mapping.description);
   const hsCode = cell(cells, mapping.hsCode);
   const sku = cell(cells, mapping.sku);
   const rowAsOf = cell(cells, mapping.asOf)?.trim() ?? null;
   const read = readAnswers(cells, answerColumns, line);
-  const base = { row, line, sku, description, hsCode, answers: typeof read === "string" ? null : read, verdict: null };
+  const link = permalinkColumn >= 0 ? BATCH_ROW_LINK.exec(cell(cells, permalinkColumn)?.trim() ?? "") : null;
+  const answersFor = link ? { batchId: link[1] as string, row: Number(link[2]) } : null;
+  const base = { row, line, sku, description, hsCode, answers: typeof read === "string" ? null : read, answersFor, verdict: null };
   if (typeof read === "string") return { ...base, asOf: rowAsOf ?? defaultAsOf, error: read };
   if (rowAsOf !== null && !isCalendarDate(rowAsOf)) {
     return { ...base, asOf: defaultAsOf, error: `line ${line}: the as-of date "${rowAsOf.slice(0, 40)}" is not YYYY-MM-DD` };
@@ -527,7 +536,7 @@ function takeLineNumber(raw: string, delimiter: string): { line: number; rest: s
 }
 
 function errorRow(row: number, line: number, asOf: string, message: string): MutableRow {
-  return { row, line, sku: null, description: null, hsCode: null, asOf, answers: null, verdict: null, error: message };
+  return { row, line, sku: null, description: null, hsCode: null, asOf, answers: null, answersFor: null, verdict: null, error: message };
 }
 
 function ndjsonLine(row: BulkRow, cells: string[], header: string[], permalinkFor?: (row: number) => string) {

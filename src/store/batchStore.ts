@@ -46,7 +46,7 @@ export interface NewRow extends Omit<BulkRow, "verdict" | "answers"> {
 }
 
 /** A stored row, with the classification record made when its permalink was first opened. */
-export interface StoredRow extends NewRow {
+export interface StoredRow extends Omit<NewRow, "answersFor"> {
   readonly recordId: string | null;
 }
 
@@ -54,6 +54,7 @@ export interface StoredRow extends NewRow {
 export function toNewRow(r: BulkRow): NewRow {
   const v = r.verdict;
   return {
+    answersFor: r.answersFor,
     row: r.row,
     line: r.line,
     sku: r.sku,
@@ -93,6 +94,13 @@ export interface BatchStore {
   rows(id: string, filter: RowFilter): { rows: StoredRow[]; total: number };
   row(id: string, row: number): StoredRow | null;
   setRowRecord(id: string, row: number, recordId: string): void;
+  /**
+   * For a batch whose rows answer another batch's (a result file uploaded again): the batches it
+   * answers, and how the rows that needed information there came out here, by direction.
+   */
+  answers(id: string): { batchId: string; resolved: Record<"import" | "export", { needsInfo: number; to: Record<string, number> }> }[];
+  /** The batches that answer this one's rows. */
+  answeredBy(id: string): string[];
 }
 
 export const BATCH_SCHEMA = `
@@ -116,6 +124,14 @@ export const BATCH_SCHEMA = `
     editions TEXT,
     engine_version TEXT NOT NULL
   ) STRICT;
+  CREATE TABLE IF NOT EXISTS batch_row_answers (
+    batch_id TEXT NOT NULL,
+    row INTEGER NOT NULL,
+    answers_batch TEXT NOT NULL,
+    answers_row INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, row)
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS batch_row_answers_of ON batch_row_answers (answers_batch);
   CREATE TABLE IF NOT EXISTS batch_rows (
     batch_id TEXT NOT NULL,
     row INTEGER NOT NULL,
@@ -209,11 +225,26 @@ export function batchStore(db: Database.Database): BatchStore {
     `INSERT OR REPLACE INTO batch_rows (batch_id, row, line, sku, description, hs_code, as_of, import_verdict, import_entry, export_verdict, export_entry, error)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const insertAnswer = db.prepare("INSERT OR IGNORE INTO batch_row_answers (batch_id, row, answers_batch, answers_row) VALUES (?, ?, ?, ?)");
   const insertRows = db.transaction((batchId: string, rows: readonly NewRow[]) => {
     for (const r of rows) {
       insertRow.run(batchId, r.row, r.line, r.sku, r.description, r.hsCode, r.asOf, r.importVerdict, r.importEntry, r.exportVerdict, r.exportEntry, r.error);
+      if (r.answersFor && r.answersFor.batchId !== batchId) insertAnswer.run(batchId, r.row, r.answersFor.batchId, r.answersFor.row);
     }
   });
+  const resolvedRows = (direction: "import" | "export") =>
+    db.prepare<[string], { answers_batch: string; after: string | null; n: number }>(
+      `SELECT a.answers_batch, n.${direction}_verdict AS after, count(*) AS n
+         FROM batch_row_answers a
+         JOIN batch_rows n ON n.batch_id = a.batch_id AND n.row = a.row
+         JOIN batch_rows o ON o.batch_id = a.answers_batch AND o.row = a.answers_row
+        WHERE a.batch_id = ? AND o.${direction}_verdict = 'needs_info'
+        GROUP BY a.answers_batch, n.${direction}_verdict`,
+    );
+  const resolvedImport = resolvedRows("import");
+  const resolvedExport = resolvedRows("export");
+  const selectAnswered = db.prepare<[string], { answers_batch: string }>("SELECT DISTINCT answers_batch FROM batch_row_answers WHERE batch_id = ? ORDER BY answers_batch");
+  const selectAnsweredBy = db.prepare<[string], { batch_id: string }>("SELECT DISTINCT batch_id FROM batch_row_answers WHERE answers_batch = ? ORDER BY batch_id");
   const selectRow = db.prepare<[string, number], StoredRow>(`SELECT ${ROW_COLUMNS} FROM batch_rows WHERE batch_id = ? AND row = ?`);
   const updateRowRecord = db.prepare("UPDATE batch_rows SET record_id = ? WHERE batch_id = ? AND row = ?");
 
@@ -250,6 +281,22 @@ export function batchStore(db: Database.Database): BatchStore {
     insertRows(id, rows) {
       insertRows(id, rows);
     },
+    answers(id) {
+      const found = new Map<string, { batchId: string; resolved: Record<"import" | "export", { needsInfo: number; to: Record<string, number> }> }>();
+      for (const { answers_batch } of selectAnswered.all(id)) {
+        found.set(answers_batch, { batchId: answers_batch, resolved: { import: { needsInfo: 0, to: {} }, export: { needsInfo: 0, to: {} } } });
+      }
+      for (const [direction, query] of [["import", resolvedImport], ["export", resolvedExport]] as const) {
+        for (const r of query.all(id)) {
+          const entry = found.get(r.answers_batch);
+          if (!entry) continue;
+          entry.resolved[direction].needsInfo += r.n;
+          entry.resolved[direction].to[r.after ?? "error"] = r.n;
+        }
+      }
+      return [...found.values()];
+    },
+    answeredBy: (id) => selectAnsweredBy.all(id).map((r) => r.batch_id),
     rows(id, filter) {
       const where = ["batch_id = ?"];
       const params: (string | number)[] = [id];

@@ -294,6 +294,8 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
       page,
       pages: Math.max(1, Math.ceil(total / ROWS_PER_PAGE)),
       filter: { direction: direction ?? "", verdict: verdict ?? "", errorsOnly },
+      answers: batches.answers(batch.id),
+      answeredBy: batches.answeredBy(batch.id),
     });
   });
 

@@ -853,3 +853,28 @@ describe("an .xlsx body on the batch API", () => {
     expect(rows[1]?.[1 + RESULT_COLUMNS.indexOf("export_verdict")]).toBe("licence_required");
   });
 });
+
+describe("answering a batch's questions by uploading its result again", () => {
+  it("links the two batches and counts the rows that needed information, by what they became", async () => {
+    const t = testApp();
+    const first = await uploaded(t, "SKU,description\nH-1,Network HSM appliance AES-256 RSA-4096\nH-2,Network HSM appliance AES-256 RSA-4096\nC-1,USB cable\n");
+    const csv = await request(t.app).get(`/b/${first}/result.csv`).buffer(true).parse(binary);
+    const rows = cellsOf(csv.body as Buffer);
+    const own = 2;
+    const at = (name: string) => own + RESULT_COLUMNS.indexOf(name as (typeof RESULT_COLUMNS)[number]);
+    (rows[1] as string[])[at("answer_symmetric_gbps")] = "20";
+    (rows[2] as string[])[at("answer_symmetric_gbps")] = "4";
+    (rows[2] as string[])[at("answer_signature_tps")] = "9000";
+    const second = await uploaded(t, safeCsvFor(rows));
+    const page = await request(t.app).get(`/b/${second}`);
+    expect(page.text).toContain(`This batch answers the questions of batch <a href="/b/${first}">`);
+    expect(page.text).toMatch(/Export: of 2 rows that needed information there, now\s+(Licence likely required: 1 · Below the thresholds: 1|Below the thresholds: 1 · Licence likely required: 1)/);
+    const firstPage = await request(t.app).get(`/b/${first}`);
+    expect(firstPage.text).toContain(`Its questions are answered in batch <a href="/b/${second}">`);
+  });
+});
+
+/** Rows as CSV text, quoted as the result file quotes them. */
+function safeCsvFor(rows: string[][]): string {
+  return rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(",")).join("\n") + "\n";
+}
