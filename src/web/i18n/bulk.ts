@@ -4,7 +4,7 @@ export const bulkEn = {
   "bulk.title": "Classify a CSV",
   "bulk.intro":
     "Upload a CSV exported from your ERP or Excel: one product per row. Every column is kept, and the verdicts, entries, open questions, reasons and a permalink for each row are added.",
-  "bulk.file": "CSV file",
+  "bulk.file": "CSV or Excel file (.csv, .xlsx)",
   "bulk.file.hint": "Up to {max} MB. UTF-8 (with or without BOM), UTF-16 (Excel “Unicode text”) or GB18030/GBK; comma, semicolon or tab.",
   "bulk.columns.hint":
     "Columns are found from their names: description / 品名 / 商品名称 / 规格型号, HS code / 商品编码 / 海关编码, SKU / 料号 / 物料编码, and an optional as-of date. You can change them after the upload.",
@@ -112,7 +112,7 @@ export const bulkZh: Record<keyof typeof bulkEn, string> = {
   "nav.bulk": "批量",
   "bulk.title": "批量分类（CSV）",
   "bulk.intro": "上传从ERP或Excel导出的CSV文件，每行一个产品。原有各列均保留，并为每行添加判定结论、条目、待确认问题、理由和永久链接。",
-  "bulk.file": "CSV文件",
+  "bulk.file": "CSV或Excel文件（.csv、.xlsx）",
   "bulk.file.hint": "最大{max} MB。支持UTF-8（含或不含BOM）、UTF-16（Excel“Unicode文本”）或GB18030/GBK；逗号、分号或制表符分隔。",
   "bulk.columns.hint": "按列名自动识别：description/品名/商品名称/规格型号、HS code/商品编码/海关编码、SKU/料号/物料编码，以及可选的适用日期列。上传后可以修改。",
   "bulk.encoding": "编码",
