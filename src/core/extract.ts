@@ -243,7 +243,14 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const all = lexicon.findAll(norm.lower, norm.text);
   const hits = dropMasked(all);
   const ev = (h: { start: number; end: number }) => evidenceOf(norm, h.start, h.end);
-  const of = <K extends Tag["k"]>(k: K) => hits.filter((h): h is TermHit<Extract<Tag, { k: K }>> => h.tag.k === k);
+  // The hits of each kind, grouped once: the steps below ask for them many times.
+  const byKind = new Map<Tag["k"], Hit[]>();
+  for (const h of hits) {
+    const list = byKind.get(h.tag.k);
+    if (list) list.push(h);
+    else byKind.set(h.tag.k, [h]);
+  }
+  const of = <K extends Tag["k"]>(k: K) => (byKind.get(k) ?? []) as TermHit<Extract<Tag, { k: K }>>[];
 
   const negatedSpans = negationScopes(norm.lower, of("negation"));
   // Negated by a cue before it ("no encryption", "不支持加密"), or by an answer after it ("加密功能：无", "Encryption: none").
