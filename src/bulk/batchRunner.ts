@@ -81,6 +81,7 @@ export function runServerBatch(
     maxColumns: spec.maxColumns,
     asOf: options.asOf,
     classifyMany: classifyMany(options.lang),
+    lang: options.lang,
     chunkSize: 100,
     maxInFlight: 6,
     // Pause between chunks so whatever else this thread does (answering requests, or relaying

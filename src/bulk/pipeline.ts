@@ -108,6 +108,8 @@ export interface BulkOptions {
   readonly asOf: string;
   readonly classifyMany: ClassifyMany;
   readonly permalinkFor?: (row: number) => string;
+  /** The language of the answer columns' headings: answer_<id> in English, 答复_<id> in Chinese (both are read back). */
+  readonly lang?: "en" | "zh";
   /** Adds a "trace" column: how each row was read (the verdicts must come with their trace). */
   readonly trace?: boolean;
   /** Each chunk of rows once written; a promise returned holds the pipeline until it settles. */
@@ -333,7 +335,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     }
     options.onHeader?.({ header, mapping, encoding, delimiter });
     // Nothing is written before the header is known good, so a caller can still answer with an error.
-    const columns = [...header, ...RESULT_COLUMNS, ...(options.trace ? ["trace"] : [])];
+    const results = options.lang === "zh" ? RESULT_COLUMNS.map(chineseHeading) : [...RESULT_COLUMNS];
+    const columns = [...header, ...results, ...(options.trace ? ["trace"] : [])];
     if (xlsx) xlsx.header(columns);
     else if (format === "csv") await write(`${options.bom !== false ? "\ufeff" : ""}${safeCsv([columns])}`);
   };
@@ -519,6 +522,9 @@ function readAnswers(cells: string[], columns: AnswerColumn[], line: number): An
   return Object.keys(answers).length > 0 ? answers : null;
 }
 
+/** The answer columns and the open questions under Chinese headings; the other result columns keep their names. */
+const chineseHeading = (column: string) => (column.startsWith("answer_") ? `答复_${column.slice("answer_".length)}` : column === "open_questions" ? "待答问题" : column);
+
 const answerCell = (v: number | boolean | undefined) => (v === undefined ? "" : typeof v === "boolean" ? (v ? "yes" : "no") : String(v));
 
 /** A real YYYY-MM-DD date: 2026-02-30 is not one. */
@@ -581,8 +587,9 @@ async function peek(input: Readable, bytes: number): Promise<{ sample: Buffer; r
       size += buf.length;
     }
   } catch (err) {
-    // A size limit says what it is; anything else is "cannot read".
+    // A size limit and a workbook that cannot be read say what they are; anything else is "cannot read".
     if ((err as { code?: string }).code === "LIMIT") throw err;
+    if (err instanceof XlsxInputError) throw new BulkInputError("workbook", err.message, err.message);
     throw new BulkInputError("unreadable", `The input could not be read: ${(err as Error).message}`, (err as Error).message);
   }
   const rest: AsyncIterable<Buffer> = {

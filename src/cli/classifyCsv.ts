@@ -141,6 +141,7 @@ async function main(): Promise<void> {
       delimiter: workbookInput ? "," : delimiter,
       asOf,
       classifyMany,
+      lang,
       trace: values.trace === true,
       onProgress: (p) => report(p),
     });

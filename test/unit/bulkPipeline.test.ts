@@ -679,3 +679,18 @@ describe("answering a batch's open questions in the spreadsheet", () => {
     expect(lines[1].export.verdict).toBe("not_listed");
   });
 });
+
+describe("answer columns in Chinese", () => {
+  it("heads the answer columns 答复_<id> for a Chinese run, and reads them back", async () => {
+    const first = await run(Buffer.from("品名\n网络HSM，AES-256，RSA-4096\n"), { lang: "zh" });
+    const out = cellsOf(first.text);
+    expect(out[0]).toContain("答复_symmetric_gbps");
+    expect(out[0]).toContain("待答问题");
+    const col = (out[0] as string[]).indexOf("答复_symmetric_gbps");
+    (out[1] as string[])[col] = "20";
+    const second = await run(Buffer.from(out.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(",")).join("\n") + "\n"), { lang: "zh" });
+    const back = cellsOf(second.text);
+    const verdict = (back[0] as string[]).lastIndexOf("export_verdict");
+    expect(back[1]?.[verdict]).toBe("licence_required");
+  });
+});
