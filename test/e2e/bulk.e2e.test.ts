@@ -68,11 +68,13 @@ describe("answering a batch's open questions in the spreadsheet", () => {
         await page.goto(`${h.baseUrl}/bulk`);
         await page.locator("#file").setInputFiles(file);
         await Promise.all([page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/), page.getByRole("button", { name: "Upload and classify" }).click()]);
-        for (let i = 0; i < 200 && (await page.locator(".status-pill").first().innerText()) !== "Finished"; i++) {
+        // The page's script marks the batch finished before the page is reloaded with its results: wait for those.
+        const finished = async () => (await page.locator(".status-pill").first().innerText()) === "Finished" && (await page.locator("#summary-title").count()) > 0;
+        for (let i = 0; i < 200 && !(await finished()); i++) {
           await page.waitForTimeout(100);
           await page.reload();
         }
-        expect(await page.locator(".status-pill").first().innerText()).toBe("Finished");
+        expect(await finished()).toBe(true);
         return page.url();
       };
       const first = await uploadAndWait(await asFile(rows, "catalogue"));
