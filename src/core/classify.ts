@@ -1,7 +1,7 @@
 import type { Direction, Edition, Entry, ProductTypeId } from "./listSchema.ts";
 import type { Vocabulary } from "./vocabularySchema.ts";
 import { type Evidence, type Parameters, type RateFound, type TraceStep, buildLexicon, extractParameters } from "./extract.ts";
-import { type Answers, type Question, type QuestionId, STATED_BY_USER } from "./questions.ts";
+import { type Answers, type Question, type QuestionId, STATED_BY_USER, question } from "./questions.ts";
 import { normalise } from "./normalise.ts";
 import { createTypoCorrector } from "./typos.ts";
 import { normaliseHsCode } from "./hsCode.ts";
@@ -351,7 +351,10 @@ function pushAnswerNotes(reasons: Bilingual[], p: Parameters, answers: Answers |
 }
 
 /** Mass-market: a consumer or retail word decides; a bare consumer product type decides unless enterprise words outweigh it. */
-function massMarketSignal(p: Parameters): Evidence[] | null {
+function massMarketSignal(p: Parameters, answers: Answers | null): Evidence[] | null {
+  // The user's word decides (reading rule 16 has no official definition to hold against it).
+  if (answers?.mass_market === true) return [USER_EVIDENCE];
+  if (answers?.mass_market === false) return null;
   if (p.massMarket.strong.length > 0) return p.massMarket.strong;
   if (p.massMarket.weak.length > 0 && p.enterprise.length === 0) return p.massMarket.weak;
   return null;
@@ -385,7 +388,7 @@ function decide(
     });
   }
 
-  const massMarket = massMarketSignal(p);
+  const massMarket = massMarketSignal(p, answers);
   // Software or technology for a listed item (reading rules 10 and 14): the item it is for is read
   // on its own entry, with the figures given; its verdict settles "specially designed for".
   let objectOutcome: Outcome | null | undefined;
@@ -513,8 +516,15 @@ function decide(
     });
   }
   addHsNote(notes, edition, hsCode, true);
-  const missing = verdict === "needs_info" ? questionsOf(checks) : [];
-  return outcome(verdict, edition, entryRef(c.entry), results.map((r) => r.result), reasons, checks, missing, notes);
+  // A consumer product word outweighed by enterprise words ("smartphone … for government"): whether it is sold
+  // at retail for personal use is the user's to say (reading rule 16).
+  const askMassMarket = verdict === "needs_info" && !massMarket && p.massMarket.weak.length > 0 && answers?.mass_market === undefined;
+  const massMarketQuestion: Bilingual = {
+    en: `Is it sold to the general public at retail for personal use (${quote(p.massMarket.weak)} names a consumer product, ${quote(p.enterprise)} an enterprise one)?`,
+    zh: `是否面向公众零售、供个人使用（${quote(p.massMarket.weak)}为消费类产品，${quote(p.enterprise)}为企业类用语）？`,
+  };
+  const missing = verdict === "needs_info" ? [...questionsOf(checks), ...(askMassMarket ? [massMarketQuestion] : [])] : [];
+  return outcome(verdict, edition, entryRef(c.entry), results.map((r) => r.result), reasons, checks, missing, notes, askMassMarket ? [question("mass_market", massMarketQuestion)] : []);
 }
 
 function addHsNote(into: Bilingual[], edition: Edition, hsCode: string | null, matched: boolean): void {
@@ -564,6 +574,7 @@ function outcome(
   checks: Check[] = [],
   missing: Bilingual[] = [],
   notes: Bilingual[] = [],
+  extraQuestions: Question[] = [],
 ): Outcome {
   return {
     verdict,
@@ -572,7 +583,7 @@ function outcome(
     candidates,
     checks,
     missing: missing.map((m) => m.en),
-    questions: verdict === "needs_info" ? structuredQuestions(checks) : [],
+    questions: verdict === "needs_info" ? [...structuredQuestions(checks), ...extraQuestions] : [],
     reasons: reasons.map((r) => r.en),
     notes: notes.map((n) => n.en),
     zh: { missing: missing.map((m) => m.zh), reasons: reasons.map((r) => r.zh), notes: notes.map((n) => n.zh) },

@@ -19,6 +19,7 @@ export const QUESTION_IDS = [
   "cryptanalysis",
   "specially_designed_for",
   "public_domain",
+  "mass_market",
 ] as const;
 export type QuestionId = (typeof QUESTION_IDS)[number];
 
@@ -37,6 +38,7 @@ export const QUESTION_KINDS: Record<QuestionId, { readonly kind: QuestionKind; r
   cryptanalysis: { kind: "boolean", unit: null },
   specially_designed_for: { kind: "boolean", unit: null },
   public_domain: { kind: "boolean", unit: null },
+  mass_market: { kind: "boolean", unit: null },
 };
 
 export interface Question {

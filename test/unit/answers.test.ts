@@ -60,4 +60,18 @@ describe("answers to open questions", () => {
     expect(Answers.safeParse({ symmetric_gbps: -1 }).success).toBe(false);
     expect(Answers.safeParse({ symmetric_gbps: 12.5, main_function: true }).success).toBe(true);
   });
+
+  it("asks whether a consumer product outweighed by enterprise words is sold at retail, and takes the answer (rule 16)", () => {
+    const text = "Rugged tablet with hardware encryption chip for government field teams, AES-256";
+    const open = classify(text);
+    expect(open.export.verdict).toBe("needs_info");
+    expect(open.export.questions.map((q) => q.id)).toContain("mass_market");
+    expect(open.export.missing.join(" ")).toContain("“tablet” names a consumer product, “government” an enterprise one");
+    const retail = classify(text, { mass_market: true });
+    expect(retail.export.verdict).toBe("exempt");
+    expect(retail.export.reasons.join(" ")).toContain("stated by the user");
+    const notRetail = classify(text, { mass_market: false });
+    expect(notRetail.export.verdict).toBe("needs_info");
+    expect(notRetail.export.questions.map((q) => q.id)).not.toContain("mass_market");
+  });
 });
