@@ -524,7 +524,8 @@ function decide(
     zh: `是否面向公众零售、供个人使用（${quote(p.massMarket.weak)}为消费类产品，${quote(p.enterprise)}为企业类用语）？`,
   };
   const missing = verdict === "needs_info" ? [...questionsOf(checks), ...(askMassMarket ? [massMarketQuestion] : [])] : [];
-  return outcome(verdict, edition, entryRef(c.entry), results.map((r) => r.result), reasons, checks, missing, notes, askMassMarket ? [question("mass_market", massMarketQuestion)] : []);
+  const shown = results.map((r) => (r === chosen && askMassMarket ? { ...r.result, missing: [...r.result.missing, massMarketQuestion.en] } : r.result));
+  return outcome(verdict, edition, entryRef(c.entry), shown, reasons, checks, missing, notes, askMassMarket ? [question("mass_market", massMarketQuestion)] : []);
 }
 
 function addHsNote(into: Bilingual[], edition: Edition, hsCode: string | null, matched: boolean): void {

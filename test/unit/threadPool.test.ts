@@ -29,3 +29,20 @@ describe("thread pool", () => {
     }
   });
 });
+
+describe("a thread that keeps failing", () => {
+  it("is restarted after a wait that doubles, not in a loop, and requests fail at once meanwhile", async () => {
+    const delays: number[] = [];
+    const pool = createThreadPool<number, number>(new URL("../support/failingWorker.ts", import.meta.url), 1, { onRestart: (ms) => delays.push(ms) });
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      // Immediately, then 100, 200, 400 ms…: a handful of restarts in a second and a half, not hundreds.
+      expect(delays.length).toBeGreaterThanOrEqual(3);
+      expect(delays.length).toBeLessThanOrEqual(8);
+      expect(delays.slice(0, 3)).toEqual([0, 100, 200]);
+      await expect(pool.call(1)).rejects.toThrow(/restarting|stopped/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
