@@ -95,7 +95,7 @@ export function runServerBatch(
   })).catch((err: unknown) => {
     if (isFile(sink)) output.destroy();
     if (isFile(source)) raw.destroy();
-    throw err instanceof XlsxInputError ? new BulkInputError("workbook", err.message, err.message) : err;
+    throw err instanceof XlsxInputError ? BulkInputError.ofWorkbook(err) : err;
   });
 }
 

@@ -130,11 +130,16 @@ export interface BulkOptions {
 export class BulkInputError extends Error {
   constructor(
     /** Why, as a key the pages translate; `detail` is the column name or the reader's own words. */
-    readonly reason: "noColumn" | "noRecognisedColumn" | "unreadable" | "empty" | "tooManyColumns" | "workbook",
+    readonly reason: "noColumn" | "noRecognisedColumn" | "unreadable" | "empty" | "tooManyColumns" | `workbook.${XlsxInputError["reason"]}`,
     message: string,
     readonly detail = "",
   ) {
     super(message);
+  }
+
+  /** A workbook that cannot be read, under its own translated reason (the pages' batch.failure.workbook.*). */
+  static ofWorkbook(err: XlsxInputError): BulkInputError {
+    return new BulkInputError(`workbook.${err.reason}`, err.message, err.message);
   }
 }
 
@@ -374,7 +379,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     parser.destroy();
     // A workbook that cannot be read says why, whenever it is found (its rows arrive as they are inflated).
     const workbook = err instanceof XlsxInputError ? err : (err as { cause?: unknown })?.cause instanceof XlsxInputError ? ((err as { cause: XlsxInputError }).cause) : null;
-    if (workbook) throw new BulkInputError("workbook", workbook.message, workbook.message);
+    if (workbook) throw BulkInputError.ofWorkbook(workbook);
     if (header === null && !(err instanceof BulkInputError)) {
       throw new BulkInputError("unreadable", `The file could not be read as CSV: ${(err as Error).message}`, (err as Error).message);
     }
@@ -589,7 +594,7 @@ async function peek(input: Readable, bytes: number): Promise<{ sample: Buffer; r
   } catch (err) {
     // A size limit and a workbook that cannot be read say what they are; anything else is "cannot read".
     if ((err as { code?: string }).code === "LIMIT") throw err;
-    if (err instanceof XlsxInputError) throw new BulkInputError("workbook", err.message, err.message);
+    if (err instanceof XlsxInputError) throw BulkInputError.ofWorkbook(err);
     throw new BulkInputError("unreadable", `The input could not be read: ${(err as Error).message}`, (err as Error).message);
   }
   const rest: AsyncIterable<Buffer> = {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
-import type { Classification, Verdict } from "../core/result.ts";
+import type { Classification } from "../core/result.ts";
 import { type ResultJson, toResultJson } from "../core/resultJson.ts";
 import { type BatchStore, batchStore } from "./batchStore.ts";
 import { startCheckpointer } from "./checkpointer.ts";
@@ -67,17 +67,10 @@ function recordRow(result: ResultJson, now: Date): RecordRow {
   return { ...result, id, createdAt, json: `{"id":${JSON.stringify(id)},"createdAt":${JSON.stringify(createdAt)},${result.json.slice(1)}` };
 }
 
-/** A record as one row of the classifications table. */
-export interface RecordRow {
+/** A record as one row of the classifications table: the serialised result with its id and time. */
+export interface RecordRow extends ResultJson {
   readonly id: string;
   readonly createdAt: string;
-  readonly asOf: string;
-  readonly engineVersion: string;
-  readonly importEdition: string | null;
-  readonly exportEdition: string | null;
-  readonly importVerdict: Verdict;
-  readonly exportVerdict: Verdict;
-  readonly json: string;
 }
 
 /**

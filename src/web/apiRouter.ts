@@ -24,7 +24,7 @@ export function apiRouter(deps: AppDeps): express.Router {
     }
     const { id, json } = await classifyAndStore(deps, parsed.data);
     const answer = recordJsonWithUrl(req, id, json);
-    res.status(200).type("application/json").send(wantsTrace(req) ? withTrace(answer, readingOf(deps, deps.store.get(id) as ClassificationRecord)) : answer);
+    res.status(200).type("application/json").send(wantsTrace(req) ? withTrace(answer, readingOf(deps, JSON.parse(json) as ClassificationRecord)) : answer);
   });
 
   router.get("/classifications/:id", (req: Request<{ id: string }>, res: Response) => {

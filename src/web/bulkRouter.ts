@@ -136,7 +136,8 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
         const workbook = isXlsxName(name) ? { sheet: (fields.sheet ?? "").trim().slice(0, 100) || null } : null;
         const options: BatchOptions = { encoding, delimiter, mapping: {}, asOf, lang: res.locals.lang as "en" | "zh", workbook };
         const batch = batches.create(
-          { id, fileName: (fileName as string).slice(0, 200), source: "upload", options, totalBytes: size, editions: editionsNow(asOf), engineVersion: ENGINE_VERSION },
+          // A workbook's size says nothing of how much text it holds: its progress is counted in rows only.
+          { id, fileName: (fileName as string).slice(0, 200), source: "upload", options, totalBytes: workbook ? null : size, editions: editionsNow(asOf), engineVersion: ENGINE_VERSION },
           deps.now(),
         );
         jobs.enqueue(batch, uploadPath, siteBase(req));
@@ -169,30 +170,31 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
     res.set("Cache-Control", "no-store").json(progressOf(batch, jobs.progress(batch.id)));
   });
 
-  router.get("/b/:id/result.xlsx", (req: Request<{ id: string }>, res: Response, next: NextFunction) => {
+  /** A finished batch's result file and the name to download it under, or null once the answer is sent. */
+  const finishedResult = (req: Request<{ id: string }>, res: Response, extension: "csv" | "xlsx") => {
     const batch = findBatch(req.params.id, res);
-    if (!batch) return;
+    if (!batch) return null;
     const file = jobs.outputPath(batch.id);
     if (batch.status !== "done" || !fs.existsSync(file)) {
       res.status(409).render("error", { heading: res.locals.t("batch.notReady.title"), message: res.locals.t("batch.notReady.body") });
-      return;
+      return null;
     }
-    const name = `${batch.fileName.replace(/\.[^.]*$/, "").replace(/[^\w.\-\u4e00-\u9fff]+/g, "_") || "batch"}-classified.xlsx`;
-    res.type(XLSX_TYPE).attachment(name);
-    csvResultAsXlsx(fs.createReadStream(file), res).catch(next);
+    const name = `${batch.fileName.replace(/\.[^.]*$/, "").replace(/[^\w.\-\u4e00-\u9fff]+/g, "_") || "batch"}-classified.${extension}`;
+    return { file, name };
+  };
+
+  router.get("/b/:id/result.xlsx", (req: Request<{ id: string }>, res: Response, next: NextFunction) => {
+    const result = finishedResult(req, res, "xlsx");
+    if (!result) return;
+    res.type(XLSX_TYPE).attachment(result.name);
+    csvResultAsXlsx(fs.createReadStream(result.file), res).catch(next);
   });
 
   router.get("/b/:id/result.csv", (req: Request<{ id: string }>, res: Response) => {
-    const batch = findBatch(req.params.id, res);
-    if (!batch) return;
-    const file = jobs.outputPath(batch.id);
-    if (batch.status !== "done" || !fs.existsSync(file)) {
-      res.status(409).render("error", { heading: res.locals.t("batch.notReady.title"), message: res.locals.t("batch.notReady.body") });
-      return;
-    }
-    const name = `${batch.fileName.replace(/\.[^.]*$/, "").replace(/[^\w.\-\u4e00-\u9fff]+/g, "_") || "batch"}-classified.csv`;
-    res.type("text/csv; charset=utf-8").attachment(name);
-    fs.createReadStream(file).pipe(res);
+    const result = finishedResult(req, res, "csv");
+    if (!result) return;
+    res.type("text/csv; charset=utf-8").attachment(result.name);
+    fs.createReadStream(result.file).pipe(res);
   });
 
   const findRow = (req: Request<{ id: string; row: string }>, res: Response) => {

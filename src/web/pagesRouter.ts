@@ -121,7 +121,10 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
     const parsed = Answers.safeParse(given);
     if (!parsed.success || Object.keys(given).length === 0) {
       const field = parsed.success ? null : String(parsed.error.issues[0]?.path[0] ?? "");
-      renderResult(req, res, record, field ? res.locals.t("result.answers.invalid", { field }) : res.locals.t("result.answers.none"), 400);
+      // Named as the form asked it, not by its id.
+      const asked = [...(record.import.questions ?? []), ...(record.export.questions ?? [])].find((q) => q.id === field);
+      const name = asked ? `“${asked.text[res.locals.lang as "en" | "zh"]}”` : field;
+      renderResult(req, res, record, field ? res.locals.t("result.answers.invalid", { field: name }) : res.locals.t("result.answers.none"), 400);
       return;
     }
     const answered = await answerQuestions(deps, record.id, parsed.data);

@@ -865,7 +865,7 @@ describe("answering a batch's questions by uploading its result again", () => {
     (rows[1] as string[])[at("answer_symmetric_gbps")] = "20";
     (rows[2] as string[])[at("answer_symmetric_gbps")] = "4";
     (rows[2] as string[])[at("answer_signature_tps")] = "9000";
-    const second = await uploaded(t, safeCsvFor(rows));
+    const second = await uploaded(t, stringify(rows));
     const page = await request(t.app).get(`/b/${second}`);
     expect(page.text).toContain(`This batch answers the questions of batch <a href="/b/${first}">`);
     expect(page.text).toMatch(/Export: of 2 rows that needed information there, now\s+(Licence likely required: 1 · Below the thresholds: 1|Below the thresholds: 1 · Licence likely required: 1)/);
@@ -873,8 +873,3 @@ describe("answering a batch's questions by uploading its result again", () => {
     expect(firstPage.text).toContain(`Its questions are answered in batch <a href="/b/${second}">`);
   });
 });
-
-/** Rows as CSV text, quoted as the result file quotes them. */
-function safeCsvFor(rows: string[][]): string {
-  return rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(",")).join("\n") + "\n";
-}

@@ -292,7 +292,7 @@ describe("answering a result's questions on its page", () => {
     const { agent, csrf } = await formClient(app, first);
     const bad = await agent.post(`${first}/answers`).type("form").send({ answer_symmetric_gbps: "fast", _csrf: csrf });
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain("Not a valid answer: symmetric_gbps");
+    expect(bad.text).toContain("Not a valid answer: “What is the symmetric encryption/decryption rate in Gbps?”");
     const none = await agent.post(`${first}/answers`).type("form").send({ _csrf: csrf });
     expect(none.status).toBe(400);
     const forged = await agent.post(`${first}/answers`).type("form").send({ answer_symmetric_gbps: "20" });
