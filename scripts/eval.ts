@@ -3,7 +3,7 @@
  * the dev set (when ../shared is beside the repository) and the two parts of test/corpus/ (tuning
  * and check, split by a fixed hash of each case's id), with a table per format.
  *
- *   npm run eval                          # dev set, corpus tuning part, corpus check part, per format
+ *   npm run eval                          # dev set, corpus tuning part, corpus check part, each part per format
  *   npm run eval -- --show-misses tune    # and the misses of the tuning part (dev | tune | check | all)
  *   npm run eval -- path/to/cases.jsonl   # another labelled set
  *
@@ -109,26 +109,28 @@ function main(): number {
 
   console.log("| set | cases | accuracy | clear accuracy | entry accuracy | missed licence | missed review | false alarms |");
   console.log("|---|---|---|---|---|---|---|---|");
-  const byFormat = new Map<string, Score>();
-  const byFormatCases = new Map<string, number>();
+  // Per format, for each corpus part: where the engine reads well and where it does not.
+  const byFormat = { tune: new Map<string, { n: number; s: Score }>(), check: new Map<string, { n: number; s: Score }>() };
   const shown: string[] = [];
   for (const set of sets) {
     const s = empty();
-    score(set.cases, classify, (c) => {
-      if (set.key !== "check") return [s];
+    const formats = set.key === "tune" || set.key === "check" ? byFormat[set.key] : null;
+    for (const c of formats ? set.cases : []) {
       const f = c.format ?? "unknown";
-      if (!byFormat.has(f)) byFormat.set(f, empty());
-      return [s, byFormat.get(f) as Score];
-    });
-    if (set.key === "check") for (const c of set.cases) byFormatCases.set(c.format ?? "unknown", (byFormatCases.get(c.format ?? "unknown") ?? 0) + 1);
+      const entry = formats?.get(f) ?? { n: 0, s: empty() };
+      entry.n++;
+      formats?.set(f, entry);
+    }
+    score(set.cases, classify, (c) => (formats ? [s, (formats.get(c.format ?? "unknown") as { s: Score }).s] : [s]));
     console.log(line(set.name, set.cases.length, s));
     if (show === "all" || show === set.key) shown.push(...s.misses);
   }
-  if (byFormat.size > 0) {
-    console.log("\nCheck part by format:\n");
+  for (const [key, title] of [["tune", "Tuning part by format"], ["check", "Check part by format"]] as const) {
+    if (byFormat[key].size === 0) continue;
+    console.log(`\n${title}:\n`);
     console.log("| format | cases | accuracy | clear accuracy | entry accuracy | missed licence | missed review | false alarms |");
     console.log("|---|---|---|---|---|---|---|---|");
-    for (const [f, s] of [...byFormat].sort((a, b) => a[0].localeCompare(b[0]))) console.log(line(f, byFormatCases.get(f) ?? 0, s));
+    for (const [f, { n, s }] of [...byFormat[key]].sort((a, b) => a[0].localeCompare(b[0]))) console.log(line(f, n, s));
   }
   if (shown.length > 0) console.log(`\n${shown.join("\n")}`);
   return 0;
