@@ -13,12 +13,13 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
-  // Imports go downward only: web and cli → app → bulk, store → data → core. Each folder names what it
+  // Imports go downward only: web and cli → app → threads → bulk, store → data → core. Each folder names what it
   // may not reach; a message says why.
   ...layer("src/core/**", ["data", "store", "bulk", "app", "web", "cli"], ["better-sqlite3", "express"], "the core is pure: no I/O, no database, no HTTP"),
   ...layer("src/data/**", ["store", "bulk", "app", "web", "cli"], ["better-sqlite3", "express"], "list data is read and validated with the core alone"),
   ...layer("src/store/**", ["app", "web", "cli"], ["express"], "the store knows nothing of its callers"),
   ...layer("src/bulk/**", ["app", "web", "cli"], ["express"], "bulk classification runs the same from the CLI, a thread or the server"),
+  ...layer("src/threads/**", ["store", "app", "web", "cli"], ["better-sqlite3", "express"], "a classification thread holds the engine and the list data, nothing else"),
   ...layer("src/app/**", ["web", "cli"], ["express"], "use cases do not depend on the edge that calls them"),
   ...layer("src/cli/**", ["web"], ["express"], "the CLI does not load the web app"),
 );

@@ -17,10 +17,8 @@ const ConfigSchema = z.object({
   BATCH_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   /** Columns a CSV record may have: a wider header fails the batch, a wider row is reported. */
   MAX_COLUMNS: z.coerce.number().int().min(2).max(100_000).default(DEFAULT_MAX_COLUMNS),
-  /** Classification threads for bulk work, started by the batch thread; 0 classifies on the batch thread itself. */
-  WORKERS: z.coerce.number().int().min(0).max(64).optional(),
-  /** Threads for single classifications (the API and the form); 0 classifies on the thread answering requests. */
-  CLASSIFY_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+  /** Classification threads, one pool for single classifications and bulk chunks; 0 classifies on the thread answering requests. */
+  THREADS: z.coerce.number().int().min(0).max(64).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   UPLOADS_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   ACCESS_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
@@ -51,8 +49,7 @@ export interface Config {
   readonly maxColumns: number;
   readonly batchRetentionDays: number;
   readonly publicUrl: string | null;
-  readonly workers: number | undefined;
-  readonly classifyThreads: number | undefined;
+  readonly threads: number | undefined;
   readonly security: SecuritySettings;
   readonly trustProxy: boolean;
   readonly requestTimeoutMs: number;
@@ -78,8 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxColumns: c.MAX_COLUMNS,
     batchRetentionDays: c.BATCH_RETENTION_DAYS,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, "") ?? null,
-    workers: c.WORKERS,
-    classifyThreads: c.CLASSIFY_THREADS,
+    threads: c.THREADS,
     security: {
       accessToken: c.ACCESS_TOKEN ?? null,
       basicAuth: c.BASIC_AUTH_USER && c.BASIC_AUTH_PASSWORD ? { user: c.BASIC_AUTH_USER, password: c.BASIC_AUTH_PASSWORD } : null,

@@ -8,6 +8,12 @@ import { sweepBatchFiles } from "./app/sweepBatchFiles.ts";
 import { createApp } from "./web/createApp.ts";
 import { createLogger } from "./web/requestLog.ts";
 
+/**
+ * One classification thread per core: the thread answering requests mostly waits (on the threads,
+ * on the disk), and a batch's parsing and storing, which it also does, is a small share of a row's cost.
+ */
+const DEFAULT_THREADS = os.availableParallelism();
+
 /** Composition root: config → list data → store → app → listen, and a clean shutdown. */
 function main(): void {
   // At info until the configuration names a level, so a bad configuration is still reported.
@@ -50,9 +56,7 @@ function main(): void {
     batchDir: config.batchDir,
     maxUploadBytes: config.maxUploadBytes,
     maxColumns: config.maxColumns,
-    batchThread: true,
-    workers: config.workers ?? Math.max(1, os.availableParallelism() - 1),
-    classifyThreads: config.classifyThreads ?? Math.max(1, os.availableParallelism() - 1),
+    threads: config.threads ?? DEFAULT_THREADS,
     security: config.security,
     logger,
   });

@@ -2,11 +2,11 @@ import fs from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { type BatchOptions, type NewRow, toNewRow } from "../store/batchStore.ts";
 import type { CsvDelimiter, CsvEncoding } from "./detect.ts";
-import { BulkInputError, type BulkSummary, type ClassifyMany, type ColumnNames, runBulk } from "./pipeline.ts";
+import { BulkInputError, type ClassifyMany, type ColumnNames, runBulk } from "./pipeline.ts";
 import { XlsxInputError, xlsxAsCsv } from "./xlsx.ts";
 import type { Lang } from "./rowVerdict.ts";
 
-/** What a server batch needs to know to run, whichever thread runs it. */
+/** What a server batch needs to know to run. */
 export interface BatchSpec {
   readonly batchId: string;
   readonly options: BatchOptions;
@@ -27,12 +27,6 @@ export type BatchEvent =
 /** A file on disk (an upload, a result), or a stream the caller holds (a request, a response). */
 export type BatchSource = Readable | { readonly file: string };
 export type BatchSink = Writable | { readonly file: string };
-
-/** Where server batches run: on the thread answering requests (tests) or on a thread of their own (the server). */
-export interface BatchRunner {
-  run(spec: BatchSpec, source: BatchSource, sink: BatchSink, onEvent: (event: BatchEvent) => void): Promise<BulkSummary>;
-  close(): Promise<void>;
-}
 
 /**
  * A batch stopped for a reason other than its file: the reason is a key the pages translate, the
@@ -84,12 +78,11 @@ export function runServerBatch(
     lang: options.lang,
     chunkSize: 100,
     maxInFlight: 6,
-    // Pause between chunks so whatever else this thread does (answering requests, or relaying
-    // the server's messages) is not kept waiting.
+    // Pause between chunks so the requests this thread also answers are not kept waiting.
     yieldBetweenChunks: true,
     permalinkFor: (row) => `${spec.permalinkBase}/b/${spec.batchId}/rows/${row}`,
     onHeader: ({ header }) => onEvent({ kind: "header", header }),
-    // Slimmed to what is stored before they cross to the thread that stores them.
+    // Slimmed to what is stored.
     onRows: (rows) => onEvent({ kind: "rows", rows: rows.map(toNewRow) }),
     onProgress: (p) => onEvent({ kind: "progress", rows: p.rows, errors: p.errors, bytesRead: p.bytesRead }),
   })).catch((err: unknown) => {
@@ -97,12 +90,4 @@ export function runServerBatch(
     if (isFile(source)) raw.destroy();
     throw err instanceof XlsxInputError ? BulkInputError.ofWorkbook(err) : err;
   });
-}
-
-/** Runs batches on the calling thread: for tests, and where one thread is all there is. */
-export function sameThreadRunner(classifyMany: (lang: Lang) => ClassifyMany): BatchRunner {
-  return {
-    run: (spec, source, sink, onEvent) => runServerBatch(spec, source, sink, classifyMany, onEvent),
-    close: async () => {},
-  };
 }

@@ -54,7 +54,15 @@ export interface RowVerdict {
   readonly trace?: string[];
 }
 
-export type ClassifyMany = (rows: RowInput[]) => Promise<RowVerdict[]>;
+/**
+ * A row the engine failed on (a fault, never a verdict): it is reported in that row's error column,
+ * beside the good rows, rather than stopping the batch.
+ */
+export interface RowFailure {
+  readonly failed: string;
+}
+
+export type ClassifyMany = (rows: RowInput[]) => Promise<(RowVerdict | RowFailure)[]>;
 
 /** Columns named by their header text: `{ description: "品名" }`. */
 export type ColumnNames = Partial<Record<keyof ColumnMapping, string>>;
@@ -236,7 +244,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const count = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
 
   type Item = { cells: string[]; row: MutableRow };
-  const inFlight: { items: Item[]; verdicts: Promise<RowVerdict[]> }[] = [];
+  const inFlight: { items: Item[]; verdicts: Promise<(RowVerdict | RowFailure)[]> }[] = [];
   let chunk: Item[] = [];
 
   const resultCells = (row: BulkRow): string[] => {
@@ -290,7 +298,12 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     if (!head) return;
     const verdicts = await head.verdicts;
     let k = 0;
-    for (const item of head.items) if (item.row.error === null) item.row.verdict = verdicts[k++] ?? null;
+    for (const item of head.items) {
+      if (item.row.error !== null) continue;
+      const v = verdicts[k++] ?? null;
+      if (v !== null && "failed" in v) item.row.error = `line ${item.row.line}: the row could not be classified (${v.failed})`;
+      else item.row.verdict = v;
+    }
     await emit(head.items);
   };
 
@@ -301,7 +314,10 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     const inputs: RowInput[] = [];
     for (const { row } of items)
       if (row.error === null) inputs.push({ description: row.description ?? undefined, hsCode: row.hsCode ?? undefined, asOf: row.asOf, ...(row.answers ? { answers: row.answers } : {}) });
-    inFlight.push({ items, verdicts: inputs.length > 0 ? options.classifyMany(inputs) : Promise.resolve([]) });
+    const verdicts = inputs.length > 0 ? options.classifyMany(inputs) : Promise.resolve([]);
+    // Awaited in turn; a chunk behind one that failed is never awaited, and its failure is not news.
+    verdicts.catch(() => {});
+    inFlight.push({ items, verdicts });
     if (inFlight.length >= maxInFlight) await drainOne();
   };
 

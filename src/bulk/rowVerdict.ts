@@ -1,6 +1,6 @@
 import type { Classifier } from "../core/classify.ts";
 import type { Classification } from "../core/result.ts";
-import type { ClassifyMany, RowInput, RowVerdict } from "./pipeline.ts";
+import type { ClassifyMany, RowFailure, RowInput, RowVerdict } from "./pipeline.ts";
 
 export type Lang = "en" | "zh";
 
@@ -31,7 +31,7 @@ export const OFF_WINDOWS = 16;
  * model number), and there a cache is only keys to build and memory to collect. So the hit rate is
  * watched window by window: under 2% the cache is emptied and left off for a while, then tried again.
  */
-export function createRowClassifier(classifier: Classifier, cacheSize = 20_000): (row: RowInput, lang: Lang) => RowVerdict {
+export function createRowClassifier(classifier: Classifier, cacheSize = 20_000): (row: RowInput, lang: Lang) => RowVerdict | RowFailure {
   const cache = new Map<string, RowVerdict>();
   let lookups = 0;
   let hits = 0;
@@ -45,7 +45,7 @@ export function createRowClassifier(classifier: Classifier, cacheSize = 20_000):
     lookups = 0;
     hits = 0;
   };
-  return (row, lang) => {
+  const classifyRow = (row: RowInput, lang: Lang): RowVerdict => {
     if (++lookups === WINDOW) endWindow();
     if (offFor > 0) return toRowVerdict(classifier.classify(row), lang);
     const key = `${lang}\u0000${row.asOf}\u0000${row.hsCode ?? ""}\u0000${row.description ?? ""}${row.answers ? `\u0000${JSON.stringify(row.answers)}` : ""}`;
@@ -57,6 +57,14 @@ export function createRowClassifier(classifier: Classifier, cacheSize = 20_000):
       cache.set(key, verdict);
     }
     return verdict;
+  };
+  // One row that trips the engine is that row's error, not the end of the chunk (and of the batch).
+  return (row, lang) => {
+    try {
+      return classifyRow(row, lang);
+    } catch (err) {
+      return { failed: (err as Error).message };
+    }
   };
 }
 

@@ -8,7 +8,7 @@ import { BulkInputError, runBulk, type BulkProgress } from "../bulk/pipeline.ts"
 import { parseEncodingName } from "../bulk/detect.ts";
 import { classifyOnThisThread, classifyWithTrace } from "../bulk/rowVerdict.ts";
 import { XlsxInputError, isXlsxName, refusedWorkbookName, xlsxAsCsv } from "../bulk/xlsx.ts";
-import { createWorkerPool } from "../bulk/workerPool.ts";
+import { createClassifyPool } from "../threads/classifyPool.ts";
 import { todayInChina } from "../core/dates.ts";
 
 const USAGE = `Usage: npm run classify -- <in.csv | in.xlsx | -> [options]
@@ -113,7 +113,11 @@ async function main(): Promise<void> {
   }
 
   const listData = loadListData();
-  const pool = workers > 0 && !values.trace ? createWorkerPool(workers, listData) : null;
+  // Bounded heaps: a thread's live data is the lists, the vocabulary, its cache and a chunk of rows.
+  const pool =
+    workers > 0 && !values.trace
+      ? createClassifyPool({ threads: workers, listData, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 } })
+      : null;
   const classifyMany = values.trace
     ? classifyWithTrace(createClassifier(listData), lang)
     : pool

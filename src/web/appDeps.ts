@@ -1,11 +1,10 @@
 import { createClassifier } from "../core/classify.ts";
 import type { ListData } from "../data/loadListData.ts";
-import { batchThreadRunner } from "../bulk/batchThread.ts";
-import { type BatchRunner, sameThreadRunner } from "../bulk/batchRunner.ts";
 import { classifyOnThisThread } from "../bulk/rowVerdict.ts";
-import { type ClassifyService, classifyHere, classifyOnThreads } from "./classifyService.ts";
+import { createClassifyPool } from "../threads/classifyPool.ts";
+import { type ClassifyService, classifyHere } from "./classifyService.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
-import { createBatchJobs } from "./batchJobs.ts";
+import { createBatchJobs } from "../app/batchJobs.ts";
 import type { AppDeps } from "./createApp.ts";
 import { DEFAULT_SECURITY, type SecuritySettings } from "./security.ts";
 import { createMetrics } from "./metrics.ts";
@@ -18,12 +17,13 @@ export interface AppDepsOptions {
   readonly maxUploadBytes?: number;
   /** Columns a CSV record may have (1,000 when unset). */
   readonly maxColumns?: number;
-  /** Run batches on a thread of their own (the server), rather than on the thread answering requests. */
-  readonly batchThread?: boolean;
-  /** Classification threads the batch thread starts (0 classifies on the batch thread itself). */
-  readonly workers?: number;
-  /** Threads for single classifications (the API and the form); 0, the default, classifies on the thread answering. */
-  readonly classifyThreads?: number;
+  /**
+   * Classification threads, one pool for single classifications and bulk chunks alike (the
+   * server); 0, the default, classifies on the thread answering requests (tests).
+   */
+  readonly threads?: number;
+  /** The module each classification thread runs, when a test puts a failing one in the classifier's place. */
+  readonly threadModule?: URL;
   readonly now?: () => Date;
   readonly security?: Partial<SecuritySettings>;
   /** Where logs go; JSON lines on stdout at info when unset. */
@@ -35,15 +35,11 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
   const classifier = createClassifier(options.listData);
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics();
-  const runner: BatchRunner =
-    options.batchThread === true
-      ? batchThreadRunner({ listData: options.listData, workers: options.workers ?? 0 })
-      : sameThreadRunner((lang) => classifyOnThisThread(classifier, lang));
-  const classifyService: ClassifyService =
-    options.classifyThreads && options.classifyThreads > 0 ? classifyOnThreads(options.classifyThreads, options.listData) : classifyHere(classifier);
+  const pool = options.threads && options.threads > 0 ? createClassifyPool({ threads: options.threads, listData: options.listData, ...(options.threadModule ? { module: options.threadModule } : {}) }) : null;
+  const classifyService: ClassifyService = pool ?? classifyHere(classifier);
   const jobs = createBatchJobs({
     store: options.store,
-    runner,
+    classifyMany: pool ? pool.classifyMany : (lang) => classifyOnThisThread(classifier, lang),
     batchDir: options.batchDir,
     now,
     metrics,
@@ -62,7 +58,8 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
       metrics,
     },
     close: async () => {
-      await Promise.all([runner.close(), classifyService.close()]);
+      jobs.stop();
+      await classifyService.close();
     },
   };
 }

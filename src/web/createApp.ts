@@ -8,7 +8,7 @@ import { LANG_COOKIE, chooseLang, translator, type Lang } from "./i18n/index.ts"
 import { pagesRouter } from "./pagesRouter.ts";
 import { listsRouter } from "./listsRouter.ts";
 import { bulkRouter } from "./bulkRouter.ts";
-import type { BatchJobs } from "./batchJobs.ts";
+import type { BatchJobs } from "../app/batchJobs.ts";
 import { accessControl, createCsrf, rateLimits, type SecuritySettings } from "./security.ts";
 import type { Classifier } from "../core/classify.ts";
 import type { ClassifyService } from "./classifyService.ts";

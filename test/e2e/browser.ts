@@ -29,15 +29,13 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-e2e-"));
   const listData = loadListData();
-  // Wired as the server wires it: checkpoints and batches on threads of their own.
+  // Wired as the server wires it: checkpoints on a thread of their own, classification on the pool.
   const store = openClassificationStore(path.join(dir, "e2e.db"), { backgroundCheckpoints: true });
   const { deps, close: closeDeps } = buildAppDeps({
     listData,
     store,
     batchDir: path.join(dir, "batches"),
-    batchThread: true,
-    workers: 1,
-    classifyThreads: 1,
+    threads: 2,
     logger: createLogger({ level: "warn" }),
   });
   const app = createApp(deps);

@@ -53,7 +53,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const child = spawn(process.execPath, [...SERVER_NODE_ARGS], {
     cwd: ROOT,
     // One worker thread keeps the 2-core machine usable by the test process and its neighbours.
-    env: { ...base, HOST: "127.0.0.1", PORT: String(port), RATE_LIMIT_PER_MINUTE: "0", UPLOADS_PER_MINUTE: "0", WORKERS: "1", ...env },
+    env: { ...base, HOST: "127.0.0.1", PORT: String(port), RATE_LIMIT_PER_MINUTE: "0", UPLOADS_PER_MINUTE: "0", THREADS: "2", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

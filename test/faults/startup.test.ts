@@ -135,7 +135,7 @@ describe("start-up failures stop the server with a clear message", () => {
   it.each([
     ["PORT", "abc"],
     ["PORT", "70000"],
-    ["WORKERS", "many"],
+    ["THREADS", "many"],
     ["MAX_UPLOAD_MB", "0"],
   ])("an invalid setting %s=%s: the message names the variable", async (name, value) => {
     const s = sandbox();

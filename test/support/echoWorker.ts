@@ -1,9 +1,12 @@
-import { serveRequests } from "../../src/threadPool.ts";
+import type { PoolTask } from "../../src/threads/classifyPool.ts";
 
-/** A pool worker for tests: doubles numbers, reports a thrown error, and dies on "crash". */
-serveRequests((request: number | "throw" | "crash") => {
-  if (request === "throw") throw new Error("no number");
-  // The thread itself stops without answering, as when it runs out of memory.
-  if (request === "crash") process.exit(1);
-  return request * 2;
-});
+/**
+ * A pool thread for tests: answers a single classification with its description, a chunk of rows
+ * by failing ("throw" in a row) or by dying ("crash"), as a thread out of memory would.
+ */
+export default function handle(task: PoolTask) {
+  if (task.kind === "one") return { json: JSON.stringify(task.input.description ?? null) };
+  if (task.rows.some((r) => r.description === "crash")) process.exit(1);
+  if (task.rows.some((r) => r.description === "throw")) throw new Error("no verdict for this row");
+  return task.rows.map((r) => ({ importVerdict: "not_listed", importEntry: null, exportVerdict: "not_listed", exportEntry: null, missing: [], reasons: [r.description ?? ""], questions: [] }));
+}

@@ -35,10 +35,13 @@ export function testApp(
     maxColumns?: number;
     security?: Partial<SecuritySettings>;
     logger?: Logger;
-    /** Batches on their own thread, as the server runs them (CLC_TEST_BATCH_THREAD=1 sets the default). */
-    batchThread?: boolean;
-    /** Single classifications on threads of their own, as the server runs them. */
-    classifyThreads?: number;
+    /**
+     * Classification threads, as the server runs them (single classifications and bulk chunks);
+     * 0 classifies on the test's own thread. CLC_TEST_THREADS sets the default.
+     */
+    threads?: number;
+    /** A module the classification threads run in place of the classifier (fault tests). */
+    threadModule?: URL;
   } = {},
 ) {
   const data = options.listData ?? listData();
@@ -54,8 +57,8 @@ export function testApp(
     now: () => now,
     security: options.security,
     logger: options.logger ?? createLogger({ level: "silent" }),
-    batchThread: options.batchThread ?? process.env.CLC_TEST_BATCH_THREAD === "1",
-    classifyThreads: options.classifyThreads ?? 0,
+    threads: options.threads ?? Number(process.env.CLC_TEST_THREADS ?? 0),
+    ...(options.threadModule ? { threadModule: options.threadModule } : {}),
   });
   openApps.push(close);
   const app = createApp(deps);

@@ -9,7 +9,7 @@ import { VERDICTS } from "../../src/core/result.ts";
 import { loadListData } from "../../src/data/loadListData.ts";
 import { BulkInputError, RESULT_COLUMNS, runBulk, type BulkOptions, type BulkSummary, type ClassifyMany } from "../../src/bulk/pipeline.ts";
 import { classifyOnThisThread, classifyWithTrace } from "../../src/bulk/rowVerdict.ts";
-import { createWorkerPool, type WorkerPool } from "../../src/bulk/workerPool.ts";
+import { type ClassifyPool, createClassifyPool } from "../../src/threads/classifyPool.ts";
 import { neutraliseCell } from "../../src/bulk/csvSafety.ts";
 import type { CsvEncoding } from "../../src/bulk/detect.ts";
 
@@ -612,10 +612,10 @@ describe("runBulk: property", () => {
   });
 });
 
-describe("runBulk on worker threads", () => {
-  let pool: WorkerPool;
+describe("runBulk on the classification threads", () => {
+  let pool: ClassifyPool;
   beforeAll(() => {
-    pool = createWorkerPool(2, loadListData());
+    pool = createClassifyPool({ threads: 2, listData: loadListData() });
   });
   afterAll(async () => {
     await pool.close();

@@ -21,7 +21,7 @@ const withoutIdentity = (body: Record<string, unknown>) => {
 describe("single classifications on a classification thread", () => {
   it("answer and store the same results as on the thread answering requests", async () => {
     const here = testApp();
-    const threaded = testApp({ classifyThreads: 1 });
+    const threaded = testApp({ threads: 1 });
     for (const input of INPUTS) {
       const [a, b] = await Promise.all([request(here.app).post("/api/v1/classify").send(input), request(threaded.app).post("/api/v1/classify").send(input)]);
       expect(b.status).toBe(200);
@@ -40,7 +40,7 @@ describe("single classifications on a classification thread", () => {
   });
 
   it("answers many requests at once, each with its own record", async () => {
-    const threaded = testApp({ classifyThreads: 2 });
+    const threaded = testApp({ threads: 2 });
     const answers = await Promise.all(
       Array.from({ length: 60 }, (_, i) => request(threaded.app).post("/api/v1/classify").send({ description: `HSM model ${i}, RSA 4096, ${i + 1},000 signatures per second` })),
     );

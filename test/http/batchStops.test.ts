@@ -9,18 +9,18 @@ import { closeTestApps, patchedStore, rawRequest, testApp } from "../support/tes
 
 /**
  * Batches that stop part-way: a client that goes away, rows that cannot be stored. On both runners;
- * the whole bulk suite also runs on the batch thread (see vitest.config.ts).
+ * the whole bulk suite also runs on the classification threads (see vitest.config.ts).
  */
 afterEach(closeTestApps);
 
 const rows = (n: number) => Array.from({ length: n }, (_, i) => `S-${i},"IPsec VPN gateway ${i}, AES-256, 20 Gbps",8517622920\n`).join("");
 
-describe("the batch thread", () => {
+describe("a batch that stops part-way", () => {
   it.each([
-    ["on the batch thread", true],
-    ["on the request thread", false],
-  ])("fails a streamed batch whose client goes away (%s), keeps the rows it stored, and runs the next batch to the end", async (_where, batchThread) => {
-    const t = testApp({ batchThread });
+    ["on the classification threads", 2],
+    ["on the request thread", 0],
+  ])("fails a streamed batch whose client goes away (%s), keeps the rows it stored, and runs the next batch to the end", async (_where, threads) => {
+    const t = testApp({ threads });
     const server = t.app.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     try {
@@ -64,9 +64,9 @@ describe("the batch thread", () => {
   });
 
   it.each([
-    ["on the batch thread", true],
-    ["on the request thread", false],
-  ])("fails a batch whose rows cannot be stored (%s), and the server keeps answering", async (_where, batchThread) => {
+    ["on the classification threads", 2],
+    ["on the request thread", 0],
+  ])("fails a batch whose rows cannot be stored (%s), and the server keeps answering", async (_where, threads) => {
     const store = patchedStore(() => ({
       batches: {
         insertRows: () => {
@@ -74,7 +74,7 @@ describe("the batch thread", () => {
         },
       },
     }));
-    const t = testApp({ batchThread, store });
+    const t = testApp({ threads, store });
     const res = await rawRequest(t.app, {
       method: "POST",
       path: "/api/v1/classify/batch?asOf=2026-11-29",
@@ -93,7 +93,7 @@ describe("the batch thread", () => {
     const single = await request(t.app).post("/api/v1/classify").send({ description: "HSM, RSA 4096" });
     expect(single.status).toBe(200);
 
-    // An uploaded file, read and written by the batch thread itself, stops the same way.
+    // An uploaded file stops the same way.
     const file = path.join(t.batchDir, "upload.csv");
     fs.writeFileSync(file, `sku,description\n${rows(2000)}`);
     const upload = store.batches.create(
@@ -110,5 +110,30 @@ describe("the batch thread", () => {
     expect(en.text).toContain("rows could not be saved (database or disk is full)");
     const zh = await request(t.app).get(`/b/${upload.id}`).set("Cookie", "lang=zh");
     expect(zh.text).toContain("无法保存（database or disk is full）");
+  });
+});
+
+describe("classification threads that fail under a batch", () => {
+  const FAULTY = new URL("../support/echoWorker.ts", import.meta.url);
+  it.each([
+    ["throws on every chunk", "throw", /no verdict for this row/],
+    ["exits", "crash", /exited/],
+  ])("a thread that %s stops the batch under its own reason, keeps what was stored, and the server answers the next request", async (_what, word, why) => {
+    const t = testApp({ threads: 1, threadModule: FAULTY });
+    const body = `sku,description\n${Array.from({ length: 300 }, (_, i) => `S-${i},${i < 250 ? `part ${i}` : word}`).join("\n")}\n`;
+    const res = await rawRequest(t.app, { method: "POST", path: "/api/v1/classify/batch?asOf=2026-11-29", headers: { "content-type": "text/csv" }, body });
+    const id = String(res.headers["x-batch-id"]);
+    expect(res.complete).toBe(false);
+    expect(res.body.trim().split("\n").at(-1)).toMatch(/the batch failed here/);
+    const batch = t.store.batches.get(id);
+    expect(batch).toMatchObject({ status: "failed", failure: { reason: "threadStopped" } });
+    expect(batch?.message).toMatch(why);
+    // The chunks classified before the failing one were stored, in order.
+    const stored = t.store.batches.rows(id, { offset: 0, limit: 300 });
+    expect(stored.total).toBeGreaterThan(0);
+    expect(stored.rows.map((r) => r.sku)).toEqual(Array.from({ length: stored.total }, (_, i) => `S-${i}`));
+    // The pool is up again: a single classification is answered (by the test module, which echoes it).
+    const single = await t.deps.classifyService.classify({ description: "after", asOf: "2026-11-29" });
+    expect(JSON.parse(single.json)).toBe("after");
   });
 });

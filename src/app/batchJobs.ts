@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { type BatchRunner, BatchStoppedError, isFile } from "../bulk/batchRunner.ts";
-import { BulkInputError, type BulkSummary, type ColumnNames } from "../bulk/pipeline.ts";
-import type { Batch } from "../store/batchStore.ts";
+import { BatchStoppedError, isFile, runServerBatch } from "../bulk/batchRunner.ts";
+import { BulkInputError, type BulkSummary, type ClassifyMany, type ColumnNames } from "../bulk/pipeline.ts";
+import type { Lang } from "../bulk/rowVerdict.ts";
+import type { Batch, NewRow } from "../store/batchStore.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
-import type { Metrics } from "./metrics.ts";
 
 export interface LiveProgress {
   readonly status: Batch["status"];
@@ -32,15 +32,27 @@ export interface BatchJobs {
   outputPath(id: string): string;
   /** Waits for the running batch to finish (used on shutdown and in tests). */
   idle(): Promise<void>;
+  /**
+   * The server is stopping: the batches running or queued are marked interrupted (the user runs
+   * them again), and a batch cut short by the threads closing is not recorded as failed.
+   */
+  stop(): void;
 }
 
 export interface BatchJobsDeps {
   readonly store: ClassificationStore;
-  /** Where the pipeline runs; this side stores the rows and keeps each batch's status. */
-  readonly runner: BatchRunner;
+  /**
+   * Classifies a chunk of rows: on the classification threads in the server, on this thread in
+   * tests. Reading, parsing, writing the result and storing the rows happen here, on the thread
+   * that owns the database, so no write waits for another thread's lock.
+   */
+  readonly classifyMany: (lang: Lang) => ClassifyMany;
   readonly batchDir: string;
   readonly now: () => Date;
-  readonly metrics?: Pick<Metrics, "bulkRows" | "batchFinished">;
+  readonly metrics?: {
+    bulkRows(rows: readonly NewRow[]): void;
+    batchFinished(outcome: "done" | "failed"): void;
+  };
   /** Columns a CSV record may have (the pipeline's default when unset). */
   readonly maxColumns?: number | undefined;
 }
@@ -51,7 +63,17 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
   fs.mkdirSync(deps.batchDir, { recursive: true });
   const live = new Map<string, LiveProgress>();
   let queue: Promise<void> = Promise.resolve();
+  let stopping = false;
   const outputPath = (id: string) => path.join(deps.batchDir, `${id}.csv`);
+  // A chunk the threads could not classify (one died under it, they are restarting) stops the batch
+  // under its own reason, which the batch page translates.
+  const classifyMany = (lang: Lang): ClassifyMany => {
+    const classify = deps.classifyMany(lang);
+    return (rows) =>
+      classify(rows).catch((err: unknown) => {
+        throw new BatchStoppedError("threadStopped", `The batch stopped: ${(err as Error).message}.`, (err as Error).message);
+      });
+  };
 
   const run = async (
     batch: Batch,
@@ -67,7 +89,8 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
     live.set(batch.id, { status: "running", rowsDone: 0, errors: 0, bytesRead: 0, totalBytes: batch.totalBytes, startedAt });
     let lastWrite = 0;
     try {
-      const summary = await deps.runner.run({ batchId: batch.id, options: batch.options, format, permalinkBase, columnNames, maxColumns: deps.maxColumns }, source, sink, (event) => {
+      const spec = { batchId: batch.id, options: batch.options, format, permalinkBase, columnNames, maxColumns: deps.maxColumns };
+      const summary = await runServerBatch(spec, source, sink, classifyMany, (event) => {
         switch (event.kind) {
           case "header":
             batches.progress(batch.id, { rowsDone: 0, errors: 0, bytesRead: 0, header: event.header });
@@ -95,6 +118,7 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
       deps.metrics?.batchFinished("done");
       return summary;
     } catch (caught) {
+      if (stopping) throw caught;
       // The answer stream closed before it was finished: the client went away, whatever the pipeline saw.
       const clientGone = !isFile(sink) && !sink.writableFinished && (sink.destroyed || sink.closed);
       const err = clientGone && !(caught instanceof BatchStoppedError) ? new BatchStoppedError("clientGone", (caught as Error).message) : caught;
@@ -122,5 +146,9 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
     progress: (id) => live.get(id) ?? null,
     outputPath,
     idle: () => queue,
+    stop() {
+      stopping = true;
+      deps.store.batches.markInterrupted();
+    },
   };
 }
