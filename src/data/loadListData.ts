@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { z } from "zod";
 import { Edition } from "../core/listSchema.ts";
 import { Vocabulary } from "../core/vocabularySchema.ts";
+import { ModelNumberRules } from "../core/modelNumber.ts";
 
 /** The bundled data folder (data/ at the repository root). */
 export const DEFAULT_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../data");
@@ -118,4 +119,12 @@ function checkAcrossEditions(editions: Edition[], unreadable: Set<string>, probl
       if (overlap) problems.push(`lists/${a.id}.json and lists/${b.id}.json: both in force on the same dates`);
     }
   }
+}
+
+/** Reads and validates data/model-numbers.json: how texts name a model or part number (precedents). */
+export function loadModelNumberRules(dataDir: string = DEFAULT_DATA_DIR): ModelNumberRules {
+  const problems: string[] = [];
+  const rules = parseFile(path.join(dataDir, "model-numbers.json"), ModelNumberRules, problems);
+  if (problems.length > 0 || !rules) throw new ListDataError(problems);
+  return rules;
 }

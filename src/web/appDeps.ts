@@ -35,7 +35,14 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
   const classifier = createClassifier(options.listData);
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics();
-  const pool = options.threads && options.threads > 0 ? createClassifyPool({ threads: options.threads, listData: options.listData, ...(options.threadModule ? { module: options.threadModule } : {}) }) : null;
+  const pool = options.threads && options.threads > 0 ? createClassifyPool({
+          threads: options.threads,
+          listData: options.listData,
+          // A thread's live data is the lists, the vocabulary, its cache and a chunk of rows, a few tens
+          // of MB; a bounded young generation keeps each thread's garbage from growing with a batch.
+          resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
+          ...(options.threadModule ? { module: options.threadModule } : {}),
+        }) : null;
   const classifyService: ClassifyService = pool ?? classifyHere(classifier);
   const jobs = createBatchJobs({
     store: options.store,
