@@ -29,7 +29,7 @@ const DIRECTIONS: readonly Direction[] = ["import", "export"];
 const TEXT_LIMIT = 300;
 const DEFAULT_CHUNK = 1_000;
 
-/** A run is already going on this database: one at a time, or both would re-check the same records. */
+/** A run is already going on this database (in this process or another): one at a time, or both would re-check the same records. */
 export class RecheckRunningError extends Error {
   constructor() {
     super("A re-check is already running.");
@@ -81,10 +81,11 @@ export async function runRecheck(deps: RecheckDeps): Promise<Recheck> {
     const isReviewed = deps.isReviewed ?? (() => false);
     const chunk = Math.max(1, deps.chunkSize ?? DEFAULT_CHUNK);
     const editionIds = new Map(deps.listData.editions.map((e) => [e.id, e.direction]));
-    rechecks.start(
+    const started = rechecks.start(
       { id, fingerprint: listDataFingerprint(deps.listData), engineVersion: ENGINE_VERSION, asOf, editions: [inForce.import?.id, inForce.export?.id].filter(Boolean).join(",") },
       startedAt,
     );
+    if (!started) throw new RecheckRunningError();
     const counts = { checked: 0, changed: 0, unchanged: 0, failed: 0 };
     let seq = 0;
     type Found = Omit<RecheckItem, "recheckId" | "seq" | "newId"> & { readonly result: Classification };
@@ -165,6 +166,7 @@ export async function runRecheck(deps: RecheckDeps): Promise<Recheck> {
         });
         if (read === 0) break;
         store_(found);
+        rechecks.progress(id, counts, deps.now());
         await nextTurn();
       }
       for (let after = { batchId: "", row: 0 }; ; ) {
@@ -178,6 +180,7 @@ export async function runRecheck(deps: RecheckDeps): Promise<Recheck> {
         });
         if (read === 0) break;
         store_(found);
+        rechecks.progress(id, counts, deps.now());
         await nextTurn();
       }
     } catch (err) {

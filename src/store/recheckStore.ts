@@ -75,7 +75,13 @@ export interface BatchRowToCheck {
 }
 
 export interface RecheckStore {
-  start(run: Pick<Recheck, "id" | "fingerprint" | "engineVersion" | "asOf" | "editions">, now: Date): void;
+  /**
+   * Records a new run, unless another is running (on this database, from any process): false then. A run
+   * that has not reported progress for `staleAfterMs` died with its process, and is marked failed.
+   */
+  start(run: Pick<Recheck, "id" | "fingerprint" | "engineVersion" | "asOf" | "editions">, now: Date, staleAfterMs?: number): boolean;
+  /** The counts so far, after each chunk: the pages show them, and they tell a live run from a dead one. */
+  progress(id: string, counts: Pick<Recheck, "checked" | "changed" | "unchanged" | "failed">, now: Date): void;
   finish(id: string, counts: Pick<Recheck, "checked" | "changed" | "unchanged" | "failed">, now: Date, status?: RecheckStatus): void;
   get(id: string): Recheck | null;
   /** The newest runs first. */
@@ -107,6 +113,7 @@ export const RECHECK_SCHEMA = `
     id TEXT PRIMARY KEY,
     started_at TEXT NOT NULL,
     finished_at TEXT,
+    updated_at TEXT NOT NULL,
     status TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
     engine_version TEXT NOT NULL,
@@ -207,9 +214,18 @@ const toItem = (r: ItemDb): RecheckItem => ({
 export function recheckStore(db: Database.Database): RecheckStore {
   db.exec(RECHECK_SCHEMA);
   const insertRun = db.prepare(
-    "INSERT INTO rechecks (id, started_at, status, fingerprint, engine_version, as_of, editions) VALUES (?, ?, 'running', ?, ?, ?, ?)",
+    "INSERT INTO rechecks (id, started_at, updated_at, status, fingerprint, engine_version, as_of, editions) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
   );
-  const finishRun = db.prepare("UPDATE rechecks SET finished_at = ?, status = ?, checked = ?, changed = ?, unchanged = ?, failed = ? WHERE id = ?");
+  const selectLive = db.prepare<[string], { id: string }>("SELECT id FROM rechecks WHERE status = 'running' AND updated_at >= ? LIMIT 1");
+  const failStale = db.prepare("UPDATE rechecks SET status = 'failed', finished_at = updated_at WHERE status = 'running'");
+  const setProgress = db.prepare("UPDATE rechecks SET updated_at = ?, checked = ?, changed = ?, unchanged = ?, failed = ? WHERE id = ?");
+  const startRun = db.transaction((run: Pick<Recheck, "id" | "fingerprint" | "engineVersion" | "asOf" | "editions">, now: Date, staleAfterMs: number) => {
+    if (selectLive.get(new Date(now.getTime() - staleAfterMs).toISOString())) return false;
+    failStale.run();
+    insertRun.run(run.id, now.toISOString(), now.toISOString(), run.fingerprint, run.engineVersion, run.asOf, run.editions);
+    return true;
+  });
+  const finishRun = db.prepare("UPDATE rechecks SET finished_at = ?, updated_at = ?, status = ?, checked = ?, changed = ?, unchanged = ?, failed = ? WHERE id = ?");
   const selectRun = db.prepare<[string], RecheckDb>("SELECT * FROM rechecks WHERE id = ?");
   const selectRuns = db.prepare<[number], RecheckDb>("SELECT * FROM rechecks ORDER BY started_at DESC, rowid DESC LIMIT ?");
   const selectLastFinished = db.prepare<[], RecheckDb>("SELECT * FROM rechecks WHERE status = 'done' ORDER BY started_at DESC, rowid DESC LIMIT 1");
@@ -246,11 +262,15 @@ export function recheckStore(db: Database.Database): RecheckStore {
   const inTransaction = db.transaction((fn: () => void) => fn());
 
   return {
-    start(run, now) {
-      insertRun.run(run.id, now.toISOString(), run.fingerprint, run.engineVersion, run.asOf, run.editions);
+    start(run, now, staleAfterMs = 10 * 60_000) {
+      // Immediate: two processes starting at once cannot both see no run going.
+      return startRun.immediate(run, now, staleAfterMs);
+    },
+    progress(id, c, now) {
+      setProgress.run(now.toISOString(), c.checked, c.changed, c.unchanged, c.failed, id);
     },
     finish(id, c, now, status = "done") {
-      finishRun.run(now.toISOString(), status, c.checked, c.changed, c.unchanged, c.failed, id);
+      finishRun.run(now.toISOString(), now.toISOString(), status, c.checked, c.changed, c.unchanged, c.failed, id);
     },
     get(id) {
       const r = selectRun.get(id);

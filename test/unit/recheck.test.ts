@@ -133,4 +133,18 @@ describe("re-check on a new edition", () => {
     await expect(recheckWith(store, later)).rejects.toBeInstanceOf(RecheckRunningError);
     await expect(first).resolves.toMatchObject({ changed: 2 });
   });
+
+  it("waits for a run of another process that is alive, and marks one that stopped reporting as failed", async () => {
+    const { store } = storedBefore();
+    const later = withLaterExportEdition(listData());
+    const other = { fingerprint: "x", engineVersion: "1.3.0", asOf: "2027-02-01", editions: "" };
+    expect(store.rechecks.start({ ...other, id: "otherprocessrun0000000" }, new Date(TODAY.getTime() - 60_000))).toBe(true);
+    await expect(recheckWith(store, later)).rejects.toBeInstanceOf(RecheckRunningError);
+
+    const fresh = openClassificationStore(":memory:");
+    fresh.rechecks.start({ ...other, id: "deadprocessrun00000000" }, new Date(TODAY.getTime() - 11 * 60_000));
+    const run = await recheckWith(fresh, later);
+    expect(run.status).toBe("done");
+    expect(fresh.rechecks.get("deadprocessrun00000000")?.status).toBe("failed");
+  });
 });
