@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import type { Classification } from "../core/result.ts";
 import { type ResultJson, toResultJson } from "../core/resultJson.ts";
 import { type BatchStore, batchStore } from "./batchStore.ts";
+import { type RecheckStore, recheckStore } from "./recheckStore.ts";
 import { startCheckpointer } from "./checkpointer.ts";
 
 /** A stored classification: what was decided, when, under which editions and engine version. */
@@ -33,6 +34,8 @@ export interface ClassificationStore {
   answers(id: string): string | null;
   /** Bulk batches and their rows, in the same database. */
   readonly batches: BatchStore;
+  /** Re-check runs and the records they made, in the same database. */
+  readonly rechecks: RecheckStore;
   /** Cheap liveness probe for /healthz. */
   ping(): boolean;
   close(): void;
@@ -143,8 +146,10 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
   const background = options.backgroundCheckpoints === true && file !== ":memory:";
   const db = openDatabase(file, { autoCheckpoint: !background });
   let batches: BatchStore;
+  let rechecks: RecheckStore;
   try {
     batches = batchStore(db);
+    rechecks = recheckStore(db);
   } catch (err) {
     throw new StoreOpenError(`Cannot prepare the database at ${file}: ${(err as Error).message}`);
   }
@@ -183,6 +188,7 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
 
   return {
     batches,
+    rechecks,
     save,
     saveSoon,
     getJson,

@@ -5,6 +5,7 @@ import type { AppDeps } from "./createApp.ts";
 import { batchApi } from "./bulkRouter.ts";
 import { classifyAndStore, readingOf } from "../app/classifications.ts";
 import { recordJsonWithUrl, withTrace } from "./webHelpers.ts";
+import { recheckApi } from "./recheckRouter.ts";
 
 /** `?trace=1`: the answer says how the description was read, step by step. */
 const wantsTrace = (req: Request) => req.query.trace === "1" || req.query.trace === "true";
@@ -39,6 +40,7 @@ export function apiRouter(deps: AppDeps): express.Router {
   });
 
   router.post("/classify/batch", batchApi(deps));
+  router.use("/rechecks", recheckApi(deps));
 
   router.use((_req: Request, res: Response) => {
     res.status(404).json({ error: "No such API endpoint.", fields: {} });

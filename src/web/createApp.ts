@@ -8,6 +8,7 @@ import { LANG_COOKIE, chooseLang, translator, type Lang } from "./i18n/index.ts"
 import { pagesRouter } from "./pagesRouter.ts";
 import { listsRouter } from "./listsRouter.ts";
 import { bulkRouter } from "./bulkRouter.ts";
+import { recheckPages } from "./recheckRouter.ts";
 import type { BatchJobs } from "../app/batchJobs.ts";
 import { accessControl, createCsrf, rateLimits, type SecuritySettings } from "./security.ts";
 import type { Classifier } from "../core/classify.ts";
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(pagesRouter(deps, guards));
   app.use(listsRouter(deps));
   app.use(bulkRouter(deps, guards));
+  app.use(recheckPages(deps, guards));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("error.notFound.body") });

@@ -10,6 +10,7 @@ import { Answers, QUESTION_IDS, QUESTION_KINDS } from "../core/questions.ts";
 import { permalink } from "./webHelpers.ts";
 import { buildWorksheet } from "./worksheet.ts";
 import type { Translate } from "./i18n/index.ts";
+import { recheckNotices } from "./recheckRouter.ts";
 
 interface FormValues {
   description: string;
@@ -98,6 +99,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       answeredIn: deps.store.answeredIn(record.id),
       answersFor: deps.store.answers(record.id),
       answerError,
+      ...recheckNotices(deps.store.rechecks, record.id),
     });
   };
 
