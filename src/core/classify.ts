@@ -20,7 +20,7 @@ import type {
 } from "./result.ts";
 
 /** Bumped whenever a change to the engine or vocabulary may change a verdict; stored with every record. */
-export const ENGINE_VERSION = "1.3.0";
+export const ENGINE_VERSION = "1.4.0";
 
 const VERDICT_RANK: Record<Verdict, number> = {
   licence_required: 4,
@@ -205,7 +205,10 @@ function matchEntry(entry: Entry, p: Parameters, hsCode: string | null, hasDescr
     const codes = entry.hsCodes.filter((h) => (hsCode.length === 10 ? h.code === hsCode : h.code.startsWith(hsCode)));
     // A code shorter than ten digits covers far more than the listed line: alone it only
     // counts when there is no description, or the description speaks of cryptography.
-    if (codes.length > 0 && (hsCode.length === 10 || !hasDescription || cryptoSignal)) {
+    // A description naming a general-purpose product (a microcontroller, a processor) says what the
+    // goods are: its code, shared with security chips, does not make it one (rules 11 and 18).
+    const namedOtherwise = hasDescription && p.generalProduct !== null && !p.types.some((t) => t.strength === "primary");
+    if (codes.length > 0 && !namedOtherwise && (hsCode.length === 10 || !hasDescription || cryptoSignal)) {
       found.push({ kind: "hs_code", evidence: codes.map((h) => ({ text: h.code, start: -1, end: -1 })) });
     }
   }
@@ -442,6 +445,12 @@ function decide(
       reasons.push({
         en: `The text describes a published work (${quote([p.itemKindEvidence])}): what a paper, patent or tutorial publishes is public-domain technology, outside 5E002 and the import list (reading rules 14 and 17). Equipment, software or unpublished data sent with it are classified on their own.`,
         zh: `描述的是已公开的出版物（${quote([p.itemKindEvidence])}）：论文、专利、教程公开的内容属公开领域技术，不在5E002及进口清单管控范围内（阅读规则14、17）。随附的设备、软件或未公开资料应单独分类。`,
+      });
+    }
+    if (p.generalProduct && !p.types.some((t) => t.strength === "primary")) {
+      reasons.push({
+        en: `The text names a general-purpose product (${quote([p.generalProduct])}): its cryptographic functions are features of it, not its main function, so it is not a security chip or cipher device as such (reading rule 11); an HS code shared with listed items is only a reference (rule 18).`,
+        zh: `描述的是通用产品（${quote([p.generalProduct])}）：其密码功能是产品的附带功能而非主要功能，不因此成为安全芯片或密码设备（阅读规则11）；与清单物项相同的HS编码仅供参考（阅读规则18）。`,
       });
     }
     if (p.itemKind === "service" && p.itemKindEvidence) {

@@ -88,6 +88,11 @@ export interface Parameters {
   readonly toolFor: Evidence[];
   /** The product type the naming phrase ends with (its head), if it names one. */
   readonly headType: ProductTypeId | null;
+  /**
+   * A general-purpose product named by the naming phrase, with no listed product type there
+   * ("微控制器", "Bluetooth LE SoC"): its crypto is a feature, not its main function (rule 11).
+   */
+  readonly generalProduct: Evidence | null;
   /** Figures of the text that a figure the user stated for the same measure replaced. */
   readonly replacedByAnswers?: RateFound[];
 }
@@ -118,6 +123,7 @@ type Tag =
   | { k: "publicDomain" }
   | { k: "service" }
   | { k: "publication" }
+  | { k: "general" }
   | { k: "rateLabel"; kind: Exclude<RateKind, "unqualified"> }
   | { k: "managedObjects" };
 
@@ -162,6 +168,7 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
   addAll(vocab.publicDomain, { k: "publicDomain" });
   addAll(vocab.services, { k: "service" });
   addAll(vocab.publications, { k: "publication" });
+  addAll(vocab.generalProducts, { k: "general" });
   addAll(vocab.rateLabels.symmetric, { k: "rateLabel", kind: "symmetric" });
   addAll(vocab.rateLabels.encryptedCommunication, { k: "rateLabel", kind: "encrypted_communication" });
   addAll(vocab.rateLabels.signature, { k: "rateLabel", kind: "signature" });
@@ -261,7 +268,15 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const negatedCrypto = cryptoHits.filter(isNegated);
   const liveCrypto = cryptoHits.filter((h) => !isNegated(h));
   const algorithmHits = of("algorithm").filter((h) => !isNegated(h));
-  const isProtective = (h: Hit) => h.tag.k === "type" && h.tag.type === "cryptanalysis" && protectiveAround(norm.lower, h, cues.protectiveCues);
+  const isCryptanalysis = (h: Hit) => h.tag.k === "type" && h.tag.type === "cryptanalysis";
+  // Rule 13: an attack named once as what the product resists ("resistant to fault injection") is
+  // the same attack when the text names it again in a list ("voltage glitching, EM fault injection").
+  const protectiveWords = new Set(
+    of("type")
+      .filter((h) => isCryptanalysis(h) && protectiveAround(norm.lower, h, cues.protectiveCues))
+      .map((h) => norm.lower.slice(h.start, h.end)),
+  );
+  const isProtective = (h: Hit) => isCryptanalysis(h) && protectiveWords.has(norm.lower.slice(h.start, h.end));
   const protectiveHits = of("type").filter(isProtective);
   const candidateTypes = dropContainedTypes(of("type"))
     .filter((h) => !isNegated(h) && !isProtective(h))
@@ -269,7 +284,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).
-  const kindWords = [...candidateTypes, ...of("software"), ...of("technology"), ...of("publication"), ...of("service")];
+  const kindWords = [...candidateTypes, ...of("software"), ...of("technology"), ...of("publication"), ...of("service"), ...of("general")];
   const naming = namingPhrase(norm.lower, (start, end) => kindWords.some((h) => h.start >= start && h.end <= end));
   const inNaming = (h: Hit) => h.start >= naming.start && h.end <= naming.end;
   const namingTypes = candidateTypes.filter(inNaming);
@@ -315,6 +330,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
   const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? ev(head[1]) : null;
 
+  const generalHead = namingTypes.some((h) => h.tag.strength === "primary") ? undefined : of("general").find(inNaming);
   // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
   const consumerObject = (h: Hit) => cue.objectBefore.test(norm.lower.slice(Math.max(0, h.start - 30), h.start));
   // A word repeated a thousand times is one finding: a few of its places are evidence enough, and
@@ -344,6 +360,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     shape: textShape(norm.lower),
     toolFor: firstPerKey(namedObjects.map(ev), words),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
+    generalProduct: generalHead ? ev(generalHead) : null,
   };
   if (trace) {
     const firstFew = (list: Hit[]) => firstPerKey(list.map(ev), words);

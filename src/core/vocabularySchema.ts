@@ -105,6 +105,11 @@ export const Vocabulary = z.object({
    * is public-domain technology, not an item on the lists (reading rules 14 and 17).
    */
   publications: Terms.default([]),
+  /**
+   * Products whose main function is not information security (a microcontroller, a processor, a
+   * wireless module): named as the product's head, their crypto blocks are features of it (rule 11).
+   */
+  generalProducts: Terms.default([]),
   rateLabels: z.object({
     symmetric: Terms,
     encryptedCommunication: Terms,
