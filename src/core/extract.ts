@@ -302,7 +302,8 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // What the item is: the kind of word named first (its head, reading rule 10). A kind word that is
   // negated ("no software needed", "不带任何硬件") does not name the item.
   // A kind word inside a product's own name ("云服务" in "云服务器密码机") is part of that name.
-  const insideType = (h: Hit) => candidateTypes.some((t) => t.start <= h.start && t.end >= h.end && t.end - t.start > h.end - h.start);
+  // Chinese runs words together: a kind word that overlaps a longer product word shares its characters.
+  const insideType = (h: Hit) => candidateTypes.some((t) => t.start < h.end && h.start < t.end && t.end - t.start > h.end - h.start);
   const live = (k: "software" | "technology" | "service" | "publication") => of(k).filter((h) => !isNegated(h) && !insideType(h));
   const heads: [Parameters["itemKind"], Hit | undefined][] = [
     // A product that exists only for a sector (税务UKey, 税控盘) is goods, named as such.
