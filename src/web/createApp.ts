@@ -18,6 +18,9 @@ import { apiRouter } from "./apiRouter.ts";
 import type { Metrics } from "./metrics.ts";
 import { requestLogger, type Logger } from "./requestLog.ts";
 import { isDiskFull } from "../store/diskFull.ts";
+import type { UserStore } from "../store/userStore.ts";
+import type { ReviewStore } from "../store/reviewStore.ts";
+import type { AuditStore } from "../store/auditStore.ts";
 
 export interface AppDeps {
   readonly classifier: Classifier;
@@ -36,6 +39,10 @@ export interface AppDeps {
   readonly logger: Logger;
   /** This app's counters and registry (GET /metrics). */
   readonly metrics: Metrics;
+  /** Accounts, reviews and the audit log (in the store's database). */
+  readonly users: UserStore;
+  readonly reviews: ReviewStore;
+  readonly audit: AuditStore;
 }
 
 /** What the routers share besides the dependencies: CSRF and rate limits built once per app. */

@@ -4,13 +4,14 @@ import { classifyEn, classifyZh } from "./classify.ts";
 import { listsEn, listsZh } from "./lists.ts";
 import { worksheetEn, worksheetZh } from "./worksheet.ts";
 import { bulkEn, bulkZh } from "./bulk.ts";
+import { usersEn, usersZh } from "./users.ts";
 
 export const LANGS = ["en", "zh"] as const;
 export type Lang = (typeof LANGS)[number];
 
-const en = { ...commonEn, ...classifyEn, ...listsEn, ...worksheetEn, ...bulkEn };
+const en = { ...commonEn, ...classifyEn, ...listsEn, ...worksheetEn, ...bulkEn, ...usersEn };
 export type MessageKey = keyof typeof en;
-const zh: Record<MessageKey, string> = { ...commonZh, ...classifyZh, ...listsZh, ...worksheetZh, ...bulkZh };
+const zh: Record<MessageKey, string> = { ...commonZh, ...classifyZh, ...listsZh, ...worksheetZh, ...bulkZh, ...usersZh };
 const catalogues: Record<Lang, Record<string, string>> = { en, zh };
 
 /** Shown instead of a missing message so the page-walking test can find it. */
