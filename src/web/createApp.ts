@@ -15,7 +15,7 @@ import type { ClassifyService } from "./classifyService.ts";
 import type { ListData } from "../data/loadListData.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
 import { apiRouter } from "./apiRouter.ts";
-import { authenticate, requireRole } from "./auth.ts";
+import { accountsExist, authenticate, requireRole } from "./auth.ts";
 import { usersRouter } from "./usersRouter.ts";
 import type { Metrics } from "./metrics.ts";
 import { requestLogger, type Logger } from "./requestLog.ts";
@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
   // ACCESS_TOKEN and basic credentials guard the app while it has no accounts (simple mode); once
   // it has, sign-in and personal tokens do (the shared token is still taken as a bearer).
   const sharedSecret = accessControl(deps.security);
-  app.use((req: Request, res: Response, next: NextFunction) => (deps.users.any() ? next() : sharedSecret(req, res, next)));
+  app.use((req: Request, res: Response, next: NextFunction) => (accountsExist(deps.users) ? next() : sharedSecret(req, res, next)));
   app.use(authenticate(deps));
 
   app.get("/healthz", requireRole("anyone"), (_req, res) => {
@@ -117,7 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   // After access control: the metrics describe traffic, verdicts and the runtime, not for anyone to
   // read. With no access control configured, only a scraper on this machine gets them.
-  const metricsOpen = () => deps.security.accessToken !== null || deps.security.basicAuth !== null || deps.users.any();
+  const metricsOpen = () => deps.security.accessToken !== null || deps.security.basicAuth !== null || accountsExist(deps.users);
   app.get("/metrics", requireRole("viewer"), async (req: Request, res: Response, next: NextFunction) => {
     if (!metricsOpen() && !isLoopback(req.ip)) return next();
     res.set("Cache-Control", "no-store").type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
