@@ -53,7 +53,8 @@ export async function verifyLogin(deps: UserDeps, name: string, password: string
   const stored = user?.passwordHash ?? (await (decoy ??= hash(randomBytes(16).toString("hex"))));
   const matches = password.length <= PASSWORD_MAX_LENGTH && (await verify(stored, password).catch(() => false));
   if (!user || !matches || user.disabled) {
-    recordAudit(deps, { name: user?.name ?? null }, "login_failed", name.trim().slice(0, 64) || null, user?.disabled ? "account disabled" : null);
+    // A name no account has is not written down: it may be a password typed into the wrong field.
+    recordAudit(deps, { name: user?.name ?? null }, "login_failed", user?.name ?? null, user ? (user.disabled ? "account disabled" : "wrong password") : "unknown name");
     return null;
   }
   const { passwordHash: _hash, ...account } = user;

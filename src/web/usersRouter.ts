@@ -39,7 +39,8 @@ export function usersRouter(deps: AppDeps, guards: AppGuards): express.Router {
     legacyHeaders: false,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? "unknown")}|${text((req.body as Record<string, unknown> | undefined)?.name).trim().toLowerCase().slice(0, 64)}`,
     handler: (req, res) => {
-      recordAudit(deps, { name: null }, "login_failed", text((req.body as Record<string, unknown>).name).trim().slice(0, 64) || null, "throttled");
+      const account = deps.users.byName(text((req.body as Record<string, unknown>).name).trim().slice(0, 64));
+      recordAudit(deps, { name: account?.name ?? null }, "login_failed", account?.name ?? null, "throttled");
       renderLogin(res, { name: text((req.body as Record<string, unknown>).name), next: safeNext((req.body as Record<string, unknown>).next) }, t(res)("login.tooMany"), 429);
     },
   });

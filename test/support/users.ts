@@ -1,7 +1,7 @@
 import request from "supertest";
 import type { Role } from "../../src/core/roles.ts";
 import { createToken, createUser } from "../../src/app/users.ts";
-import { testApp } from "./testApp.ts";
+import type { testApp } from "./testApp.ts";
 
 export const PASSWORD = "correct horse battery staple";
 
