@@ -172,6 +172,22 @@ describe("managing users", () => {
     expect(demote.text).toContain("last active admin");
   });
 
+  it("needs the form token on every admin form", async () => {
+    const t = testApp();
+    await addUser(t, "root", "admin");
+    await addUser(t, "dave", "classifier");
+    const { agent } = await signIn(t, "root");
+    const forms: [string, Record<string, string>][] = [
+      ["/admin/users", { name: "eve", password: PASSWORD, role: "admin" }],
+      ["/admin/users/dave/role", { role: "admin" }],
+      ["/admin/users/dave/disabled", { disabled: "true" }],
+      ["/admin/users/dave/password", { password: "a password nobody asked for" }],
+    ];
+    for (const [path, body] of forms) expect((await agent.post(path).type("form").send(body)).status, path).toBe(403);
+    expect(t.deps.users.byName("eve")).toBeNull();
+    expect(t.deps.users.byName("dave")).toMatchObject({ role: "classifier", disabled: false });
+  });
+
   it("does not let anyone make the first account over the network", async () => {
     const t = testApp();
     const agent = request.agent(t.app);
