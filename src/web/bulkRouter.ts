@@ -19,7 +19,7 @@ import type { Translate } from "./i18n/index.ts";
 import { editionIdsInForce, siteBase } from "./webHelpers.ts";
 import { isDiskFull } from "../store/diskFull.ts";
 import { actorOf, requireRole } from "./auth.ts";
-import { recordAudit } from "../app/audit.ts";
+import { recordAuditSoon } from "../app/audit.ts";
 
 const ROWS_PER_PAGE = 50;
 const VERDICT_FILTER = z.enum(["licence_required", "needs_info", "below_threshold", "exempt", "not_listed"]);
@@ -143,7 +143,8 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
           deps.now(),
           actorOf(req).name,
         );
-        recordAudit(deps, actorOf(req), "batch_uploaded", id, batch.fileName);
+        // Written with the next commit: a failing audit line never leaves a batch recorded but not run.
+        recordAuditSoon(deps, actorOf(req), "batch_uploaded", id, batch.fileName);
         jobs.enqueue(batch, uploadPath, siteBase(req));
         res.redirect(303, `/b/${id}`);
       })().catch((err: unknown) => {
@@ -278,7 +279,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
       deps.now(),
       actorOf(req).name,
     );
-    recordAudit(deps, actorOf(req), "batch_uploaded", id, `${batch.fileName} (re-run of ${batch.id})`);
+    recordAuditSoon(deps, actorOf(req), "batch_uploaded", id, `${batch.fileName} (re-run of ${batch.id})`);
     jobs.enqueue(next, path.join(deps.bulk.batchDir, `${id}.upload`), siteBase(req));
     res.redirect(303, `/b/${id}`);
   });
@@ -365,7 +366,7 @@ export function batchApi(deps: AppDeps) {
         deps.now(),
         actorOf(req).name,
       );
-      recordAudit(deps, actorOf(req), "batch_uploaded", id, "api");
+      recordAuditSoon(deps, actorOf(req), "batch_uploaded", id, "api");
       res.setHeader("Content-Type", ndjson ? "application/x-ndjson; charset=utf-8" : "text/csv; charset=utf-8");
       res.setHeader("X-Batch-Id", id);
       try {
