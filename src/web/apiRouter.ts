@@ -4,7 +4,7 @@ import { ClassifyRequest, fieldErrors } from "./classifyRequest.ts";
 import type { AppDeps } from "./createApp.ts";
 import { batchApi } from "./bulkRouter.ts";
 import { classifyAndStore, readingOf } from "../app/classifications.ts";
-import { recordJsonWithUrl, withTrace } from "./webHelpers.ts";
+import { editionEntryIds, recordJsonWithUrl, withTrace } from "./webHelpers.ts";
 import { actorOf, requireRole } from "./auth.ts";
 import { makeReview, reviewsOf } from "../app/reviews.ts";
 import type { Review } from "../store/reviewStore.ts";
@@ -72,7 +72,7 @@ export function apiRouter(deps: AppDeps): express.Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === "string" ? v : undefined);
     const made = makeReview(
-      { ...deps, entriesOf: (editionId) => deps.listData.editions.find((e) => e.id === editionId)?.entries.map((e) => e.id) ?? null },
+      { ...deps, entriesOf: (editionId) => editionEntryIds(deps, editionId) },
       record,
       { direction: str(body.direction) ?? "", action: str(body.action) ?? "", verdict: str(body.verdict), entry: str(body.entry), reason: str(body.reason) },
       actorOf(req),

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import session from "express-session";
-import { type Role, ROLES, hasRole } from "../core/roles.ts";
+import { type Role, hasRole } from "../core/roles.ts";
 import type { User, UserStore } from "../store/userStore.ts";
 import { authenticateToken } from "../app/users.ts";
 import type { Actor } from "../app/audit.ts";
@@ -194,5 +194,3 @@ export function requireRole(role: Access): RoleGuard {
   };
   return Object.assign(guard, { requiredRole: role });
 }
-
-export const ROLE_NAMES = ROLES;

@@ -7,7 +7,7 @@ import { EXAMPLES } from "./examples.ts";
 import { highlightSegments } from "./evidenceHighlight.ts";
 import { answerQuestions, classifyAndStore, readingOf } from "../app/classifications.ts";
 import { Answers, QUESTION_IDS, QUESTION_KINDS } from "../core/questions.ts";
-import { permalink } from "./webHelpers.ts";
+import { editionEntryIds, permalink } from "./webHelpers.ts";
 import { buildWorksheet } from "./worksheet.ts";
 import type { Translate } from "./i18n/index.ts";
 import { actorOf, requireRole } from "./auth.ts";
@@ -69,7 +69,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
     res.redirect(303, `/c/${(await classifyAndStore(deps, { ...parsed.data, by: actorOf(req) })).id}`);
   });
 
-  const reviewDeps = { ...deps, entriesOf: (editionId: string) => deps.listData.editions.find((e) => e.id === editionId)?.entries.map((e) => e.id) ?? null };
+  const reviewDeps = { ...deps, entriesOf: (editionId: string) => editionEntryIds(deps, editionId) };
   const text = (v: unknown) => (typeof v === "string" ? v : "");
 
   const findRecord = (id: string, res: Response) => {
@@ -124,7 +124,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       madeBy: deps.store.madeBy(record.id),
       reviewError,
       verdicts: VERDICTS,
-      entriesOf: (editionId: string) => deps.listData.editions.find((e) => e.id === editionId)?.entries.map((e) => e.id) ?? [],
+      entriesOf: (editionId: string) => editionEntryIds(deps, editionId) ?? [],
     });
   };
 
