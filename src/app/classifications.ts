@@ -5,6 +5,8 @@ import type { Classification, ClassificationInput } from "../core/result.ts";
 import type { ResultJson } from "../core/resultJson.ts";
 import type { Answers } from "../core/questions.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
+import type { AuditStore } from "../store/auditStore.ts";
+import { type Actor, recordAuditSoon } from "./audit.ts";
 
 /**
  * Use cases of single classifications, shared by the form, the API and anything else that asks:
@@ -18,6 +20,8 @@ export interface ClassificationDeps {
   readonly store: Pick<ClassificationStore, "saveSoon" | "get" | "linkAnswer">;
   readonly metrics: { classified(result: ResultJson): void };
   readonly now: () => Date;
+  /** Where "classification made" lines go; none is written without it. */
+  readonly audit?: AuditStore;
 }
 
 /** A request to classify, as validated at the edge: blank fields are absent. */
@@ -28,6 +32,8 @@ export interface ClassifyCommand {
   readonly asOf?: string | undefined;
   /** Answers to the questions of an earlier result. */
   readonly answers?: Answers | undefined;
+  /** Who asks: kept on the record and in the audit log. */
+  readonly by?: Actor | undefined;
 }
 
 /** Classifies one request, stores it durably and counts it: the record's id and JSON as stored. */
@@ -38,8 +44,9 @@ export async function classifyAndStore(deps: ClassificationDeps, input: Classify
     asOf: input.asOf ?? todayInChina(deps.now()),
     ...(input.answers && Object.keys(input.answers).length > 0 ? { answers: input.answers } : {}),
   });
-  const stored = await deps.store.saveSoon(result, deps.now());
+  const stored = await deps.store.saveSoon(result, deps.now(), input.by?.name ?? null);
   deps.metrics.classified(result);
+  if (deps.audit) recordAuditSoon({ audit: deps.audit, now: deps.now }, input.by ?? { name: null }, "classified", stored.id, `import ${result.importVerdict}, export ${result.exportVerdict}`);
   return stored;
 }
 
@@ -59,7 +66,7 @@ export function readingOf(deps: Pick<ClassificationDeps, "classifier">, record: 
  * answers given (added to any the record already had), classified and stored as a new record linked
  * to the one it answers. The earlier record is never edited: its permalink stays what it was.
  */
-export async function answerQuestions(deps: ClassificationDeps, answeredId: string, answers: Answers): Promise<{ id: string } | null> {
+export async function answerQuestions(deps: ClassificationDeps, answeredId: string, answers: Answers, by?: Actor): Promise<{ id: string } | null> {
   const record = deps.store.get(answeredId);
   if (!record) return null;
   const { id } = await classifyAndStore(deps, {
@@ -67,8 +74,10 @@ export async function answerQuestions(deps: ClassificationDeps, answeredId: stri
     hsCode: record.input.hsCode ?? undefined,
     asOf: record.asOf,
     answers: { ...record.input.answers, ...answers },
+    by,
   });
-  deps.store.linkAnswer(answeredId, id, deps.now());
+  deps.store.linkAnswer(answeredId, id, deps.now(), by?.name ?? null);
+  if (deps.audit) recordAuditSoon({ audit: deps.audit, now: deps.now }, by ?? { name: null }, "questions_answered", answeredId, `answered in ${id}: ${Object.keys(answers).join(", ")}`);
   return { id };
 }
 

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { BulkRow, BulkSummary } from "../bulk/pipeline.ts";
 import type { Verdict } from "../core/result.ts";
 import type { ColumnMapping } from "../bulk/columns.ts";
+import { addColumnIfMissing } from "./migrations.ts";
 
 export type BatchStatus = "queued" | "running" | "done" | "failed" | "interrupted";
 
@@ -35,6 +36,8 @@ export interface Batch {
   readonly failure: { readonly reason: string; readonly detail: string } | null;
   readonly editions: string | null;
   readonly engineVersion: string;
+  /** The account that started it; null for the implicit local user or a batch older than accounts. */
+  readonly createdBy: string | null;
 }
 
 /** A classified row as it is stored: the part of a bulk row the batch pages list and filter. */
@@ -78,7 +81,7 @@ export interface RowFilter {
 }
 
 export interface BatchStore {
-  create(batch: Pick<Batch, "id" | "fileName" | "source" | "options" | "totalBytes" | "editions" | "engineVersion">, now: Date): Batch;
+  create(batch: Pick<Batch, "id" | "fileName" | "source" | "options" | "totalBytes" | "editions" | "engineVersion">, now: Date, by?: string | null): Batch;
   get(id: string): Batch | null;
   /** The newest batches, without header and summary (null here: `get` has them). */
   list(limit: number): Batch[];
@@ -169,6 +172,7 @@ interface BatchRowDb {
   failure_json: string | null;
   editions: string | null;
   engine_version: string;
+  created_by?: string | null;
 }
 
 const toBatch = (r: BatchRowDb): Batch => ({
@@ -190,6 +194,7 @@ const toBatch = (r: BatchRowDb): Batch => ({
   failure: r.failure_json ? (JSON.parse(r.failure_json) as Batch["failure"]) : null,
   editions: r.editions,
   engineVersion: r.engine_version,
+  createdBy: r.created_by ?? null,
 });
 
 const ROW_COLUMNS = `row, line, sku, description, hs_code AS hsCode, as_of AS asOf, import_verdict AS importVerdict, import_entry AS importEntry,
@@ -197,15 +202,16 @@ const ROW_COLUMNS = `row, line, sku, description, hs_code AS hsCode, as_of AS as
 
 export function batchStore(db: Database.Database): BatchStore {
   db.exec(BATCH_SCHEMA);
+  addColumnIfMissing(db, "batches", "created_by", "TEXT");
   const insertBatch = db.prepare(
-    `INSERT INTO batches (id, created_at, file_name, source, status, options_json, total_bytes, editions, engine_version)
-     VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+    `INSERT INTO batches (id, created_at, file_name, source, status, options_json, total_bytes, editions, engine_version, created_by)
+     VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
   );
   const selectBatch = db.prepare<[string], BatchRowDb>("SELECT * FROM batches WHERE id = ?");
   // The list shows neither header nor summary: reading them would make the page's cost grow with the files' widths.
   const selectBatches = db.prepare<[number], BatchRowDb>(
     `SELECT id, created_at, file_name, source, status, options_json, total_bytes, rows_done, errors, bytes_read, started_at, finished_at,
-       NULL AS header_json, NULL AS summary_json, message, failure_json, editions, engine_version
+       NULL AS header_json, NULL AS summary_json, message, failure_json, editions, engine_version, created_by
      FROM batches ORDER BY created_at DESC LIMIT ?`,
   );
   const selectFileStates = db.prepare<[], { id: string; status: BatchStatus; createdAt: string }>(
@@ -249,8 +255,8 @@ export function batchStore(db: Database.Database): BatchStore {
   const updateRowRecord = db.prepare("UPDATE batch_rows SET record_id = ? WHERE batch_id = ? AND row = ?");
 
   return {
-    create(b, now) {
-      insertBatch.run(b.id, now.toISOString(), b.fileName, b.source, JSON.stringify(b.options), b.totalBytes, b.editions, b.engineVersion);
+    create(b, now, by = null) {
+      insertBatch.run(b.id, now.toISOString(), b.fileName, b.source, JSON.stringify(b.options), b.totalBytes, b.editions, b.engineVersion, by);
       return toBatch(selectBatch.get(b.id) as BatchRowDb);
     },
     get(id) {

@@ -7,6 +7,10 @@ import { type ResultJson, toResultJson } from "../core/resultJson.ts";
 import { type BatchStore, batchStore } from "./batchStore.ts";
 import { type RecheckStore, recheckStore } from "./recheckStore.ts";
 import { startCheckpointer } from "./checkpointer.ts";
+import { addColumnIfMissing } from "./migrations.ts";
+import { type UserStore, userStore } from "./userStore.ts";
+import { type ReviewStore, reviewStore } from "./reviewStore.ts";
+import { type AuditStore, auditStore } from "./auditStore.ts";
 
 /** A stored classification: what was decided, when, under which editions and engine version. */
 export interface ClassificationRecord extends Classification {
@@ -16,18 +20,20 @@ export interface ClassificationRecord extends Classification {
 
 export interface ClassificationStore {
   /** Stores a classification now, in a transaction of its own; the record's id and JSON as stored. */
-  save(result: Classification, now?: Date): { id: string; json: string };
+  save(result: Classification, now?: Date, by?: string | null): { id: string; json: string };
   /**
    * Stores a result already serialised (see toResultJson), committed together with the other saves
    * of the same moment: one transaction for all the requests that arrive in one turn of the event
    * loop (group commit). Resolves, with the record's id and JSON, once the record is durably stored.
    */
-  saveSoon(result: ResultJson, now?: Date): Promise<{ id: string; json: string }>;
+  saveSoon(result: ResultJson, now?: Date, by?: string | null): Promise<{ id: string; json: string }>;
   get(id: string): ClassificationRecord | null;
   /** The stored JSON of a record, as it was saved. */
   getJson(id: string): string | null;
   /** Records that answer another's questions: a new record is linked to the one it answers, neither is edited. */
-  linkAnswer(answeredId: string, answeringId: string, now?: Date): void;
+  linkAnswer(answeredId: string, answeringId: string, now?: Date, by?: string | null): void;
+  /** The account that made a record (null: the implicit local user, or a record older than accounts). */
+  madeBy(id: string): string | null;
   /** The records that answer this one's questions, oldest first. */
   answeredIn(id: string): string[];
   /** The record whose questions this one answers, if any. */
@@ -36,6 +42,10 @@ export interface ClassificationStore {
   readonly batches: BatchStore;
   /** Re-check runs and the records they made, in the same database. */
   readonly rechecks: RecheckStore;
+  /** Accounts, API tokens and sessions; reviews of records; the audit log: in the same database. */
+  readonly users: UserStore;
+  readonly reviews: ReviewStore;
+  readonly audit: AuditStore;
   /** Cheap liveness probe for /healthz. */
   ping(): boolean;
   close(): void;
@@ -64,16 +74,18 @@ export class StoreOpenError extends Error {}
  * The record as one row: its JSON is the result's with the id and time put in front, exactly what
  * serialising `{ id, createdAt, ...result }` gives, without serialising the result again.
  */
-function recordRow(result: ResultJson, now: Date): RecordRow {
+function recordRow(result: ResultJson, now: Date, createdBy: string | null = null): RecordRow {
   const id = newRecordId();
   const createdAt = now.toISOString();
-  return { ...result, id, createdAt, json: `{"id":${JSON.stringify(id)},"createdAt":${JSON.stringify(createdAt)},${result.json.slice(1)}` };
+  return { ...result, id, createdAt, createdBy, json: `{"id":${JSON.stringify(id)},"createdAt":${JSON.stringify(createdAt)},${result.json.slice(1)}` };
 }
 
 /** A record as one row of the classifications table: the serialised result with its id and time. */
 export interface RecordRow extends ResultJson {
   readonly id: string;
   readonly createdAt: string;
+  /** The account that made it; null for the implicit local user. */
+  readonly createdBy?: string | null;
 }
 
 /**
@@ -110,6 +122,9 @@ export function openDatabase(file: string, options: { autoCheckpoint?: boolean }
       ) STRICT;
       CREATE INDEX IF NOT EXISTS answer_links_answered ON answer_links (answered_id, created_at);
     `);
+    // Who made a record or a link: added to databases made before accounts existed.
+    addColumnIfMissing(db, "classifications", "created_by", "TEXT");
+    addColumnIfMissing(db, "answer_links", "created_by", "TEXT");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new StoreOpenError(
@@ -124,11 +139,11 @@ export function openDatabase(file: string, options: { autoCheckpoint?: boolean }
 export function recordInserter(db: Database.Database): (rows: readonly RecordRow[]) => void {
   // Positional parameters: quicker to bind than named ones, on the path every request takes.
   const insert = db.prepare(
-    `INSERT INTO classifications (id, created_at, as_of, engine_version, import_edition, export_edition, import_verdict, export_verdict, result_json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO classifications (id, created_at, as_of, engine_version, import_edition, export_edition, import_verdict, export_verdict, result_json, created_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction((rows: readonly RecordRow[]) => {
-    for (const r of rows) insert.run(r.id, r.createdAt, r.asOf, r.engineVersion, r.importEdition, r.exportEdition, r.importVerdict, r.exportVerdict, r.json);
+    for (const r of rows) insert.run(r.id, r.createdAt, r.asOf, r.engineVersion, r.importEdition, r.exportEdition, r.importVerdict, r.exportVerdict, r.json, r.createdBy ?? null);
   });
 }
 
@@ -147,9 +162,15 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
   const db = openDatabase(file, { autoCheckpoint: !background });
   let batches: BatchStore;
   let rechecks: RecheckStore;
+  let users: UserStore;
+  let reviews: ReviewStore;
+  let audit: AuditStore;
   try {
     batches = batchStore(db);
     rechecks = recheckStore(db);
+    users = userStore(db);
+    reviews = reviewStore(db);
+    audit = auditStore(db);
   } catch (err) {
     throw new StoreOpenError(`Cannot prepare the database at ${file}: ${(err as Error).message}`);
   }
@@ -157,12 +178,13 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
   const insertRows = recordInserter(db);
   const select = db.prepare<[string], { result_json: string }>("SELECT result_json FROM classifications WHERE id = ?");
   const ping = db.prepare("SELECT 1");
-  const insertLink = db.prepare("INSERT OR IGNORE INTO answer_links (answering_id, answered_id, created_at) VALUES (?, ?, ?)");
+  const insertLink = db.prepare("INSERT OR IGNORE INTO answer_links (answering_id, answered_id, created_at, created_by) VALUES (?, ?, ?, ?)");
+  const selectMadeBy = db.prepare<[string], { created_by: string | null }>("SELECT created_by FROM classifications WHERE id = ?");
   const selectAnsweredIn = db.prepare<[string], { answering_id: string }>("SELECT answering_id FROM answer_links WHERE answered_id = ? ORDER BY created_at, answering_id");
   const selectAnswers = db.prepare<[string], { answered_id: string }>("SELECT answered_id FROM answer_links WHERE answering_id = ?");
 
-  const save = (result: Classification, now = new Date()) => {
-    const row = recordRow(toResultJson(result), now);
+  const save = (result: Classification, now = new Date(), by: string | null = null) => {
+    const row = recordRow(toResultJson(result), now, by);
     insertRows([row]);
     return { id: row.id, json: row.json };
   };
@@ -179,22 +201,26 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
       for (const item of items) item.reject(err);
     }
   };
-  const saveSoon = (result: ResultJson, now = new Date()) =>
+  const saveSoon = (result: ResultJson, now = new Date(), by: string | null = null) =>
     new Promise<{ id: string; json: string }>((resolve, reject) => {
       if (pending.length === 0) setImmediate(flush);
-      pending.push({ row: recordRow(result, now), resolve, reject });
+      pending.push({ row: recordRow(result, now, by), resolve, reject });
     });
   const getJson = (id: string) => (RECORD_ID.test(id) ? (select.get(id)?.result_json ?? null) : null);
 
   return {
     batches,
     rechecks,
+    users,
+    reviews,
+    audit,
     save,
     saveSoon,
     getJson,
-    linkAnswer(answeredId, answeringId, now = new Date()) {
-      insertLink.run(answeringId, answeredId, now.toISOString());
+    linkAnswer(answeredId, answeringId, now = new Date(), by = null) {
+      insertLink.run(answeringId, answeredId, now.toISOString(), by);
     },
+    madeBy: (id) => (RECORD_ID.test(id) ? (selectMadeBy.get(id)?.created_by ?? null) : null),
     answeredIn: (id) => (RECORD_ID.test(id) ? selectAnsweredIn.all(id).map((r) => r.answering_id) : []),
     answers: (id) => (RECORD_ID.test(id) ? (selectAnswers.get(id)?.answered_id ?? null) : null),
     get(id) {

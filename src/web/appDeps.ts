@@ -63,6 +63,10 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
       security: { ...DEFAULT_SECURITY, ...options.security },
       logger: options.logger ?? createLogger(),
       metrics,
+      // Accounts, reviews, audit log: the store's, on the same database.
+      users: options.store.users,
+      reviews: options.store.reviews,
+      audit: options.store.audit,
     },
     close: async () => {
       jobs.stop();

@@ -18,6 +18,8 @@ import { todayInChina } from "../core/dates.ts";
 import type { Translate } from "./i18n/index.ts";
 import { editionIdsInForce, siteBase } from "./webHelpers.ts";
 import { isDiskFull } from "../store/diskFull.ts";
+import { actorOf, requireRole } from "./auth.ts";
+import { recordAuditSoon } from "../app/audit.ts";
 
 const ROWS_PER_PAGE = 50;
 const VERDICT_FILTER = z.enum(["licence_required", "needs_info", "below_threshold", "exempt", "not_listed"]);
@@ -49,14 +51,14 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
       maxMb: Math.round(maxUploadBytes / (1024 * 1024)),
     });
 
-  router.get("/bulk", (_req, res) => renderUpload(res, [], { asOf: todayInChina(deps.now()), encoding: "", delimiter: "" }));
+  router.get("/bulk", requireRole("viewer"), (_req, res) => renderUpload(res, [], { asOf: todayInChina(deps.now()), encoding: "", delimiter: "" }));
 
-  router.get("/bulk/sample.csv", (_req, res) => {
+  router.get("/bulk/sample.csv", requireRole("viewer"), (_req, res) => {
     res.type("text/csv; charset=utf-8").attachment("sample-skus.csv").send(`\ufeff${SAMPLE_CSV}\r\n`);
   });
 
   // The token comes in the query string: the multipart body is streamed to disk, not parsed first.
-  router.post("/bulk", guards.limits.uploads, guards.csrf.protect, (req: Request, res: Response, next: NextFunction) => {
+  router.post("/bulk", requireRole("classifier"), guards.limits.uploads, guards.csrf.protect, (req: Request, res: Response, next: NextFunction) => {
     const t = res.locals.t as Translate;
     if (!req.is("multipart/form-data")) {
       renderUpload(res, [{ field: "file", message: t("bulk.error.noFile") }], { asOf: todayInChina(deps.now()) }, 400);
@@ -139,7 +141,10 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
           // A workbook's size says nothing of how much text it holds: its progress is counted in rows only.
           { id, fileName: (fileName as string).slice(0, 200), source: "upload", options, totalBytes: workbook ? null : size, editions: editionsNow(asOf), engineVersion: ENGINE_VERSION },
           deps.now(),
+          actorOf(req).name,
         );
+        // Written with the next commit: a failing audit line never leaves a batch recorded but not run.
+        recordAuditSoon(deps, actorOf(req), "batch_uploaded", id, batch.fileName);
         jobs.enqueue(batch, uploadPath, siteBase(req));
         res.redirect(303, `/b/${id}`);
       })().catch((err: unknown) => {
@@ -151,7 +156,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
     req.pipe(bb);
   });
 
-  router.get("/batches", (_req, res) => {
+  router.get("/batches", requireRole("viewer"), (_req, res) => {
     res.render("batches", { title: res.locals.t("batches.title"), activeNav: "bulk", batches: batches.list(200) });
   });
 
@@ -161,7 +166,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
     return batch;
   };
 
-  router.get("/b/:id/progress.json", (req: Request<{ id: string }>, res: Response) => {
+  router.get("/b/:id/progress.json", requireRole("viewer"), (req: Request<{ id: string }>, res: Response) => {
     const batch = RECORD_ID.test(req.params.id) ? batches.get(req.params.id) : null;
     if (!batch) {
       res.status(404).json({ error: "No batch with this id.", fields: {} });
@@ -183,14 +188,14 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
     return { file, name };
   };
 
-  router.get("/b/:id/result.xlsx", (req: Request<{ id: string }>, res: Response, next: NextFunction) => {
+  router.get("/b/:id/result.xlsx", requireRole("viewer"), (req: Request<{ id: string }>, res: Response, next: NextFunction) => {
     const result = finishedResult(req, res, "xlsx");
     if (!result) return;
     res.type(XLSX_TYPE).attachment(result.name);
     csvResultAsXlsx(fs.createReadStream(result.file), res).catch(next);
   });
 
-  router.get("/b/:id/result.csv", (req: Request<{ id: string }>, res: Response) => {
+  router.get("/b/:id/result.csv", requireRole("viewer"), (req: Request<{ id: string }>, res: Response) => {
     const result = finishedResult(req, res, "csv");
     if (!result) return;
     res.type("text/csv; charset=utf-8").attachment(result.name);
@@ -211,7 +216,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
 
   // A row's permalink is a stored classification of its own. Opening the link (a GET, which
   // crawlers and prefetchers also send) never writes: it shows the row and a button that makes it.
-  router.get("/b/:id/rows/:row", (req: Request<{ id: string; row: string }>, res: Response) => {
+  router.get("/b/:id/rows/:row", requireRole("viewer"), (req: Request<{ id: string; row: string }>, res: Response) => {
     const found = findRow(req, res);
     if (!found) return;
     if (found.recordId) return res.redirect(303, `/c/${found.recordId}`);
@@ -220,6 +225,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
 
   router.post(
     "/b/:id/rows/:row",
+    requireRole("classifier"),
     express.urlencoded({ extended: false, limit: "8kb" }),
     guards.csrf.protect,
     async (req: Request<{ id: string; row: string }>, res: Response) => {
@@ -229,7 +235,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
       if (!recordId) {
         const { row } = found;
         const result = await deps.classifyService.classify({ description: row.description ?? undefined, hsCode: row.hsCode ?? undefined, asOf: row.asOf });
-        recordId = (await deps.store.saveSoon(result, deps.now())).id;
+        recordId = (await deps.store.saveSoon(result, deps.now(), actorOf(req).name)).id;
         batches.setRowRecord(found.batch.id, row.row, recordId);
       }
       res.redirect(303, `/c/${recordId}`);
@@ -237,7 +243,7 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
   );
 
   // A re-run queues a whole batch again: it shares the uploads' budget per client.
-  router.post("/b/:id/rerun", guards.limits.uploads, express.urlencoded({ extended: false, limit: "8kb" }), guards.csrf.protect, (req: Request<{ id: string }>, res: Response) => {
+  router.post("/b/:id/rerun", requireRole("classifier"), guards.limits.uploads, express.urlencoded({ extended: false, limit: "8kb" }), guards.csrf.protect, (req: Request<{ id: string }>, res: Response) => {
     const batch = findBatch(req.params.id, res);
     if (!batch) return;
     const uploadPath = path.join(deps.bulk.batchDir, `${batch.id}.upload`);
@@ -271,12 +277,14 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
         engineVersion: ENGINE_VERSION,
       },
       deps.now(),
+      actorOf(req).name,
     );
+    recordAuditSoon(deps, actorOf(req), "batch_uploaded", id, `${batch.fileName} (re-run of ${batch.id})`);
     jobs.enqueue(next, path.join(deps.bulk.batchDir, `${id}.upload`), siteBase(req));
     res.redirect(303, `/b/${id}`);
   });
 
-  router.get("/b/:id", (req: Request<{ id: string }>, res: Response) => {
+  router.get("/b/:id", requireRole("viewer"), (req: Request<{ id: string }>, res: Response) => {
     const batch = findBatch(req.params.id, res);
     if (!batch) return;
     const direction = req.query.direction === "import" || req.query.direction === "export" ? req.query.direction : undefined;
@@ -356,7 +364,9 @@ export function batchApi(deps: AppDeps) {
           engineVersion: ENGINE_VERSION,
         },
         deps.now(),
+        actorOf(req).name,
       );
+      recordAuditSoon(deps, actorOf(req), "batch_uploaded", id, "api");
       res.setHeader("Content-Type", ndjson ? "application/x-ndjson; charset=utf-8" : "text/csv; charset=utf-8");
       res.setHeader("X-Batch-Id", id);
       try {

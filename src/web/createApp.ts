@@ -16,9 +16,14 @@ import type { ClassifyService } from "./classifyService.ts";
 import type { ListData } from "../data/loadListData.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
 import { apiRouter } from "./apiRouter.ts";
+import { accountsExist, authenticate, requireRole } from "./auth.ts";
+import { usersRouter } from "./usersRouter.ts";
 import type { Metrics } from "./metrics.ts";
 import { requestLogger, type Logger } from "./requestLog.ts";
 import { isDiskFull } from "../store/diskFull.ts";
+import type { UserStore } from "../store/userStore.ts";
+import type { ReviewStore } from "../store/reviewStore.ts";
+import type { AuditStore } from "../store/auditStore.ts";
 
 export interface AppDeps {
   readonly classifier: Classifier;
@@ -37,6 +42,10 @@ export interface AppDeps {
   readonly logger: Logger;
   /** This app's counters and registry (GET /metrics). */
   readonly metrics: Metrics;
+  /** Accounts, reviews and the audit log (in the store's database). */
+  readonly users: UserStore;
+  readonly reviews: ReviewStore;
+  readonly audit: AuditStore;
 }
 
 /** What the routers share besides the dependencies: CSRF and rate limits built once per app. */
@@ -86,9 +95,13 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   const guards: AppGuards = { csrf: createCsrf(deps.security), limits: rateLimits(deps.security) };
-  app.use(accessControl(deps.security));
+  // ACCESS_TOKEN and basic credentials guard the app while it has no accounts (simple mode); once
+  // it has, sign-in and personal tokens do (the shared token is still taken as a bearer).
+  const sharedSecret = accessControl(deps.security);
+  app.use((req: Request, res: Response, next: NextFunction) => (accountsExist(deps.users) ? next() : sharedSecret(req, res, next)));
+  app.use(authenticate(deps));
 
-  app.get("/healthz", (_req, res) => {
+  app.get("/healthz", requireRole("anyone"), (_req, res) => {
     const database = deps.store.ping() ? "ok" : "unavailable";
     res.status(database === "ok" ? 200 : 503).json({
       status: database === "ok" ? "ok" : "degraded",
@@ -105,9 +118,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   // After access control: the metrics describe traffic, verdicts and the runtime, not for anyone to
   // read. With no access control configured, only a scraper on this machine gets them.
-  const metricsOpen = deps.security.accessToken !== null || deps.security.basicAuth !== null;
-  app.get("/metrics", async (req: Request, res: Response, next: NextFunction) => {
-    if (!metricsOpen && !isLoopback(req.ip)) return next();
+  const metricsOpen = () => deps.security.accessToken !== null || deps.security.basicAuth !== null || accountsExist(deps.users);
+  app.get("/metrics", requireRole("viewer"), async (req: Request, res: Response, next: NextFunction) => {
+    if (!metricsOpen() && !isLoopback(req.ip)) return next();
     res.set("Cache-Control", "no-store").type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
@@ -117,7 +130,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(cookieParser());
   app.use(pageLocals);
   app.use(guards.csrf.tokens);
-  app.get("/lang/:lang", (req: Request<{ lang: string }>, res: Response) => {
+  app.get("/lang/:lang", requireRole("anyone"), (req: Request<{ lang: string }>, res: Response) => {
     const lang = req.params.lang === "zh" ? "zh" : "en";
     res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: "lax", maxAge: 365 * 24 * 3600 * 1000, secure: deps.security.cookieSecure || req.secure });
     res.redirect(303, safeNext(req.query.next));
@@ -126,6 +139,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(listsRouter(deps));
   app.use(bulkRouter(deps, guards));
   app.use(recheckPages(deps, guards));
+  app.use(usersRouter(deps, guards));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("error.notFound.body") });

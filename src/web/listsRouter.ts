@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Criterion, Edition, Entry, LeafCriterion } from "../core/listSchema.ts";
 import type { AppDeps } from "./createApp.ts";
+import { requireRole } from "./auth.ts";
 import { todayInChina } from "../core/dates.ts";
 import type { Translate } from "./i18n/index.ts";
 import { diffEditions, type EditionDiff, type EntryComparison } from "./listDiff.ts";
@@ -45,7 +46,7 @@ export function listsRouter(deps: AppDeps): express.Router {
     res.status(404).render("error", { heading: t("error.notFound.title"), message: t("error.notFound.body") });
   };
 
-  router.get("/lists", (_req: Request, res: Response) => {
+  router.get("/lists", requireRole("viewer"), (_req: Request, res: Response) => {
     const t = res.locals.t as Translate;
     const today = todayInChina(deps.now());
     res.render("lists", {
@@ -59,7 +60,7 @@ export function listsRouter(deps: AppDeps): express.Router {
   });
 
   // Before /lists/:edition, which would otherwise take "diff" for an edition id.
-  router.get("/lists/diff", (req: Request, res: Response) => {
+  router.get("/lists/diff", requireRole("viewer"), (req: Request, res: Response) => {
     const t = res.locals.t as Translate;
     const from = typeof req.query.from === "string" ? req.query.from.trim() : "";
     const to = typeof req.query.to === "string" ? req.query.to.trim() : "";
@@ -80,7 +81,7 @@ export function listsRouter(deps: AppDeps): express.Router {
     render(200, diffView(diffEditions(a, b), a, b, t));
   });
 
-  router.get("/lists/:edition", (req: Request<{ edition: string }>, res: Response) => {
+  router.get("/lists/:edition", requireRole("viewer"), (req: Request<{ edition: string }>, res: Response) => {
     const edition = byId.get(req.params.edition);
     if (!edition) {
       notFound(res);
@@ -98,7 +99,7 @@ export function listsRouter(deps: AppDeps): express.Router {
     });
   });
 
-  router.get("/lists/:edition/:entry", (req: Request<{ edition: string; entry: string }>, res: Response) => {
+  router.get("/lists/:edition/:entry", requireRole("viewer"), (req: Request<{ edition: string; entry: string }>, res: Response) => {
     const edition = byId.get(req.params.edition);
     const entry = edition?.entries.find((e) => e.id === req.params.entry);
     if (!edition || !entry) {

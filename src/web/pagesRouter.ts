@@ -7,10 +7,12 @@ import { EXAMPLES } from "./examples.ts";
 import { highlightSegments } from "./evidenceHighlight.ts";
 import { answerQuestions, classifyAndStore, readingOf } from "../app/classifications.ts";
 import { Answers, QUESTION_IDS, QUESTION_KINDS } from "../core/questions.ts";
-import { permalink } from "./webHelpers.ts";
+import { editionEntryIds, permalink } from "./webHelpers.ts";
 import { buildWorksheet } from "./worksheet.ts";
 import type { Translate } from "./i18n/index.ts";
 import { recheckNotices } from "./recheckRouter.ts";
+import { actorOf, requireRole } from "./auth.ts";
+import { makeReview, reviewsOf, VERDICTS } from "../app/reviews.ts";
 
 interface FormValues {
   description: string;
@@ -40,7 +42,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
     });
   };
 
-  router.get("/", (req: Request, res: Response) => {
+  router.get("/", requireRole("viewer"), (req: Request, res: Response) => {
     const today = todayInChina(deps.now());
     const example = EXAMPLES.find((e) => e.id === req.query.example);
     const from = typeof req.query.from === "string" ? deps.store.get(req.query.from) : null;
@@ -52,7 +54,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
     renderForm(res, values, []);
   });
 
-  router.post("/classify", express.urlencoded({ extended: false, limit: FORM_LIMIT }), guards.csrf.protect, async (req: Request, res: Response) => {
+  router.post("/classify", requireRole("classifier"), express.urlencoded({ extended: false, limit: FORM_LIMIT }), guards.csrf.protect, async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const text = (v: unknown) => (typeof v === "string" ? v : "");
     const values: FormValues = { description: text(body.description), hsCode: text(body.hsCode), asOf: text(body.asOf).trim() };
@@ -65,8 +67,11 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       renderForm(res, values, formErrors(parsed.error.issues, res.locals.t as Translate), 400);
       return;
     }
-    res.redirect(303, `/c/${(await classifyAndStore(deps, parsed.data)).id}`);
+    res.redirect(303, `/c/${(await classifyAndStore(deps, { ...parsed.data, by: actorOf(req) })).id}`);
   });
+
+  const reviewDeps = { ...deps, entriesOf: (editionId: string) => editionEntryIds(deps, editionId) };
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
 
   const findRecord = (id: string, res: Response) => {
     const record = deps.store.get(id);
@@ -74,22 +79,39 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
     return record;
   };
 
-  router.get("/c/:id/worksheet.json", (req: Request<{ id: string }>, res: Response) => {
+  router.get("/c/:id/worksheet.json", requireRole("viewer"), (req: Request<{ id: string }>, res: Response) => {
     const record = deps.store.get(req.params.id);
     if (!record) {
       res.status(404).json({ error: "No classification with this id.", fields: {} });
       return;
     }
-    res.json(buildWorksheet(record, permalink(req, record.id)));
+    res.json({ ...buildWorksheet(record, permalink(req, record.id)), review: worksheetReview(record.id) });
   });
 
-  router.get("/c/:id/worksheet", (req: Request<{ id: string }>, res: Response) => {
+  router.get("/c/:id/worksheet", requireRole("viewer"), (req: Request<{ id: string }>, res: Response) => {
     const record = findRecord(req.params.id, res);
     if (!record) return;
-    res.render("worksheet", { title: res.locals.t("worksheet.title"), ws: buildWorksheet(record, permalink(req, record.id)) });
+    res.render("worksheet", { title: res.locals.t("worksheet.title"), ws: buildWorksheet(record, permalink(req, record.id)), review: worksheetReview(record.id) });
   });
 
-  const renderResult = (req: Request<{ id: string }>, res: Response, record: NonNullable<ReturnType<typeof deps.store.get>>, answerError: string | null = null, status = 200) => {
+  /** Each direction's review status, reviewer and time, for the worksheet. */
+  const worksheetReview = (id: string) => {
+    const reviews = reviewsOf(deps, id);
+    const of = (d: "import" | "export") => {
+      const c = reviews[d].current;
+      return { status: reviews[d].status, reviewer: c?.reviewer ?? null, reviewedAt: c?.createdAt ?? null, verdict: c?.verdict ?? null, entry: c?.entry ?? null, reason: c?.reason ?? null };
+    };
+    return { import: of("import"), export: of("export") };
+  };
+
+  const renderResult = (
+    req: Request<{ id: string }>,
+    res: Response,
+    record: NonNullable<ReturnType<typeof deps.store.get>>,
+    answerError: string | null = null,
+    status = 200,
+    reviewError: { direction: string; field: string; message: string; values: Record<string, string> } | null = null,
+  ) => {
     res.status(status).render("result", {
       title: res.locals.t("result.title"),
       record,
@@ -100,16 +122,21 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       answersFor: deps.store.answers(record.id),
       answerError,
       ...recheckNotices(deps.store.rechecks, record.id),
+      reviews: reviewsOf(deps, record.id),
+      madeBy: deps.store.madeBy(record.id),
+      reviewError,
+      verdicts: VERDICTS,
+      entriesOf: (editionId: string) => editionEntryIds(deps, editionId) ?? [],
     });
   };
 
-  router.get("/c/:id", (req: Request<{ id: string }>, res: Response) => {
+  router.get("/c/:id", requireRole("viewer"), (req: Request<{ id: string }>, res: Response) => {
     const record = findRecord(req.params.id, res);
     if (record) renderResult(req, res, record);
   });
 
   // Answers to a result's open questions, from the form under its needs_info directions: a new record, linked.
-  router.post("/c/:id/answers", express.urlencoded({ extended: false, limit: FORM_LIMIT }), guards.csrf.protect, async (req: Request<{ id: string }>, res: Response) => {
+  router.post("/c/:id/answers", requireRole("classifier"), express.urlencoded({ extended: false, limit: FORM_LIMIT }), guards.csrf.protect, async (req: Request<{ id: string }>, res: Response) => {
     const record = findRecord(req.params.id, res);
     if (!record) return;
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -129,8 +156,23 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       renderResult(req, res, record, field ? res.locals.t("result.answers.invalid", { field: name }) : res.locals.t("result.answers.none"), 400);
       return;
     }
-    const answered = await answerQuestions(deps, record.id, parsed.data);
+    const answered = await answerQuestions(deps, record.id, parsed.data, actorOf(req));
     res.redirect(303, `/c/${answered?.id ?? record.id}`);
+  });
+
+  // A reviewer confirms or overrides one direction's result: appended to its history, never edited.
+  router.post("/c/:id/reviews", requireRole("reviewer"), express.urlencoded({ extended: false, limit: "16kb" }), guards.csrf.protect, (req: Request<{ id: string }>, res: Response) => {
+    const record = findRecord(req.params.id, res);
+    if (!record) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = { direction: text(body.direction), action: text(body.action), verdict: text(body.verdict), entry: text(body.entry), reason: text(body.reason) };
+    const made = makeReview(reviewDeps, record, values, actorOf(req));
+    if (!made.ok) {
+      const message = (res.locals.t as Translate)(`review.error.${made.problem}`);
+      renderResult(req, res, record, null, 400, { direction: values.direction, field: made.field, message, values });
+      return;
+    }
+    res.redirect(303, `/c/${record.id}#review-${made.review.direction}`);
   });
 
   return router;

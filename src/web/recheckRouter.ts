@@ -6,6 +6,7 @@ import { RECORD_ID } from "../store/classificationStore.ts";
 import type { AppDeps, AppGuards } from "./createApp.ts";
 import { fieldErrors } from "./classifyRequest.ts";
 import { editionIdsInForce, siteBase } from "./webHelpers.ts";
+import { requireRole } from "./auth.ts";
 
 /** What the re-check routes need beyond the app's dependencies (reviews, once they exist, say which records are reviewed). */
 export interface RecheckRouteOptions {
@@ -23,7 +24,8 @@ const recheckDeps = (deps: AppDeps, options: RecheckRouteOptions): RecheckDeps =
   store: deps.store,
   listData: deps.listData,
   now: deps.now,
-  isReviewed: options.isReviewed,
+  // Reviewed items come first in what a re-check reports: a decision someone signed may now be wrong.
+  isReviewed: options.isReviewed ?? ((recordId: string) => deps.store.reviews.of(recordId).length > 0),
 });
 
 /** `/rechecks`: the runs, whether one is due, a button to run one; `/rechecks/:id`: what changed. */
@@ -44,9 +46,9 @@ export function recheckPages(deps: AppDeps, guards: AppGuards, options: RecheckR
     });
   };
 
-  router.get("/rechecks", (_req, res) => renderList(res, null));
+  router.get("/rechecks", requireRole("viewer"), (_req, res) => renderList(res, null));
 
-  router.post("/rechecks", guards.limits.uploads, express.urlencoded({ extended: false, limit: "8kb" }), guards.csrf.protect, async (_req: Request, res: Response) => {
+  router.post("/rechecks", requireRole("classifier"), guards.limits.uploads, express.urlencoded({ extended: false, limit: "8kb" }), guards.csrf.protect, async (_req: Request, res: Response) => {
     try {
       const run = await runRecheck(recheckDeps(deps, options));
       res.redirect(303, `/rechecks/${run.id}`);
@@ -56,7 +58,7 @@ export function recheckPages(deps: AppDeps, guards: AppGuards, options: RecheckR
     }
   });
 
-  router.get("/rechecks/:id", (req: Request<{ id: string }>, res: Response) => {
+  router.get("/rechecks/:id", requireRole("viewer"), (req: Request<{ id: string }>, res: Response) => {
     const run = RECORD_ID.test(req.params.id) ? rechecks.get(req.params.id) : null;
     if (!run) {
       res.status(404).render("error", { heading: res.locals.t("error.notFound.title"), message: res.locals.t("recheck.notFound") });
@@ -77,12 +79,12 @@ export function recheckApi(deps: AppDeps, options: RecheckRouteOptions = {}): ex
   const router = express.Router();
   const rechecks = deps.store.rechecks;
 
-  router.get("/", (_req: Request, res: Response) => {
+  router.get("/", requireRole("viewer"), (_req: Request, res: Response) => {
     const state = recheckStatus(deps);
     res.json({ due: state.due, fingerprint: state.fingerprint, rechecks: rechecks.list(100).map(recheckJson) });
   });
 
-  router.post("/", async (req: Request, res: Response) => {
+  router.post("/", requireRole("classifier"), async (req: Request, res: Response) => {
     try {
       const run = await runRecheck(recheckDeps(deps, options));
       res.status(201).json({ ...recheckJson(run), url: `${siteBase(req)}/rechecks/${run.id}` });
@@ -92,7 +94,7 @@ export function recheckApi(deps: AppDeps, options: RecheckRouteOptions = {}): ex
     }
   });
 
-  router.get("/:id", (req: Request<{ id: string }>, res: Response) => {
+  router.get("/:id", requireRole("viewer"), (req: Request<{ id: string }>, res: Response) => {
     const run = RECORD_ID.test(req.params.id) ? rechecks.get(req.params.id) : null;
     if (!run) {
       res.status(404).json({ error: "No re-check with this id.", fields: {} });

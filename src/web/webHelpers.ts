@@ -13,6 +13,11 @@ export function permalink(req: Request, id: string): string {
   return `${siteBase(req)}/c/${id}`;
 }
 
+/** The entry ids of an edition (null for an edition this data does not have): what a review's entry is checked against. */
+export function editionEntryIds(deps: Pick<AppDeps, "listData">, editionId: string): string[] | null {
+  return deps.listData.editions.find((e) => e.id === editionId)?.entries.map((e) => e.id) ?? null;
+}
+
 /** The ids of the editions in force on a date, as a batch records them ("import-2021,export-2024"). */
 export function editionIdsInForce(deps: AppDeps, asOf: string): string {
   const e = deps.classifier.editionsInForce(asOf);

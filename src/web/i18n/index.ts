@@ -5,13 +5,14 @@ import { listsEn, listsZh } from "./lists.ts";
 import { worksheetEn, worksheetZh } from "./worksheet.ts";
 import { bulkEn, bulkZh } from "./bulk.ts";
 import { recheckEn, recheckZh } from "./recheck.ts";
+import { usersEn, usersZh } from "./users.ts";
 
 export const LANGS = ["en", "zh"] as const;
 export type Lang = (typeof LANGS)[number];
 
-const en = { ...commonEn, ...classifyEn, ...listsEn, ...worksheetEn, ...bulkEn, ...recheckEn };
+const en = { ...commonEn, ...classifyEn, ...listsEn, ...worksheetEn, ...bulkEn, ...recheckEn, ...usersEn };
 export type MessageKey = keyof typeof en;
-const zh: Record<MessageKey, string> = { ...commonZh, ...classifyZh, ...listsZh, ...worksheetZh, ...bulkZh, ...recheckZh };
+const zh: Record<MessageKey, string> = { ...commonZh, ...classifyZh, ...listsZh, ...worksheetZh, ...bulkZh, ...recheckZh, ...usersZh };
 const catalogues: Record<Lang, Record<string, string>> = { en, zh };
 
 /** Shown instead of a missing message so the page-walking test can find it. */
