@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { BatchStoppedError, isFile, runServerBatch } from "../bulk/batchRunner.ts";
-import { BulkInputError, type BulkSummary, type ClassifyMany, type ColumnNames } from "../bulk/pipeline.ts";
+import { BulkInputError, type BulkRow, type BulkSummary, type ClassifyMany, type ColumnNames } from "../bulk/pipeline.ts";
 import type { Lang } from "../bulk/rowVerdict.ts";
 import type { Batch, NewRow } from "../store/batchStore.ts";
 import type { ClassificationStore } from "../store/classificationStore.ts";
@@ -55,6 +55,11 @@ export interface BatchJobsDeps {
   };
   /** Columns a CSV record may have (the pipeline's default when unset). */
   readonly maxColumns?: number | undefined;
+  /**
+   * The reviewed decisions of the models a batch may name, looked up when it starts: each row's
+   * precedent column (see precedents.ts). No column without it.
+   */
+  readonly precedents?: () => (row: BulkRow) => string;
 }
 
 const PROGRESS_EVERY_MS = 500;
@@ -90,6 +95,7 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
     let lastWrite = 0;
     try {
       const spec = { batchId: batch.id, options: batch.options, format, permalinkBase, columnNames, maxColumns: deps.maxColumns };
+      const precedentFor = deps.precedents?.();
       const summary = await runServerBatch(spec, source, sink, classifyMany, (event) => {
         switch (event.kind) {
           case "header":
@@ -113,7 +119,7 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
             break;
           }
         }
-      });
+      }, precedentFor);
       batches.finish(batch.id, summary, deps.now());
       deps.metrics?.batchFinished("done");
       return summary;

@@ -1,3 +1,6 @@
+import type { ModelNumber } from "../core/modelNumber.ts";
+import type { PrecedentStore } from "../store/precedentStore.ts";
+import { rememberModel } from "./precedents.ts";
 import { type Classifier, ENGINE_VERSION } from "../core/classify.ts";
 import { todayInChina } from "../core/dates.ts";
 import type { TraceStep } from "../core/extract.ts";
@@ -22,6 +25,9 @@ export interface ClassificationDeps {
   readonly now: () => Date;
   /** Where "classification made" lines go; none is written without it. */
   readonly audit?: AuditStore;
+  /** Where the model a record's text names is kept, for precedents (see precedents.ts). */
+  readonly precedents?: PrecedentStore;
+  readonly readModel?: (text: string) => ModelNumber | null;
 }
 
 /** A request to classify, as validated at the edge: blank fields are absent. */
@@ -45,6 +51,7 @@ export async function classifyAndStore(deps: ClassificationDeps, input: Classify
     ...(input.answers && Object.keys(input.answers).length > 0 ? { answers: input.answers } : {}),
   });
   const stored = await deps.store.saveSoon(result, deps.now(), input.by?.name ?? null);
+  if (deps.precedents) rememberModel({ precedents: deps.precedents, readModel: deps.readModel ?? (() => null), now: deps.now }, stored.id, input.description);
   deps.metrics.classified(result);
   if (deps.audit) recordAuditSoon({ audit: deps.audit, now: deps.now }, input.by ?? { name: null }, "classified", stored.id, `import ${result.importVerdict}, export ${result.exportVerdict}`);
   return stored;

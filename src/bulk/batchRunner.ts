@@ -2,7 +2,7 @@ import fs from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { type BatchOptions, type NewRow, toNewRow } from "../store/batchStore.ts";
 import type { CsvDelimiter, CsvEncoding } from "./detect.ts";
-import { BulkInputError, type ClassifyMany, type ColumnNames, runBulk } from "./pipeline.ts";
+import { BulkInputError, type BulkRow, type ClassifyMany, type ColumnNames, runBulk } from "./pipeline.ts";
 import { XlsxInputError, xlsxAsCsv } from "./xlsx.ts";
 import type { Lang } from "./rowVerdict.ts";
 
@@ -55,6 +55,8 @@ export function runServerBatch(
   classifyMany: (lang: Lang) => ClassifyMany,
   /** A promise returned for rows holds the pipeline until it settles (flow control). */
   onEvent: (event: BatchEvent) => void | Promise<void>,
+  /** The reviewed decision on a row's model, for the result's precedent column. */
+  precedentFor?: (row: BulkRow) => string,
 ) {
   const raw = isFile(source) ? fs.createReadStream(source.file) : source;
   const output = isFile(sink) ? fs.createWriteStream(sink.file) : sink;
@@ -81,6 +83,7 @@ export function runServerBatch(
     // Pause between chunks so the requests this thread also answers are not kept waiting.
     yieldBetweenChunks: true,
     permalinkFor: (row) => `${spec.permalinkBase}/b/${spec.batchId}/rows/${row}`,
+    ...(precedentFor ? { precedentFor } : {}),
     onHeader: ({ header }) => onEvent({ kind: "header", header }),
     // Slimmed to what is stored.
     onRows: (rows) => onEvent({ kind: "rows", rows: rows.map(toNewRow) }),

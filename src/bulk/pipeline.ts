@@ -120,6 +120,11 @@ export interface BulkOptions {
   readonly lang?: "en" | "zh";
   /** Adds a "trace" column: how each row was read (the verdicts must come with their trace). */
   readonly trace?: boolean;
+  /**
+   * Adds a "precedent" column: the reviewed decision on the row's model, if one was made, and
+   * whether the row's result agrees with it (server batches, which have the reviews).
+   */
+  readonly precedentFor?: (row: BulkRow) => string;
   /** Each chunk of rows once written; a promise returned holds the pipeline until it settles. */
   readonly onRows?: (rows: BulkRow[]) => void | Promise<void>;
   readonly onProgress?: (progress: BulkProgress) => void;
@@ -260,6 +265,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
       row.error ?? "",
       v ? v.questions.join(" ") : "",
       ...QUESTION_IDS.map((id) => answerCell(row.answers?.[id])),
+      ...(options.precedentFor ? [v ? options.precedentFor(row) : ""] : []),
       ...(options.trace ? [v?.trace?.join(" | ") ?? ""] : []),
     ];
   };
@@ -283,7 +289,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
         const own = cells.length >= width ? cells.slice(0, width) : cells.concat(Array<string>(width - cells.length).fill(""));
         lines.push(own.concat(resultCells(row), cells.length > width ? cells.slice(width) : []));
       } else {
-        json += `${JSON.stringify(ndjsonLine(row, cells, header as string[], options.permalinkFor))}\n`;
+        json += `${JSON.stringify(ndjsonLine(row, cells, header as string[], options.permalinkFor, options.precedentFor))}\n`;
       }
     }
     if (xlsx) await xlsx.rows(lines);
@@ -357,7 +363,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     options.onHeader?.({ header, mapping, encoding, delimiter });
     // Nothing is written before the header is known good, so a caller can still answer with an error.
     const results = options.lang === "zh" ? RESULT_COLUMNS.map(chineseHeading) : [...RESULT_COLUMNS];
-    const columns = [...header, ...results, ...(options.trace ? ["trace"] : [])];
+    const columns = [...header, ...results, ...(options.precedentFor ? [options.lang === "zh" ? "先例" : "precedent"] : []), ...(options.trace ? ["trace"] : [])];
     if (xlsx) xlsx.header(columns);
     else if (format === "csv") await write(`${options.bom !== false ? "\ufeff" : ""}${safeCsv([columns])}`);
   };
@@ -566,7 +572,7 @@ function errorRow(row: number, line: number, asOf: string, message: string): Mut
   return { row, line, sku: null, description: null, hsCode: null, asOf, answers: null, answersFor: null, verdict: null, error: message };
 }
 
-function ndjsonLine(row: BulkRow, cells: string[], header: string[], permalinkFor?: (row: number) => string) {
+function ndjsonLine(row: BulkRow, cells: string[], header: string[], permalinkFor?: (row: number) => string, precedentFor?: (row: BulkRow) => string) {
   // Two columns may share a name; the second keeps its cell under "name (column N)".
   const columns = Object.create(null) as Record<string, string>;
   header.forEach((h, i) => {
@@ -587,6 +593,7 @@ function ndjsonLine(row: BulkRow, cells: string[], header: string[], permalinkFo
     permalink: row.verdict && permalinkFor ? permalinkFor(row.row) : null,
     error: row.error,
     ...(row.verdict?.trace ? { trace: row.verdict.trace } : {}),
+    ...(precedentFor && row.verdict ? { precedent: precedentFor(row) || null } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { type PrecedentStore, precedentStore } from "./precedentStore.ts";
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -46,6 +47,8 @@ export interface ClassificationStore {
   readonly users: UserStore;
   readonly reviews: ReviewStore;
   readonly audit: AuditStore;
+  /** The model each record's text names, for earlier decisions on the same product. */
+  readonly precedents: PrecedentStore;
   /** Cheap liveness probe for /healthz. */
   ping(): boolean;
   close(): void;
@@ -165,12 +168,14 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
   let users: UserStore;
   let reviews: ReviewStore;
   let audit: AuditStore;
+  let precedents: PrecedentStore;
   try {
     batches = batchStore(db);
     rechecks = recheckStore(db);
     users = userStore(db);
     reviews = reviewStore(db);
     audit = auditStore(db);
+    precedents = precedentStore(db);
   } catch (err) {
     throw new StoreOpenError(`Cannot prepare the database at ${file}: ${(err as Error).message}`);
   }
@@ -214,6 +219,7 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
     users,
     reviews,
     audit,
+    precedents,
     save,
     saveSoon,
     getJson,

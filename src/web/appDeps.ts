@@ -1,3 +1,6 @@
+import { type ModelNumberRules, createModelReader } from "../core/modelNumber.ts";
+import { loadModelNumberRules } from "../data/loadListData.ts";
+import { precedentColumn } from "../app/precedents.ts";
 import { createClassifier } from "../core/classify.ts";
 import type { ListData } from "../data/loadListData.ts";
 import { classifyOnThisThread } from "../bulk/rowVerdict.ts";
@@ -26,6 +29,8 @@ export interface AppDepsOptions {
   readonly threadModule?: URL;
   readonly now?: () => Date;
   readonly security?: Partial<SecuritySettings>;
+  /** How texts name a model or part number (data/model-numbers.json when unset). */
+  readonly modelRules?: ModelNumberRules;
   /** Where logs go; JSON lines on stdout at info when unset. */
   readonly logger?: Logger;
 }
@@ -35,14 +40,18 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
   const classifier = createClassifier(options.listData);
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics();
-  const pool = options.threads && options.threads > 0 ? createClassifyPool({
+  const pool =
+    options.threads && options.threads > 0
+      ? createClassifyPool({
           threads: options.threads,
           listData: options.listData,
           // A thread's live data is the lists, the vocabulary, its cache and a chunk of rows, a few tens
           // of MB; a bounded young generation keeps each thread's garbage from growing with a batch.
           resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
           ...(options.threadModule ? { module: options.threadModule } : {}),
-        }) : null;
+        })
+      : null;
+  const readModel = createModelReader(options.modelRules ?? loadModelNumberRules());
   const classifyService: ClassifyService = pool ?? classifyHere(classifier);
   const jobs = createBatchJobs({
     store: options.store,
@@ -51,6 +60,7 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
     now,
     metrics,
     maxColumns: options.maxColumns,
+    precedents: () => precedentColumn({ precedents: options.store.precedents, readModel }),
   });
   return {
     deps: {
@@ -67,6 +77,8 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
       users: options.store.users,
       reviews: options.store.reviews,
       audit: options.store.audit,
+      precedents: options.store.precedents,
+      readModel,
     },
     close: async () => {
       jobs.stop();

@@ -1,3 +1,5 @@
+import type { PrecedentStore } from "../store/precedentStore.ts";
+import type { ModelNumber } from "../core/modelNumber.ts";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -46,6 +48,9 @@ export interface AppDeps {
   readonly users: UserStore;
   readonly reviews: ReviewStore;
   readonly audit: AuditStore;
+  /** The models records name, for precedents; and how a text's model is read. */
+  readonly precedents: PrecedentStore;
+  readonly readModel: (text: string) => ModelNumber | null;
 }
 
 /** What the routers share besides the dependencies: CSRF and rate limits built once per app. */

@@ -13,6 +13,7 @@ import type { Translate } from "./i18n/index.ts";
 import { recheckNotices } from "./recheckRouter.ts";
 import { actorOf, requireRole } from "./auth.ts";
 import { makeReview, reviewsOf, VERDICTS } from "../app/reviews.ts";
+import { adoptPrecedents, precedentsFor, searchProducts } from "../app/precedents.ts";
 
 interface FormValues {
   description: string;
@@ -127,6 +128,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       reviewError,
       verdicts: VERDICTS,
       entriesOf: (editionId: string) => editionEntryIds(deps, editionId) ?? [],
+      precedents: precedentsFor(deps, record),
     });
   };
 
@@ -173,6 +175,28 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
       return;
     }
     res.redirect(303, `/c/${record.id}#review-${made.review.direction}`);
+  });
+
+  // A reviewer adopts the reviewed decision on the same model: new reviews of this result, citing it.
+  router.post("/c/:id/precedent", requireRole("reviewer"), express.urlencoded({ extended: false, limit: "4kb" }), guards.csrf.protect, (req: Request<{ id: string }>, res: Response) => {
+    const record = findRecord(req.params.id, res);
+    if (!record) return;
+    const t = res.locals.t as Translate;
+    const { adopted } = adoptPrecedents({ ...reviewDeps, precedents: deps.precedents, readModel: deps.readModel }, record, actorOf(req), (p) =>
+      t("precedent.reason", { model: p.modelText, id: p.recordId, date: p.review.createdAt.slice(0, 10), reviewer: p.review.reviewer }),
+    );
+    if (adopted.length === 0) {
+      renderResult(req, res, record, null, 409, { direction: "", field: "precedent", message: t("precedent.none"), values: {} });
+      return;
+    }
+    res.redirect(303, `/c/${record.id}#review-${adopted.at(-1)}`);
+  });
+
+  // Reviewed products, searched by model, name or description.
+  router.get("/products", requireRole("viewer"), (req: Request, res: Response) => {
+    const q = typeof req.query.q === "string" ? req.query.q.slice(0, 200) : "";
+    const found = searchProducts(deps, q);
+    res.render("products", { title: res.locals.t("products.title"), activeNav: "products", q, products: found });
   });
 
   return router;

@@ -19,6 +19,8 @@ const EXPECTED: Record<string, Access> = {
   "GET /c/:id/worksheet": "viewer",
   "GET /c/:id": "viewer",
   "GET /rechecks": "viewer",
+  "GET /products": "viewer",
+  "POST /c/:id/precedent": "reviewer",
   "POST /rechecks": "classifier",
   "GET /rechecks/:id": "viewer",
   "GET /api/v1/rechecks/": "viewer",

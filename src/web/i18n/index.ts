@@ -6,13 +6,14 @@ import { worksheetEn, worksheetZh } from "./worksheet.ts";
 import { bulkEn, bulkZh } from "./bulk.ts";
 import { recheckEn, recheckZh } from "./recheck.ts";
 import { usersEn, usersZh } from "./users.ts";
+import { precedentsEn, precedentsZh } from "./precedents.ts";
 
 export const LANGS = ["en", "zh"] as const;
 export type Lang = (typeof LANGS)[number];
 
-const en = { ...commonEn, ...classifyEn, ...listsEn, ...worksheetEn, ...bulkEn, ...recheckEn, ...usersEn };
+const en = { ...commonEn, ...classifyEn, ...listsEn, ...worksheetEn, ...bulkEn, ...recheckEn, ...usersEn, ...precedentsEn };
 export type MessageKey = keyof typeof en;
-const zh: Record<MessageKey, string> = { ...commonZh, ...classifyZh, ...listsZh, ...worksheetZh, ...bulkZh, ...recheckZh, ...usersZh };
+const zh: Record<MessageKey, string> = { ...commonZh, ...classifyZh, ...listsZh, ...worksheetZh, ...bulkZh, ...recheckZh, ...usersZh, ...precedentsZh };
 const catalogues: Record<Lang, Record<string, string>> = { en, zh };
 
 /** Shown instead of a missing message so the page-walking test can find it. */
