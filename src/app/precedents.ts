@@ -81,12 +81,14 @@ export function adoptPrecedents(
 /**
  * The reviewed decisions of a batch's models, looked up once at its start: a row names a model by its
  * SKU or model column, or in its text. The column says which rows have one and whether it agrees.
+ * Null while no product has a reviewed decision: a file then comes back with the columns it always had.
  */
-export function precedentColumn(deps: Pick<PrecedentDeps, "precedents" | "readModel">, limit = 20_000) {
+export function precedentColumn(deps: Pick<PrecedentDeps, "precedents" | "readModel">, limit = 20_000): ((row: BulkRow) => string) | null {
   const byKey = new Map<string, ReviewedProduct>();
   for (const p of deps.precedents.reviewedProducts(limit)) if (!byKey.has(p.modelKey)) byKey.set(p.modelKey, p);
+  if (byKey.size === 0) return null;
   return (row: BulkRow): string => {
-    if (byKey.size === 0 || !row.verdict) return "";
+    if (!row.verdict) return "";
     const key = row.sku ? modelKey(row.sku) : null;
     const product = (key ? byKey.get(key) : undefined) ?? (() => {
       const read = row.description ? deps.readModel(row.description) : null;
