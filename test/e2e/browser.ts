@@ -22,6 +22,8 @@ export interface Harness {
   /** The same app reached by HOST_NAME, over plain HTTP. */
   hostUrl: string;
   browser: Browser;
+  /** The SQLite file the app runs on, for a command run beside it (as `npm run user` with DATABASE_PATH). */
+  databasePath: string;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,8 @@ export async function startHarness(): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-e2e-"));
   const listData = loadListData();
   // Wired as the server wires it: checkpoints on a thread of their own, classification on the pool.
-  const store = openClassificationStore(path.join(dir, "e2e.db"), { backgroundCheckpoints: true });
+  const databasePath = path.join(dir, "e2e.db");
+  const store = openClassificationStore(databasePath, { backgroundCheckpoints: true });
   const { deps, close: closeDeps } = buildAppDeps({
     listData,
     store,
@@ -62,6 +65,7 @@ export async function startHarness(): Promise<Harness> {
     baseUrl,
     hostUrl: `http://${HOST_NAME}:${port}`,
     browser,
+    databasePath,
     async close() {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));
