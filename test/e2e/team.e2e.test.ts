@@ -323,10 +323,9 @@ for (const lang of ["en", "zh"] as const) {
       expect(await classifier.locator("#review-export .review-history").innerText()).toContain(L.reviewReason);
     });
 
-    // PRECEDENT — being built on main at the same time; written against its contract
-    // (section[aria-labelledby="precedent-title"], its heading, the "Adopt this decision" button,
-    // the adopted review's reason citing /c/<first id>). Adjust here if the contract changes.
-    it("PRECEDENT: a second classification of the same model shows the reviewed decision, and the reviewer adopts it", async () => {
+    // The precedent: the section beside the result, its heading, the "Adopt this decision" button and the
+    // adopted review's reason citing /c/<first id>.
+    it("precedent: a second classification of the same model shows the reviewed decision, and the reviewer adopts it", async () => {
       expect(s.firstId).toBeDefined();
       expect(s.overrideVerdict).toBeDefined();
       const classifier = s.classifier as Page;
