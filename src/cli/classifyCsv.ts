@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   // Bounded heaps: a thread's live data is the lists, the vocabulary, its cache and a chunk of rows.
   const pool =
     workers > 0 && !values.trace
-      ? createClassifyPool({ threads: workers, listData, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 } })
+      ? createClassifyPool({ threads: workers, listData, rowsOnly: true, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 } })
       : null;
   const classifyMany = values.trace
     ? classifyWithTrace(createClassifier(listData), lang)

@@ -29,6 +29,8 @@ export interface ClassifyPoolOptions {
   /** Validated once by the caller and sent to each thread as it starts: no thread reads the list files. */
   readonly listData: ListData;
   readonly resourceLimits?: ResourceLimits;
+  /** Bulk rows only (the CLI): the threads make no engine for single classifications until asked. */
+  readonly rowsOnly?: boolean;
   /** The module each thread runs (its default export answers a task); the classifier's unless a test gives another. */
   readonly module?: URL;
   /** Hears each restart of the pool after threads kept failing, and how long it waited. */
@@ -68,7 +70,7 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
   const make = () => {
     const p = new Piscina<PoolTask, ResultJson | (RowVerdict | RowFailure)[]>({
       filename: new URL("./boot.mjs", import.meta.url).pathname,
-      workerData: { module: (options.module ?? new URL("./classifyWorker.ts", import.meta.url)).href, listData: options.listData },
+      workerData: { module: (options.module ?? new URL("./classifyWorker.ts", import.meta.url)).href, listData: options.listData, rowsOnly: options.rowsOnly === true },
       minThreads: Math.max(1, options.threads),
       maxThreads: Math.max(1, options.threads),
       // Threads stay: each holds the compiled vocabulary, and starting one costs a fraction of a second.

@@ -1,5 +1,5 @@
 import { workerData } from "piscina";
-import { createClassifier } from "../core/classify.ts";
+import { type Classifier, createClassifier } from "../core/classify.ts";
 import type { ListData } from "../data/loadListData.ts";
 import { toResultJson } from "../core/resultJson.ts";
 import { createRowClassifier } from "../bulk/rowVerdict.ts";
@@ -9,14 +9,16 @@ import type { PoolTask } from "./classifyPool.ts";
  * A pool thread (see classifyPool.ts): given the list data validated once by the main thread, it
  * answers single classifications serialised and bulk chunks as compact row verdicts.
  */
-const { listData } = workerData as { listData: ListData };
+const { listData, rowsOnly } = workerData as { listData: ListData; rowsOnly?: boolean };
 // Single requests keep the engine's small cache (a form resubmitted, a script retrying); bulk rows
-// have their own adaptive one (see rowVerdict.ts), so their engine caches nothing.
-const classifier = createClassifier(listData);
-const classifyRow = createRowClassifier(createClassifier({ ...listData, cacheSize: 0 }));
+// have their own adaptive one (see rowVerdict.ts), so their engine caches nothing. Both are made at
+// start, so no request waits for one, except in a pool for rows alone (the CLI), which has no other.
+let single: Classifier | null = rowsOnly ? null : createClassifier(listData);
+let classifyRow: ReturnType<typeof createRowClassifier> | null = createRowClassifier(createClassifier({ ...listData, cacheSize: 0 }));
 
 export default function handle(task: PoolTask) {
-  if (task.kind === "one") return toResultJson(classifier.classify(task.input));
+  if (task.kind === "one") return toResultJson((single ??= createClassifier(listData)).classify(task.input));
+  classifyRow ??= createRowClassifier(createClassifier({ ...listData, cacheSize: 0 }));
   const out = new Array(task.rows.length);
   for (let i = 0; i < task.rows.length; i++) out[i] = classifyRow(task.rows[i]!, task.lang);
   return out;

@@ -8,10 +8,19 @@ import { editionEntryIds, recordJsonWithUrl, withTrace } from "./webHelpers.ts";
 import { actorOf, requireRole } from "./auth.ts";
 import { recheckApi } from "./recheckRouter.ts";
 import { makeReview, reviewsOf } from "../app/reviews.ts";
+import { precedentsFor } from "../app/precedents.ts";
 import type { Review } from "../store/reviewStore.ts";
 
 /** A record's reviews as the API gives them: oldest first, both directions. */
 const reviewJson = (r: Review) => ({ direction: r.direction, action: r.action, verdict: r.verdict, entry: r.entry, reason: r.reason, reviewer: r.reviewer, createdAt: r.createdAt });
+
+/** The answer's JSON with `precedents` added as its last field: per direction, the reviewed decision on the same model. */
+const withPrecedents = (json: string, found: ReturnType<typeof precedentsFor>) => {
+  const out = Object.fromEntries(
+    Object.entries(found).map(([d, p]) => [d, { record: `/c/${p.recordId}`, model: p.modelText, agrees: p.agrees, review: reviewJson(p.review) }]),
+  );
+  return `${json.slice(0, json.lastIndexOf("}"))},"precedents":${JSON.stringify(out)}}`;
+};
 
 /** The answer's JSON with `reviews` added as its last field. */
 const withReviews = (json: string, reviews: Review[]) => `${json.slice(0, json.lastIndexOf("}"))},"reviews":${JSON.stringify(reviews.map(reviewJson))}}`;
@@ -53,9 +62,9 @@ export function apiRouter(deps: AppDeps): express.Router {
       res.status(404).json({ error: "No classification with this id.", fields: {} });
       return;
     }
-    const answer = withReviews(recordJsonWithUrl(req, req.params.id, json), deps.reviews.of(req.params.id));
-    const record = wantsTrace(req) ? deps.store.get(req.params.id) : null;
-    res.type("application/json").send(record ? withTrace(answer, readingOf(deps, record)) : answer);
+    const record = JSON.parse(json) as ClassificationRecord;
+    const answer = withPrecedents(withReviews(recordJsonWithUrl(req, req.params.id, json), deps.reviews.of(req.params.id)), precedentsFor(deps, record));
+    res.type("application/json").send(wantsTrace(req) ? withTrace(answer, readingOf(deps, record)) : answer);
   });
 
   router.post("/classify/batch", requireRole("classifier"), batchApi(deps));

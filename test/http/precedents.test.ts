@@ -44,6 +44,8 @@ describe("precedents by model", () => {
     expect(page).toContain("this result differs");
     expect(page).toContain(`action="/c/${second.id}/precedent"`);
 
+    const api = await request(t.app).get(`/api/v1/classifications/${second.id}`).set("Authorization", `Bearer ${tokenFor(t, "rita", "reviewer")}`);
+    expect(api.body.precedents).toEqual({ export: { record: `/c/${first.id}`, model: "SJJ1012-A", agrees: false, review: expect.objectContaining({ verdict: "needs_info", entry: "5A002.b", reviewer: "rita" }) } });
     const adopt = await rita.agent.post(`/c/${second.id}/precedent`).type("form").send({ _csrf: rita.csrf });
     expect(adopt.status).toBe(303);
     const reviews = t.deps.reviews.of(second.id);
