@@ -459,6 +459,7 @@ function decide(
         zh: `描述的是服务（${quote([p.itemKindEvidence])}），而非货物：服务本身不涉及物项进出境，清单不直接适用（阅读规则21）。为提供服务而运出的设备应单独分类。`,
       });
     }
+    pushWorksWithNote(reasons, p);
     reasons.push(
       hasDescription || hsCode
         ? { en: `Nothing in the input matches an entry of ${edition.id}.`, zh: `输入内容与${edition.id}的条目均不匹配。` }
@@ -486,6 +487,7 @@ function decide(
       zh: `${quote(totals.map((r) => r.evidence))}为多台合计，并非单台指标：按单台读取（阅读规则1）。`,
     });
   }
+  pushWorksWithNote(reasons, p);
   if (c.entry.productTypes.some((t) => TOOL_TYPES.has(t)) && p.toolFor.length > 0) {
     reasons.push({
       en: `The product is named as tooling for ${quote(p.toolFor)}: those items are what it is for, not what it is (reading rule 10).`,
@@ -535,6 +537,15 @@ function decide(
   const missing = verdict === "needs_info" ? [...questionsOf(checks), ...(askMassMarket ? [massMarketQuestion] : [])] : [];
   const shown = results.map((r) => (r === chosen && askMassMarket ? { ...r.result, missing: [...r.result.missing, massMarketQuestion.en] } : r.result));
   return outcome(verdict, edition, entryRef(c.entry), shown, reasons, checks, missing, notes, askMassMarket ? [question("mass_market", massMarketQuestion)] : []);
+}
+
+/** Items named outside a product's name, which names a listed item of its own, are what it works with (rule 10). */
+function pushWorksWithNote(into: Bilingual[], p: Parameters): void {
+  if (p.worksWith.length === 0) return;
+  into.push({
+    en: `${quote(p.worksWith)} is named outside the product's name, as what it works with, not what it is (reading rule 10).`,
+    zh: `${quote(p.worksWith)}出现在产品名称之外，是产品配合使用的对象，而非产品本身（阅读规则10）。`,
+  });
 }
 
 function addHsNote(into: Bilingual[], edition: Edition, hsCode: string | null, matched: boolean): void {

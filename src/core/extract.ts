@@ -86,6 +86,8 @@ export interface Parameters {
   readonly shape: TextShape;
   /** Listed items a test or production tool named as its head is for (reading rule 10). */
   readonly toolFor: Evidence[];
+  /** Other listed items named only outside the product's name, which has a listed head: what it works with (rule 10). */
+  readonly worksWith: Evidence[];
   /** The product type the naming phrase ends with (its head), if it names one. */
   readonly headType: ProductTypeId | null;
   /**
@@ -292,7 +294,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const headIsToolFor = lastNamed !== undefined && lastNamed.tag.k === "type" && TOOL_TYPES.has(lastNamed.tag.type);
   // Tooling is for items: with a tool as the head, the listed items named anywhere are its objects.
   const namedObjects = headIsToolFor ? candidateTypes.filter((h) => h.tag.strength === "primary" && !TOOL_TYPES.has(h.tag.type)) : [];
-  const typeHits = dropObjectMentions(candidateTypes.filter((h) => !namedObjects.includes(h)), norm.lower, cue.objectBefore);
+  // Rule 10: with a listed type as the head of the product's name, another listed type named only
+  // outside the name ("对接密码机", "keys protected by HSMs") is what the product works with, not what it is.
+  const headType = lastNamed && lastNamed.tag.k === "type" && lastNamed.tag.strength === "primary" && !headIsToolFor ? lastNamed.tag.type : null;
+  const otherTypeOutsideName = (h: Hit) =>
+    headType !== null && h.tag.k === "type" && h.tag.strength === "primary" && h.tag.type !== headType && !inNaming(h) && !namingTypes.some((n) => n.tag.k === "type" && h.tag.k === "type" && n.tag.type === h.tag.type);
+  const typeHits = dropObjectMentions(candidateTypes.filter((h) => !namedObjects.includes(h) && !otherTypeOutsideName(h)), norm.lower, cue.objectBefore);
 
   const algorithms = extractAlgorithms(norm, algorithmHits, of("curve"), ev);
   const namesSomething = algorithms.some((a) => a.counted) || typeHits.some((h) => h.tag.strength === "primary");
@@ -360,6 +367,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     protective: firstPerKey(protectiveHits.map(ev), words),
     shape: textShape(norm.lower),
     toolFor: firstPerKey(namedObjects.map(ev), words),
+    worksWith: firstPerKey(candidateTypes.filter(otherTypeOutsideName).map(ev), words),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
     generalProduct: generalHead ? ev(generalHead) : null,
   };

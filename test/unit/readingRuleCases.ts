@@ -46,6 +46,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["13: an attack the product resists is protective wherever the text names it again", "Secure element: resistant to fault injection and side-channel attacks; glitch sensors against voltage glitching, EM fault injection", ["not_listed", null], ["needs_info", "5A002.a"]],
   ["11: a microcontroller with an AES accelerator is not a security chip", "品名:微控制器(MCU)|用途:工业控制|是否有加密功能:有(AES硬件加速)|数量:1000", ["not_listed", null], ["not_listed", null]],
   ["11: a secure MCU is named as a security chip", "Secure MCU with AES-256 and ECC P-256, tamper resistant, for payment terminals", ["not_listed", null], ["needs_info", "5A002.a"]],
+  ["10: a key manager that works with cipher machines is a key manager", "密钥管理系统：支持对接第三方服务器密码机，管理对象数不少于1万个，SM4/SM2", ["not_listed", null], ["licence_required", "5A002.d"]],
+  ["10: a product word inside a longer one is part of it (云服务 in 云服务器密码机)", "云服务器密码机 1套，支持虚拟密码机划分，SM2/SM4", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["13: a side-channel analysis platform is cryptanalysis", "Side-channel analysis platform for smart cards: power analysis and fault injection to recover AES keys", ["not_listed", null], ["licence_required", "5A004"]],
   ["sector as the field names it: a smart-meter ESAM", "智能电能表用ESAM安全芯片，SM1/SM4算法", ["not_listed", null], ["licence_required", "5A002.a"]],
   ["21: a cloud service is not goods", "阿里云 云服务器密码机服务，SM4加解密，按年订阅", ["not_listed", null], ["not_listed", null]],

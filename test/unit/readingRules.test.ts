@@ -28,6 +28,14 @@ describe("reading rules", () => {
     expect(tool.export.entry?.id).toBe("5A004");
   });
 
+  it("names rule 10 where a listed item is named outside the product's name, as what it works with", () => {
+    const r = classify("密钥管理系统：支持对接第三方服务器密码机，管理对象数不少于1万个，SM4/SM2");
+    expect(r.import.reasons.join(" ")).toMatch(/outside the product's name, as what it works with, not what it is \(reading rule 10\)/);
+    expect(r.export.reasons.join(" ")).toContain("reading rule 10");
+  });
+  it("names rules 11 and 18 for a general-purpose product", () => {
+    expect(classify("品名:微控制器(MCU)|用途:工业控制|是否有加密功能:有(AES硬件加速)|数量:1000").export.reasons.join(" ")).toMatch(/general-purpose product .*reading rule 11.*rule 18/);
+  });
   it("names rule 11 where a feature of other equipment matched", () => {
     expect(classify("全闪存存储阵列，双控，支持AES-256数据加密").export.reasons.join(" ")).toContain("reading rule 11");
   });
