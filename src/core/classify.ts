@@ -417,11 +417,19 @@ function decide(
   const kept = results.filter((r) => r.checks[0]?.status !== "fail");
   const droppedByAnswer = results.length - kept.length;
   results.splice(0, results.length, ...kept);
-  // Strongest verdict first; among equals the firmest match, then the product named first.
+  // Strongest verdict first; among equals the firmest match, then the product named first. A product
+  // that exists only for a sector, named as such (纵向加密认证装置, 税控盘), is read on the sector's
+  // entry before the generic type its name also carries.
+  // The sector product must name the product itself: in "金融IC卡芯片" the chip is the product, the card what it is for.
+  const firstPrimary = p.types.filter((t) => t.strength === "primary").sort((a, b) => a.evidence.start - b.evidence.start)[0];
+  const sectorProductNamed = p.sectors.some(
+    (s) => s.product && (!firstPrimary || (s.evidence.start <= firstPrimary.evidence.start && firstPrimary.evidence.end <= s.evidence.end)),
+  );
+  const rankOf = (m: CandidateMatch) => (m.kind === "sector" && sectorProductNamed ? MATCH_RANK.product_type + 0.5 : MATCH_RANK[m.kind]);
   results.sort(
     (a, b) =>
       VERDICT_RANK[b.result.verdict] - VERDICT_RANK[a.result.verdict] ||
-      MATCH_RANK[b.c.match.kind] - MATCH_RANK[a.c.match.kind] ||
+      rankOf(b.c.match) - rankOf(a.c.match) ||
       a.c.position - b.c.position ||
       a.c.order - b.c.order,
   );
