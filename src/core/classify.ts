@@ -547,12 +547,12 @@ function decide(
   return outcome(verdict, edition, entryRef(c.entry), shown, reasons, checks, missing, notes, askMassMarket ? [question("mass_market", massMarketQuestion)] : []);
 }
 
-/** Items named outside a product's name, which names a listed item of its own, are what it works with (rule 10). */
+/** Items the product works with or is for are not what it is (rule 10). */
 function pushWorksWithNote(into: Bilingual[], p: Parameters): void {
   if (p.worksWith.length === 0) return;
   into.push({
-    en: `${quote(p.worksWith)} is named outside the product's name, as what it works with, not what it is (reading rule 10).`,
-    zh: `${quote(p.worksWith)}出现在产品名称之外，是产品配合使用的对象，而非产品本身（阅读规则10）。`,
+    en: `${quote(p.worksWith)} names what the product works with or is for, not what it is: the product is what its name ends with (reading rule 10).`,
+    zh: `${quote(p.worksWith)}是产品配合使用或服务的对象，而非产品本身：产品以其名称的中心词为准（阅读规则10）。`,
   });
 }
 

@@ -86,7 +86,10 @@ export interface Parameters {
   readonly shape: TextShape;
   /** Listed items a test or production tool named as its head is for (reading rule 10). */
   readonly toolFor: Evidence[];
-  /** Other listed items named only outside the product's name, which has a listed head: what it works with (rule 10). */
+  /**
+   * Other listed items that are what the product works with or is for, not what it is (rule 10): named
+   * only outside a name that has a listed head, or before the head of a compound ("HSM" in "HSM chip").
+   */
   readonly worksWith: Evidence[];
   /** The product type the naming phrase ends with (its head), if it names one. */
   readonly headType: ProductTypeId | null;
@@ -280,15 +283,28 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   );
   const isProtective = (h: Hit) => isCryptanalysis(h) && protectiveWords.has(norm.lower.slice(h.start, h.end));
   const protectiveHits = of("type").filter(isProtective);
-  const candidateTypes = dropContainedTypes(of("type"))
+  const namedTypes = dropContainedTypes(of("type"))
     .filter((h) => !isNegated(h) && !isProtective(h))
     .map((h) => promoteQualifiedHost(h, norm.lower, cue.qualifierBefore, cue.qualifierAfter));
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).
-  const kindWords = [...candidateTypes, ...of("software"), ...of("technology"), ...of("publication"), ...of("service"), ...of("general")];
+  const kindWords = [...namedTypes, ...of("software"), ...of("technology"), ...of("publication"), ...of("service"), ...of("general")];
   const naming = namingPhrase(norm.lower, (start, end) => kindWords.some((h) => h.start >= start && h.end <= end));
   const inNaming = (h: Hit) => h.start >= naming.start && h.end <= naming.end;
+  // Rule 10: the last word of a compound names what it is: an "HSM chip" is a chip. A host that ends
+  // the product's name right after a listed word of another type heads that compound; the word before
+  // it says what the chip (card, module) is for.
+  const named = namedTypes.filter(inNaming).sort((x, y) => x.end - y.end);
+  const lastWord = named.at(-1);
+  const compoundOf =
+    // (Tooling named this way keeps its own reading: the items before it are what it is for.)
+    lastWord && lastWord.tag.k === "type" && lastWord.tag.strength === "host" && !TOOL_TYPES.has(lastWord.tag.type)
+      ? named.find((h) => h.tag.strength === "primary" && h.tag.type !== lastWord.tag.type && lastWord.start - h.end >= 0 && lastWord.start - h.end <= 1)
+      : undefined;
+  const candidateTypes = compoundOf
+    ? namedTypes.filter((h) => h !== compoundOf).map((h) => (h === lastWord ? { ...h, tag: { ...h.tag, strength: "primary" as const } } : h))
+    : namedTypes;
   const namingTypes = candidateTypes.filter(inNaming);
   const lastNamed = namingTypes.reduce<Hit | undefined>((last, h) => (!last || h.end > last.end ? h : last), undefined);
   const headIsToolFor = lastNamed !== undefined && lastNamed.tag.k === "type" && TOOL_TYPES.has(lastNamed.tag.type);
@@ -367,7 +383,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     protective: firstPerKey(protectiveHits.map(ev), words),
     shape: textShape(norm.lower),
     toolFor: firstPerKey(namedObjects.map(ev), words),
-    worksWith: firstPerKey(candidateTypes.filter(otherTypeOutsideName).map(ev), words),
+    worksWith: firstPerKey([...(compoundOf ? [compoundOf] : []), ...candidateTypes.filter(otherTypeOutsideName)].map(ev), words),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
     generalProduct: generalHead ? ev(generalHead) : null,
   };

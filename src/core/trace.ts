@@ -39,7 +39,7 @@ export function traceOf(p: Parameters, aside: SetAside): TraceStep[] {
     ...step("negated", null, p.negated.length > 0 ? [quoted(p.negated)] : []),
     ...step("protective words", "13", p.protective.length > 0 ? [`${quoted(p.protective)}: how the product defends itself`] : []),
     ...step("objects of the product", "10", aside.objects.length > 0 ? [`${quoted(aside.objects)}: named as what the product works with`] : []),
-    ...step("named outside the product's name", "10", p.worksWith.length > 0 ? [`${quoted(p.worksWith)}: another listed item, outside the name, which has a listed head`] : []),
+    ...step("what the product works with", "10", p.worksWith.length > 0 ? [`${quoted(p.worksWith)}: another listed item, outside a name with a listed head, or before the head of a compound`] : []),
     ...step("qualified phone or fax", "15", aside.promoted.length > 0 ? [`${quoted(aside.promoted)}: an encryption word names the product`] : []),
     ...step("general-purpose product", "11", p.generalProduct ? [`“${p.generalProduct.text}”: the product's head names a general-purpose product; its crypto is a feature`] : []),
     ...step("product types", "10, 11", p.types.map((t) => `${t.type.replace(/_/g, " ")} (${t.strength}): “${t.evidence.text}”`)),

@@ -50,6 +50,7 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["10: a product word inside a longer one is part of it (云服务 in 云服务器密码机)", "云服务器密码机 1套，支持虚拟密码机划分，SM2/SM4", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["sector: a product that exists only for a sector is read on the sector's entry before the generic type", "纵向加密认证装置，部署于调度数据网，SM2/SM4，加密吞吐量 100Mbps", ["below_threshold", "I-3"], ["licence_required", "5A002.e"]],
   ["sector: a chip for a sector's cards is a chip", "金融IC卡芯片，SM4，SM2", ["not_listed", null], ["licence_required", "5A002.a"]],
+  ["10: the last word of a compound names the product: an HSM chip is a chip", "Integrated HSM chip for automotive ECUs, AES-256, ECC P-256", ["not_listed", null], ["needs_info", "5A002.a"]],
   ["13: a side-channel analysis platform is cryptanalysis", "Side-channel analysis platform for smart cards: power analysis and fault injection to recover AES keys", ["not_listed", null], ["licence_required", "5A004"]],
   ["sector as the field names it: a smart-meter ESAM", "智能电能表用ESAM安全芯片，SM1/SM4算法", ["not_listed", null], ["licence_required", "5A002.a"]],
   ["21: a cloud service is not goods", "阿里云 云服务器密码机服务，SM4加解密，按年订阅", ["not_listed", null], ["not_listed", null]],
