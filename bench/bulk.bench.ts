@@ -74,6 +74,8 @@ async function main() {
       `\n${rows.toLocaleString("en-US")} rows, ${(size / 1048576).toFixed(1)} MB: ${((100 * cryptoRows) / rows).toFixed(1)}% crypto rows, ` +
         `${((100 * repeatedRows) / rows).toFixed(1)}% repeat an earlier row (the most a cache can answer)`,
     );
+    // BULK_CLI=0 only writes the file, for a run of the browser path alone.
+    if (process.env.BULK_CLI === "0") continue;
     const bare = await run(["bench/passThrough.ts", input, path.join(dir, "pass.csv")]);
     const bareRate = rows / (bare.ms / 1000);
     console.log(`  bare pass-through (csv-parse → csv-stringify): ${(bare.ms / 1000).toFixed(1)} s, ${rate(rows, bare.ms)} rows/s, peak RSS ${mb(bare.peakKb)}`);

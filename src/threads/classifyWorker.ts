@@ -11,10 +11,11 @@ import type { PoolTask } from "./classifyPool.ts";
  */
 const { listData, rowsOnly } = workerData as { listData: ListData; rowsOnly?: boolean };
 // Single requests keep the engine's small cache (a form resubmitted, a script retrying); bulk rows
-// have their own adaptive one (see rowVerdict.ts), so their engine caches nothing. Both are made at
-// start, so no request waits for one, except in a pool for rows alone (the CLI), which has no other.
+// have their own adaptive one (see rowVerdict.ts), so their engine caches nothing. The engine for
+// single requests is made at start, so no request waits for it (but in a pool for rows alone, the
+// CLI's); the one for rows when the first chunk comes, which a quiet server never sends.
 let single: Classifier | null = rowsOnly ? null : createClassifier(listData);
-let classifyRow: ReturnType<typeof createRowClassifier> | null = createRowClassifier(createClassifier({ ...listData, cacheSize: 0 }));
+let classifyRow: ReturnType<typeof createRowClassifier> | null = rowsOnly ? createRowClassifier(createClassifier({ ...listData, cacheSize: 0 })) : null;
 
 export default function handle(task: PoolTask) {
   if (task.kind === "one") return toResultJson((single ??= createClassifier(listData)).classify(task.input));

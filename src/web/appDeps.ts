@@ -47,7 +47,7 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
           listData: options.listData,
           // A thread's live data is the lists, the vocabulary, its cache and a chunk of rows, a few tens
           // of MB; a bounded young generation keeps each thread's garbage from growing with a batch.
-          resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
+          resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 },
           ...(options.threadModule ? { module: options.threadModule } : {}),
         })
       : null;
