@@ -39,6 +39,9 @@ const REVIEW_PROBLEMS = {
 
 export function apiRouter(deps: AppDeps): express.Router {
   const router = express.Router();
+  // Only a record whose text names a model can have precedents: the record is parsed for those alone.
+  const precedentsOfJson = (id: string, json: string) =>
+    deps.precedents.modelOf(id) ? precedentsFor(deps, JSON.parse(json) as ClassificationRecord) : {};
 
   router.post("/classify", requireRole("classifier"), async (req: Request, res: Response) => {
     if (!req.is("application/json")) {
@@ -51,8 +54,9 @@ export function apiRouter(deps: AppDeps): express.Router {
       return;
     }
     const { id, json } = await classifyAndStore(deps, { ...parsed.data, by: actorOf(req) });
-    // A new record has no reviews yet: the field is there so it reads like a stored one.
-    const answer = withReviews(recordJsonWithUrl(req, id, json), []);
+    // A new record has no reviews yet: the field is there so it reads like a stored one. Its model may
+    // have a reviewed decision already: the precedents are those the record page shows.
+    const answer = withPrecedents(withReviews(recordJsonWithUrl(req, id, json), []), precedentsOfJson(id, json));
     res.status(200).type("application/json").send(wantsTrace(req) ? withTrace(answer, readingOf(deps, JSON.parse(json) as ClassificationRecord)) : answer);
   });
 
@@ -62,9 +66,8 @@ export function apiRouter(deps: AppDeps): express.Router {
       res.status(404).json({ error: "No classification with this id.", fields: {} });
       return;
     }
-    const record = JSON.parse(json) as ClassificationRecord;
-    const answer = withPrecedents(withReviews(recordJsonWithUrl(req, req.params.id, json), deps.reviews.of(req.params.id)), precedentsFor(deps, record));
-    res.type("application/json").send(wantsTrace(req) ? withTrace(answer, readingOf(deps, record)) : answer);
+    const answer = withPrecedents(withReviews(recordJsonWithUrl(req, req.params.id, json), deps.reviews.of(req.params.id)), precedentsOfJson(req.params.id, json));
+    res.type("application/json").send(wantsTrace(req) ? withTrace(answer, readingOf(deps, JSON.parse(json) as ClassificationRecord)) : answer);
   });
 
   router.post("/classify/batch", requireRole("classifier"), batchApi(deps));
