@@ -234,6 +234,26 @@ async function runBatch(baseUrl: string, file: string) {
   return { batchId, status: res.status, rows, errorRows, bytes, started, finished: Date.now() };
 }
 
+/** Starts the load process on a plan and hands each line it prints to `onMessage`, parsed. */
+function startLoader(planFile: string, children: ChildProcess[], onMessage: (m: LoadMessage) => void): ChildProcess {
+  const loader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "http.bench.ts"), "--load", planFile], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(loader);
+  let buffered = "";
+  loader.stdout?.on("data", (d: Buffer) => {
+    buffered += String(d);
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      onMessage(JSON.parse(line) as LoadMessage);
+    }
+  });
+  return loader;
+}
+
 /**
  * The yardstick: the same load, for the same time, on a bare Express 5 JSON endpoint (bareExpress.ts)
  * in a process of its own. Taken in turn with the real server, so the ratio holds on a noisy machine.
@@ -249,18 +269,9 @@ async function measureBare(dir: string, plan: Omit<LoadPlan, "url">, children: C
     });
     const planFile = path.join(dir, `bare-plan-${port}.json`);
     fs.writeFileSync(planFile, JSON.stringify({ ...plan, url: `http://127.0.0.1:${port}` } satisfies LoadPlan));
-    const loader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "http.bench.ts"), "--load", planFile], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-    children.push(loader);
-    let buffered = "";
     let measured: autocannon.Result | null = null;
-    loader.stdout.on("data", (d: Buffer) => {
-      buffered += String(d);
-      let nl: number;
-      while ((nl = buffered.indexOf("\n")) >= 0) {
-        const m = JSON.parse(buffered.slice(0, nl)) as LoadMessage;
-        buffered = buffered.slice(nl + 1);
-        if (m.kind === "result" && m.phase === "measured") measured = m.result;
-      }
+    const loader = startLoader(planFile, children, (m) => {
+      if (m.kind === "result" && m.phase === "measured") measured = m.result;
     });
     const code = await new Promise<number | null>((resolve) => loader.on("exit", resolve));
     const result = measured as autocannon.Result | null;
@@ -351,11 +362,6 @@ async function main(): Promise<number> {
     // 2. The load, from a second process.
     const planFile = path.join(dir, "plan.json");
     fs.writeFileSync(planFile, JSON.stringify({ url: baseUrl, bodiesFile, connections, warmupSeconds, durationSeconds } satisfies LoadPlan));
-    const loader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "http.bench.ts"), "--load", planFile], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    children.push(loader);
     const seconds: { at: number; latencies: number[]; statuses: Record<string, number> }[] = [];
     const results: Partial<Record<"warmup" | "measured", autocannon.Result>> = {};
     let loaderCpuMs = NaN;
@@ -388,29 +394,22 @@ async function main(): Promise<number> {
     let measuredStart = 0;
     let batch: Promise<Awaited<ReturnType<typeof runBatch>>> | null = null;
     let batchError: unknown = null;
-    let buffered = "";
-    loader.stdout.on("data", (d: Buffer) => {
-      buffered += String(d);
-      let nl: number;
-      while ((nl = buffered.indexOf("\n")) >= 0) {
-        const m = JSON.parse(buffered.slice(0, nl)) as LoadMessage;
-        buffered = buffered.slice(nl + 1);
-        if (m.kind === "second") seconds.push(m);
-        else if (m.kind === "result") {
-          results[m.phase] = m.result;
-          if (m.phase === "measured") {
-            cpu.end = cpuNow();
-            threadsAtEnd = threadsNow();
-            loaderCpuMs = m.cpuMs;
-          }
-        } else if (m.phase === "measured") {
-          measuredStart = m.at;
-          cpu.start = cpuNow();
-          threadsAtStart = threadsNow();
-          // 3. The bulk batch, a little after the measured run starts, so the run has seconds with and without it.
-          batch = new Promise((r) => setTimeout(r, batchDelayMs)).then(() => runBatch(baseUrl, catalogue));
-          batch.catch((err: unknown) => (batchError = err));
+    const loader = startLoader(planFile, children, (m) => {
+      if (m.kind === "second") seconds.push(m);
+      else if (m.kind === "result") {
+        results[m.phase] = m.result;
+        if (m.phase === "measured") {
+          cpu.end = cpuNow();
+          threadsAtEnd = threadsNow();
+          loaderCpuMs = m.cpuMs;
         }
+      } else if (m.phase === "measured") {
+        measuredStart = m.at;
+        cpu.start = cpuNow();
+        threadsAtStart = threadsNow();
+        // 3. The bulk batch, a little after the measured run starts, so the run has seconds with and without it.
+        batch = new Promise((r) => setTimeout(r, batchDelayMs)).then(() => runBatch(baseUrl, catalogue));
+        batch.catch((err: unknown) => (batchError = err));
       }
     });
     const loaderCode = await new Promise<number | null>((resolve) => loader.on("exit", (code) => resolve(code)));

@@ -59,7 +59,7 @@ export interface BatchJobsDeps {
    * The reviewed decisions of the models a batch may name, looked up when it starts: each row's
    * precedent column (see precedents.ts). No column without it.
    */
-  readonly precedents?: () => ((row: BulkRow) => string) | null;
+  readonly precedents?: (lang: Lang) => ((row: BulkRow) => string) | null;
 }
 
 const PROGRESS_EVERY_MS = 500;
@@ -95,7 +95,7 @@ export function createBatchJobs(deps: BatchJobsDeps): BatchJobs {
     let lastWrite = 0;
     try {
       const spec = { batchId: batch.id, options: batch.options, format, permalinkBase, columnNames, maxColumns: deps.maxColumns };
-      const precedentFor = deps.precedents?.() ?? undefined;
+      const precedentFor = deps.precedents?.(batch.options.lang) ?? undefined;
       const summary = await runServerBatch(spec, source, sink, classifyMany, (event) => {
         switch (event.kind) {
           case "header":

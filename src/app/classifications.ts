@@ -1,6 +1,4 @@
 import type { ModelNumber } from "../core/modelNumber.ts";
-import type { PrecedentStore } from "../store/precedentStore.ts";
-import { rememberModel } from "./precedents.ts";
 import { type Classifier, ENGINE_VERSION } from "../core/classify.ts";
 import { todayInChina } from "../core/dates.ts";
 import type { TraceStep } from "../core/extract.ts";
@@ -25,8 +23,7 @@ export interface ClassificationDeps {
   readonly now: () => Date;
   /** Where "classification made" lines go; none is written without it. */
   readonly audit?: AuditStore;
-  /** Where the model a record's text names is kept, for precedents (see precedents.ts). */
-  readonly precedents?: PrecedentStore;
+  /** Reads the model a text names, stored with its record for precedents (see precedents.ts). */
   readonly readModel?: (text: string) => ModelNumber | null;
 }
 
@@ -50,8 +47,9 @@ export async function classifyAndStore(deps: ClassificationDeps, input: Classify
     asOf: input.asOf ?? todayInChina(deps.now()),
     ...(input.answers && Object.keys(input.answers).length > 0 ? { answers: input.answers } : {}),
   });
-  const stored = await deps.store.saveSoon(result, deps.now(), input.by?.name ?? null);
-  if (deps.precedents) rememberModel({ precedents: deps.precedents, readModel: deps.readModel ?? (() => null), now: deps.now }, stored.id, input.description);
+  // The model the text names is stored with the record, in the same commit, for precedents.
+  const model = input.description && deps.readModel ? deps.readModel(input.description) : null;
+  const stored = await deps.store.saveSoon(result, deps.now(), input.by?.name ?? null, model);
   deps.metrics.classified(result);
   if (deps.audit) recordAuditSoon({ audit: deps.audit, now: deps.now }, input.by ?? { name: null }, "classified", stored.id, `import ${result.importVerdict}, export ${result.exportVerdict}`);
   return stored;

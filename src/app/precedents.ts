@@ -5,6 +5,7 @@ import type { ClassificationRecord } from "../store/classificationStore.ts";
 import type { PrecedentStore, ReviewedProduct } from "../store/precedentStore.ts";
 import type { Review } from "../store/reviewStore.ts";
 import type { BulkRow, RowVerdict } from "../bulk/pipeline.ts";
+import type { Lang } from "../bulk/rowVerdict.ts";
 import type { Actor } from "./audit.ts";
 import { type ReviewDeps, makeReview } from "./reviews.ts";
 
@@ -16,7 +17,6 @@ export interface PrecedentDeps {
   readonly precedents: PrecedentStore;
   /** Reads a text's model or part number (data/model-numbers.json). */
   readonly readModel: (text: string) => ModelNumber | null;
-  readonly now: () => Date;
 }
 
 /** One direction's precedent: the review that stands on the newest reviewed record of the model. */
@@ -26,12 +26,6 @@ export interface Precedent {
   readonly review: Review;
   /** Whether this record's own result already says what the precedent decided (verdict and entry). */
   readonly agrees: boolean;
-}
-
-/** Remembers the model a stored record's text names, if it names one. */
-export function rememberModel(deps: PrecedentDeps, recordId: string, description: string | null | undefined): void {
-  const model = description ? deps.readModel(description) : null;
-  if (model) deps.precedents.remember({ recordId, modelKey: model.key, modelText: model.text }, deps.now());
 }
 
 /** The precedent of each direction of a record, from the other records of its model. */
@@ -57,7 +51,7 @@ export function precedentsFor(deps: Pick<PrecedentDeps, "precedents">, record: C
  * for the reviewer to decide.
  */
 export function adoptPrecedents(
-  deps: PrecedentDeps & ReviewDeps,
+  deps: Pick<PrecedentDeps, "precedents"> & ReviewDeps,
   record: ClassificationRecord,
   actor: Actor,
   reasonFor: (p: Precedent) => string,
@@ -83,7 +77,9 @@ export function adoptPrecedents(
  * SKU or model column, or in its text. The column says which rows have one and whether it agrees.
  * Null while no product has a reviewed decision: a file then comes back with the columns it always had.
  */
-export function precedentColumn(deps: Pick<PrecedentDeps, "precedents" | "readModel">, limit = 20_000): ((row: BulkRow) => string) | null {
+export function precedentColumn(deps: Pick<PrecedentDeps, "precedents" | "readModel">, lang: Lang, limit = 20_000): ((row: BulkRow) => string) | null {
+  // In the language of the batch's other text columns; verdicts and entries are ids, as in theirs.
+  const words = lang === "zh" ? { import: "进口", export: "出口", agrees: "一致", differs: "不同" } : { import: "import", export: "export", agrees: "agrees", differs: "differs" };
   const byKey = new Map<string, ReviewedProduct>();
   for (const p of deps.precedents.reviewedProducts(limit)) if (!byKey.has(p.modelKey)) byKey.set(p.modelKey, p);
   if (byKey.size === 0) return null;
@@ -102,7 +98,7 @@ export function precedentColumn(deps: Pick<PrecedentDeps, "precedents" | "readMo
       const v = row.verdict as RowVerdict;
       const own = d === "import" ? [v.importVerdict, v.importEntry] : [v.exportVerdict, v.exportEntry];
       const agrees = own[0] === r.verdict && (own[1] ?? null) === r.entry;
-      return [`${d}: ${r.verdict}${r.entry ? ` ${r.entry}` : ""} (${r.reviewer}, ${r.createdAt.slice(0, 10)}, ${agrees ? "agrees" : "differs"})`];
+      return [`${words[d]}: ${r.verdict}${r.entry ? ` ${r.entry}` : ""} (${r.reviewer}, ${r.createdAt.slice(0, 10)}, ${agrees ? words.agrees : words.differs})`];
     });
     return `${product.modelText} /c/${product.recordId}: ${parts.join("; ")}`;
   };

@@ -27,7 +27,7 @@ export interface ClassificationStore {
    * of the same moment: one transaction for all the requests that arrive in one turn of the event
    * loop (group commit). Resolves, with the record's id and JSON, once the record is durably stored.
    */
-  saveSoon(result: ResultJson, now?: Date, by?: string | null): Promise<{ id: string; json: string }>;
+  saveSoon(result: ResultJson, now?: Date, by?: string | null, model?: { readonly key: string; readonly text: string } | null): Promise<{ id: string; json: string }>;
   get(id: string): ClassificationRecord | null;
   /** The stored JSON of a record, as it was saved. */
   getJson(id: string): string | null;
@@ -77,10 +77,10 @@ export class StoreOpenError extends Error {}
  * The record as one row: its JSON is the result's with the id and time put in front, exactly what
  * serialising `{ id, createdAt, ...result }` gives, without serialising the result again.
  */
-function recordRow(result: ResultJson, now: Date, createdBy: string | null = null): RecordRow {
+function recordRow(result: ResultJson, now: Date, createdBy: string | null = null, model: RecordRow["model"] = null): RecordRow {
   const id = newRecordId();
   const createdAt = now.toISOString();
-  return { ...result, id, createdAt, createdBy, json: `{"id":${JSON.stringify(id)},"createdAt":${JSON.stringify(createdAt)},${result.json.slice(1)}` };
+  return { ...result, id, createdAt, createdBy, model, json: `{"id":${JSON.stringify(id)},"createdAt":${JSON.stringify(createdAt)},${result.json.slice(1)}` };
 }
 
 /** A record as one row of the classifications table: the serialised result with its id and time. */
@@ -89,6 +89,8 @@ export interface RecordRow extends ResultJson {
   readonly createdAt: string;
   /** The account that made it; null for the implicit local user. */
   readonly createdBy?: string | null;
+  /** The model or part number its text names, kept with it for precedents (see precedentStore.ts). */
+  readonly model?: { readonly key: string; readonly text: string } | null;
 }
 
 /**
@@ -145,8 +147,13 @@ export function recordInserter(db: Database.Database): (rows: readonly RecordRow
     `INSERT INTO classifications (id, created_at, as_of, engine_version, import_edition, export_edition, import_verdict, export_verdict, result_json, created_by)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // In the same transaction, so a record and its model are stored together (the table is precedentStore's).
+  const insertModel = db.prepare("INSERT OR IGNORE INTO record_models (record_id, model_key, model_text, created_at) VALUES (?, ?, ?, ?)");
   return db.transaction((rows: readonly RecordRow[]) => {
-    for (const r of rows) insert.run(r.id, r.createdAt, r.asOf, r.engineVersion, r.importEdition, r.exportEdition, r.importVerdict, r.exportVerdict, r.json, r.createdBy ?? null);
+    for (const r of rows) {
+      insert.run(r.id, r.createdAt, r.asOf, r.engineVersion, r.importEdition, r.exportEdition, r.importVerdict, r.exportVerdict, r.json, r.createdBy ?? null);
+      if (r.model) insertModel.run(r.id, r.model.key, r.model.text, r.createdAt);
+    }
   });
 }
 
@@ -206,10 +213,10 @@ export function openClassificationStore(file: string, options: StoreOptions = {}
       for (const item of items) item.reject(err);
     }
   };
-  const saveSoon = (result: ResultJson, now = new Date(), by: string | null = null) =>
+  const saveSoon = (result: ResultJson, now = new Date(), by: string | null = null, model: RecordRow["model"] = null) =>
     new Promise<{ id: string; json: string }>((resolve, reject) => {
       if (pending.length === 0) setImmediate(flush);
-      pending.push({ row: recordRow(result, now, by), resolve, reject });
+      pending.push({ row: recordRow(result, now, by, model), resolve, reject });
     });
   const getJson = (id: string) => (RECORD_ID.test(id) ? (select.get(id)?.result_json ?? null) : null);
 

@@ -14,8 +14,11 @@ export interface ReviewedProduct extends RecordModel {
   readonly reviews: Review[];
 }
 
+/**
+ * The models records name: a record's model is written with the record itself (recordInserter, in
+ * classificationStore.ts); this reads them back with the reviews of their records.
+ */
 export interface PrecedentStore {
-  remember(model: RecordModel, now: Date): void;
   modelOf(recordId: string): RecordModel | null;
   /** The reviews of other records of this model, newest first. */
   reviewsOfModel(modelKey: string, exceptRecordId: string | null): (Review & { readonly modelText: string })[];
@@ -35,7 +38,6 @@ export function precedentStore(db: Database.Database): PrecedentStore {
     ) STRICT;
     CREATE INDEX IF NOT EXISTS record_models_key ON record_models (model_key);
   `);
-  const insert = db.prepare("INSERT OR IGNORE INTO record_models (record_id, model_key, model_text, created_at) VALUES (?, ?, ?, ?)");
   const selectModel = db.prepare<[string], RecordModel>("SELECT record_id AS recordId, model_key AS modelKey, model_text AS modelText FROM record_models WHERE record_id = ?");
   const selectReviews = db.prepare<[string, string], Review & { modelText: string }>(
     `SELECT ${REVIEW_COLUMNS}, m.model_text AS modelText FROM record_models m JOIN reviews r ON r.record_id = m.record_id
@@ -49,7 +51,6 @@ export function precedentStore(db: Database.Database): PrecedentStore {
   );
   const selectReviewsOf = db.prepare<[string], Review>(`SELECT ${REVIEW_COLUMNS} FROM reviews r WHERE r.record_id = ? ORDER BY r.id`);
   return {
-    remember: (m, now) => void insert.run(m.recordId, m.modelKey, m.modelText, now.toISOString()),
     modelOf: (recordId) => selectModel.get(recordId) ?? null,
     reviewsOfModel: (modelKey, except) => selectReviews.all(modelKey, except ?? ""),
     reviewedProducts: (limit) => selectReviewed.all(limit).map((p) => ({ ...p, reviews: selectReviewsOf.all(p.recordId) })),

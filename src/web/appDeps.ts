@@ -60,7 +60,7 @@ export function buildAppDeps(options: AppDepsOptions): { deps: AppDeps; close: (
     now,
     metrics,
     maxColumns: options.maxColumns,
-    precedents: () => precedentColumn({ precedents: options.store.precedents, readModel }),
+    precedents: (lang) => precedentColumn({ precedents: options.store.precedents, readModel }, lang),
   });
   return {
     deps: {

@@ -1,3 +1,4 @@
+import { modelKey } from "../core/modelNumber.ts";
 import fs from "node:fs";
 import path from "node:path";
 import { Transform } from "node:stream";
@@ -235,7 +236,9 @@ export function bulkRouter(deps: AppDeps, guards: AppGuards): express.Router {
       if (!recordId) {
         const { row } = found;
         const result = await deps.classifyService.classify({ description: row.description ?? undefined, hsCode: row.hsCode ?? undefined, asOf: row.asOf });
-        recordId = (await deps.store.saveSoon(result, deps.now(), actorOf(req).name)).id;
+        // The row's model: its SKU column, else what its text names (as a batch's precedent column reads it).
+        const model = row.sku && modelKey(row.sku) ? { key: modelKey(row.sku), text: row.sku } : row.description ? deps.readModel(row.description) : null;
+        recordId = (await deps.store.saveSoon(result, deps.now(), actorOf(req).name, model)).id;
         batches.setRowRecord(found.batch.id, row.row, recordId);
       }
       res.redirect(303, `/c/${recordId}`);

@@ -182,7 +182,7 @@ export function pagesRouter(deps: AppDeps, guards: AppGuards): express.Router {
     const record = findRecord(req.params.id, res);
     if (!record) return;
     const t = res.locals.t as Translate;
-    const { adopted } = adoptPrecedents({ ...reviewDeps, precedents: deps.precedents, readModel: deps.readModel }, record, actorOf(req), (p) =>
+    const { adopted } = adoptPrecedents({ ...reviewDeps, precedents: deps.precedents }, record, actorOf(req), (p) =>
       t("precedent.reason", { model: p.modelText, id: p.recordId, date: p.review.createdAt.slice(0, 10), reviewer: p.review.reviewer }),
     );
     if (adopted.length === 0) {

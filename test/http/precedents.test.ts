@@ -87,6 +87,15 @@ describe("precedents by model", () => {
     expect(rows[1]?.precedent).toBe("");
     // A row with no SKU names its model in the text.
     expect(rows[2]?.precedent).toContain("SJJ1012-A");
+
+    // A batch in Chinese says it in Chinese, under its Chinese heading.
+    const zh = await request(t.app)
+      .post("/api/v1/classify/batch?asOf=2026-11-29&lang=zh")
+      .set("Authorization", `Bearer ${tokenFor(t, "cleo", "classifier")}`)
+      .set("content-type", "text/csv")
+      .send(csv);
+    const zhRows = parse(zh.text.replace(/^\ufeff/, ""), { columns: true }) as Record<string, string>[];
+    expect(zhRows[0]?.["先例"]).toMatch(/出口: needs_info 5A002\.b \(rita, \d{4}-\d{2}-\d{2}, (一致|不同)\)$/);
   });
 
   it("finds reviewed products by model, with typos and partial model numbers, in both languages", async () => {

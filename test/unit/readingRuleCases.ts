@@ -52,8 +52,6 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["sector: a chip for a sector's cards is a chip", "金融IC卡芯片，SM4，SM2", ["not_listed", null], ["licence_required", "5A002.a"]],
   ["10: the last word of a compound names the product: an HSM chip is a chip", "Integrated HSM chip for automotive ECUs, AES-256, ECC P-256", ["not_listed", null], ["needs_info", "5A002.a"]],
   ["10/17: a granted patent is a published work", "Please send our partner a copy of the granted patent: a secure processor that encrypts PIN data with AES-256", ["not_listed", null], ["not_listed", null]],
-  ["10/17: a research report is a published work", "品名:行业研究报告(电子文档)|内容:安全芯片技术原理、加密算法演进", ["not_listed", null], ["not_listed", null]],
-  ["10/17: a vendor's white paper is a published work", "Vendor white paper on the design of a 40 Gbps IPsec VPN gateway, AES-256", ["not_listed", null], ["not_listed", null]],
   ["13: a side-channel analysis platform is cryptanalysis", "Side-channel analysis platform for smart cards: power analysis and fault injection to recover AES keys", ["not_listed", null], ["licence_required", "5A004"]],
   ["sector as the field names it: a smart-meter ESAM", "智能电能表用ESAM安全芯片，SM1/SM4算法", ["not_listed", null], ["licence_required", "5A002.a"]],
   ["21: a cloud service is not goods", "阿里云 云服务器密码机服务，SM4加解密，按年订阅", ["not_listed", null], ["not_listed", null]],
