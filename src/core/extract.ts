@@ -343,7 +343,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // item only where it ends the name ("… Non-Proprietary Security Policy (v1.01)"), not inside a title's
   // list of contents ("… 配Python/Jupyter教程 硬件安全研究").
   const accessory = (h: Hit) => cue.objectBefore.test(norm.lower.slice(Math.max(naming.start, h.start - 30), h.start));
-  const endsName = (h: Hit) => h.tag.k !== "publication" || /^\s*(?:v?\d[\w.-]*|rev\.?\s*\w+)?\s*$/.test(norm.lower.slice(h.end, naming.end));
+  // A publication word that closes a title in 《》 ends the work's name, whatever the sentence goes on to say.
+  const endsName = (h: Hit) =>
+    h.tag.k !== "publication" || /^\s*(?:v?\d[\w.-]*|rev\.?\s*\w+)?\s*$/.test(norm.lower.slice(h.end, naming.end)) || norm.lower[h.end] === "》";
   const namingSoftware = [...live("software"), ...live("technology"), ...live("publication")].filter(
     (h) => inNaming(h) && (!lastNamed || h.start > lastNamed.end) && !accessory(h) && endsName(h),
   );
@@ -548,12 +550,20 @@ function dropObjectMentions<T extends TermHit<Extract<Tag, { k: "type" }>>>(type
   );
 }
 
-/** A cue negates the crypto words that follow it in the same clause, within a few words. */
+/**
+ * A cue negates the crypto words that follow it in the same clause, within a few words. Chinese
+ * writes a negation right before what it negates (未加密, 无VPN功能, 不含密码芯片), with no spaces
+ * to count words by: its scope is a few characters, so a 未 or 非 inside a name ("三未信安…服务器密码机")
+ * does not reach a product word further on.
+ */
+const CJK_NEGATION_SCOPE = 8;
+const LATIN_NEGATION_SCOPE = 24;
 function negationScopes(lower: string, cues: Hit[]): [number, number][] {
   const scopes: [number, number][] = [];
   for (const cue of cues) {
     let end = cue.end;
-    const limit = Math.min(lower.length, cue.end + 24);
+    const scope = /[\u4e00-\u9fff]/.test(lower.slice(cue.start, cue.end)) ? CJK_NEGATION_SCOPE : LATIN_NEGATION_SCOPE;
+    const limit = Math.min(lower.length, cue.end + scope);
     while (end < limit && !CLAUSE_BREAK.test(lower[end] as string)) end++;
     scopes.push([cue.end, end]);
   }
