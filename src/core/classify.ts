@@ -192,9 +192,10 @@ function matchEntry(entry: Entry, p: Parameters, hsCode: string | null, hasDescr
         : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || (TOOL_TYPES.has(type) && (p.toolFor.length > 0 || anyHost));
     if (hosts.length > 0 && hostFunction) {
       found.push({ kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
-    } else if (features.length > 0 && !anyPrimary && !anyHost) {
+    } else if (features.length > 0 && !anyPrimary && !anyHost && !p.generalProduct) {
+      // (A feature of a product named as something general, a printer's IPsec, is not a candidate: rule 11.)
       found.push({ kind: "feature", evidence: features.map((t) => t.evidence) });
-    } else if (type === "cipher_machine" && p.types.length === 0) {
+    } else if (type === "cipher_machine" && p.types.length === 0 && !p.generalProduct) {
       // No product word, but listed algorithms with an encryption or signature rate stated for them (a
       // spec table of a cipher machine that never says what it is): the type is the question.
       const cryptoRates = p.rates.filter((r) => (r.kind === "symmetric" || r.kind === "signature") && r.labelFrom !== "none");

@@ -356,7 +356,11 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
   const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? ev(head[1]) : null;
 
-  const generalHead = namingTypes.some((h) => h.tag.strength === "primary") ? undefined : of("general").find(inNaming);
+  // A general-purpose product heads the name when no listed product word comes after it there
+  // ("打印机" in "多功能打印机", not in "打印机墨盒芯片", which is a chip).
+  const generalHead = namingTypes.some((h) => h.tag.strength === "primary")
+    ? undefined
+    : of("general").find((g) => inNaming(g) && !namingTypes.some((h) => h.tag.strength !== "feature" && h.end > g.end));
   // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
   const consumerObject = (h: Hit) => cue.objectBefore.test(norm.lower.slice(Math.max(0, h.start - 30), h.start));
   // A word repeated a thousand times is one finding: a few of its places are evidence enough, and
