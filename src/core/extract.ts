@@ -289,7 +289,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).
-  const kindWords = [...namedTypes, ...of("software"), ...of("technology"), ...of("publication"), ...of("service"), ...of("general")];
+  // A product that exists only for a sector (税务UKey) names the product as much as a listed type does.
+  const sectorProducts = of("sector").filter((h) => h.tag.product);
+  const kindWords = [...namedTypes, ...sectorProducts, ...of("software"), ...of("technology"), ...of("publication"), ...of("service"), ...of("general")];
   const naming = namingPhrase(norm.lower, (start, end) => kindWords.some((h) => h.start >= start && h.end <= end));
   const inNaming = (h: Hit) => h.start >= naming.start && h.end <= naming.end;
   // Rule 10: the last word of a compound names what it is: an "HSM chip" is a chip. A host that ends
