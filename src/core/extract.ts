@@ -1,6 +1,6 @@
 import type { ProductTypeId, SectorId } from "./listSchema.ts";
 import type { AlgorithmFamily, AlgorithmSpec, Vocabulary } from "./vocabularySchema.ts";
-import { Lexicon, type TermHit } from "./lexicon.ts";
+import { Lexicon, type TermHit, spellingVariants } from "./lexicon.ts";
 import { type NormalisedText, originalSpan } from "./normalise.ts";
 import { parseQuantity, QUANTITY } from "./numbers.ts";
 import { MAX_EVIDENCE_PER_FINDING, MAX_FINDINGS } from "./limits.ts";
@@ -148,7 +148,8 @@ const KEY_BITS_MAX = 16384;
 
 export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
   const lex = new Lexicon<Tag>();
-  const addAll = (terms: readonly string[], tag: Tag) => terms.forEach((t) => lex.add(t, tag));
+  // One list may spell a compound two ways ("power grid", "power-grid"): each spelling is added once.
+  const addAll = (terms: readonly string[], tag: Tag) => new Set(terms.flatMap(spellingVariants)).forEach((v) => lex.add(v, tag));
   for (const pt of vocab.productTypes) {
     addAll(pt.primary, { k: "type", type: pt.type, strength: "primary" });
     addAll(pt.hosts, { k: "type", type: pt.type, strength: "host" });

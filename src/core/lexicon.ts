@@ -84,3 +84,23 @@ export class Lexicon<T> {
     return hits;
   }
 }
+
+/**
+ * The spellings the field writes one Latin compound in: "smart card", "smart-card" and "smartcard",
+ * "side channel" and "side-channel". A vocabulary term is found in each of them, so the vocabulary
+ * lists a compound once. Words are run together only where both are three letters or more ("card ic"
+ * does not become "cardic"); a case-sensitive term keeps its one spelling.
+ */
+export function spellingVariants(term: string): string[] {
+  if (term.startsWith("=")) return [term];
+  const parts = term.split(/([ -])/);
+  if (parts.length === 1 || parts.length > 7) return [term];
+  let variants = [parts[0] as string];
+  for (let i = 1; i < parts.length; i += 2) {
+    const before = parts[i - 1] as string;
+    const after = parts[i + 1] as string;
+    const joins = /^[a-z]{3,}$/.test(before) && /^[a-z]{3,}\*?$/.test(after) ? [" ", "-", ""] : /^[a-z0-9]+$/.test(before) && /^[a-z0-9]+\*?$/.test(after) ? [" ", "-"] : [parts[i] as string];
+    variants = variants.flatMap((v) => joins.map((j) => v + j + after));
+  }
+  return [...new Set(variants)];
+}

@@ -265,6 +265,14 @@ describe("product types and item kind", () => {
     expect(p.publicDomain.map((e) => e.text)).toContain("开源");
   });
 
+  it.each(["smart card IC", "smartcard IC", "smart-card IC"])("a compound is found however it is spelt: %s is a security chip", (text) => {
+    expect(extract(text).types.map((t) => [t.type, t.strength])).toEqual([["security_chip", "primary"]]);
+  });
+
+  it("short words are not run together: 'cardic' is not 'card ic'", () => {
+    expect(extract("smartcardic").types).toEqual([]);
+  });
+
   it("HSM appliance is hardware, a cipher machine", () => {
     const p = extract("HSM appliance");
     expect(p.itemKind).toBe("hardware");
