@@ -237,6 +237,25 @@ function compileCues(cues: ReadingCues): CompiledCues {
   return c;
 }
 
+/** A product acronym glued to the brand before it, as brands write their product names: YubiHSM, IxVPN. */
+const BRAND_ACRONYM = /(?<=[a-z])[A-Z]{3,}(?![A-Za-z])/g;
+
+/**
+ * Product-type words written as the tail of a brand name ("YubiHSM 2" is an HSM), which the scan does
+ * not see because a term must not be glued to a letter before it. Only a whole capitalised acronym
+ * that is itself a product-type term counts, so "EdDSA" or "FreeBSD" name nothing here.
+ */
+function brandCompoundTypes(norm: NormalisedText, lexicon: Lexicon<Tag>): Hit[] {
+  const found: Hit[] = [];
+  for (const m of norm.text.matchAll(BRAND_ACRONYM)) {
+    const acronym = m[0].toLowerCase();
+    for (const h of lexicon.findAll(acronym, m[0])) {
+      if (h.start === 0 && h.end === acronym.length && h.tag.k === "type") found.push({ start: m.index + h.start, end: m.index + h.end, tag: h.tag });
+    }
+  }
+  return found;
+}
+
 /** What the steps set aside on the way, for the trace only. */
 export interface SetAside {
   readonly namingPhrase: Evidence | null;
@@ -253,7 +272,10 @@ export interface SetAside {
  */
 export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, cues: ReadingCues, trace?: TraceStep[]): Parameters {
   const cue = compileCues(cues);
-  const all = lexicon.findAll(norm.lower, norm.text);
+  const brandTypes = brandCompoundTypes(norm, lexicon);
+  const scanned = lexicon.findAll(norm.lower, norm.text);
+  // The steps read hits in text order.
+  const all = brandTypes.length === 0 ? scanned : [...scanned, ...brandTypes].sort((a, b) => a.start - b.start);
   const hits = dropMasked(all);
   const ev = (h: { start: number; end: number }) => evidenceOf(norm, h.start, h.end);
   // The hits of each kind, grouped once: the steps below ask for them many times.

@@ -269,6 +269,12 @@ describe("product types and item kind", () => {
     expect(extract(text).types.map((t) => [t.type, t.strength])).toEqual([["security_chip", "primary"]]);
   });
 
+  it("a product acronym written as the tail of a brand names the product (YubiHSM), a glued algorithm does not (EdDSA is not DSA)", () => {
+    expect(extract("NovaHSM 2, USB-A").types.map((t) => [t.type, t.strength])).toEqual([["cipher_machine", "primary"]]);
+    expect(extract("EdDSA signing").algorithms.map((a) => a.name)).not.toContain("DSA");
+    expect(extract("Yubihsm 2").types).toEqual([]);
+  });
+
   it("short words are not run together: 'cardic' is not 'card ic'", () => {
     expect(extract("smartcardic").types).toEqual([]);
   });
