@@ -545,6 +545,10 @@ function decide(
   };
   const missing = verdict === "needs_info" ? [...questionsOf(checks), ...(askMassMarket ? [massMarketQuestion] : [])] : [];
   const shown = results.map((r) => (r === chosen && askMassMarket ? { ...r.result, missing: [...r.result.missing, massMarketQuestion.en] } : r.result));
+  // Public-domain and open-source software is outside the entry altogether, not an exempt consumer
+  // product (reading rule 17): it is not listed, and the reasons say which entry it was read on and
+  // which exclusion took it out.
+  if (verdict === "exempt" && !massMarket) return outcome("not_listed", edition, null, [], reasons, [], [], notes);
   return outcome(verdict, edition, entryRef(c.entry), shown, reasons, checks, missing, notes, askMassMarket ? [question("mass_market", massMarketQuestion)] : []);
 }
 

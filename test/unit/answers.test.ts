@@ -41,8 +41,8 @@ describe("answers to open questions", () => {
   it("saying the software is published excludes it; saying it is not settles that check", () => {
     const text = "Firmware upgrade package for our 40 Gbps IPsec VPN gateway, AES-256";
     const published = classify(text, { public_domain: true });
-    expect(published.export.verdict).toBe("exempt");
-    expect(published.export.checks.find((c) => c.criterion === "notPublicDomain")?.value?.en).toBe("yes (stated by the user)");
+    expect(published.export.verdict).toBe("not_listed");
+    expect(published.export.reasons.join(" ")).toMatch(/public-domain or open-source software \(reading rule 17\): 5D002.*yes \(stated by the user\) — excluded from the entry/);
   });
 
   it("answers are part of the input, so a cached result never answers for another", () => {

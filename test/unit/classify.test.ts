@@ -243,7 +243,7 @@ const cases: [string, Case][] = [
   ["open-source crypto library", {
     description: "GmSSL 开源国密密码库，支持SM2/SM3/SM4，可调用PCI-E密码卡",
     import: ["not_listed", null],
-    export: [["exempt", "5D002"], ["not_listed", null]], // public-domain software is outside 5D002
+    export: ["not_listed", null], // public-domain software is outside 5D002 (rule 17), not an exempt consumer product
   }],
   ["technology transfer", {
     description: "Encryption technology transfer: design documentation for an SM4 cipher machine",

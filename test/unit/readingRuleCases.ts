@@ -39,7 +39,7 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["10: a cipher machine's spec table that never names the product asks what it is", "Symmetric algorithm | SM1/SM4/AES | Asymmetric algorithm | SM2/RSA-2048 | SM4 encryption rate | 12 Gbps | SM2 signature rate | 30,000 /s", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["10/17: a document ending the product's name is a publication", "Please send the customer the Acme X9 network encryptor FIPS 140-3 non-proprietary security policy (v1.2)", ["not_listed", null], ["not_listed", null]],
   ["10: a product named as external to the item is what it works with", "全闪存存储阵列，支持自加密盘AES-256，密钥由外部密钥管理服务器提供", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
-  ["14/17: code published on GitHub is public-domain software", "GitHub repository: SM4-CTR encryption on GPUs with CUDA, 20 Gbps", ["not_listed", null], ["exempt", "5D002"]],
+  ["14/17: code published on GitHub is public-domain software", "GitHub repository: SM4-CTR encryption on GPUs with CUDA, 20 Gbps", ["not_listed", null], ["not_listed", null]],
   ["10/11: a general microcontroller with an AES block is not a security chip", "32-bit Cortex-M4 MCU with hardware AES-128 accelerator and TRNG, 512 KB flash, for industrial control", ["not_listed", null], ["not_listed", null]],
   ["10/14: firmware for a listed item is software", "Firmware upgrade package for our 40 Gbps IPsec VPN gateway, AES-256", ["not_listed", null], ["licence_required", "5D002"]],
   ["13: protective words are not cryptanalysis", "硬件加密U盘，AES-256，防暴力破解，连续输错10次自动销毁数据", ["not_listed", null], ["not_listed", null]],
