@@ -333,8 +333,15 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const namingTypes = candidateTypes.filter(inNaming);
   const lastNamed = namingTypes.reduce<Hit | undefined>((last, h) => (!last || h.end > last.end ? h : last), undefined);
   const headIsToolFor = lastNamed !== undefined && lastNamed.tag.k === "type" && TOOL_TYPES.has(lastNamed.tag.type);
-  // Tooling is for items: with a tool as the head, the listed items named anywhere are its objects.
-  const namedObjects = headIsToolFor ? candidateTypes.filter((h) => h.tag.strength === "primary" && !TOOL_TYPES.has(h.tag.type)) : [];
+  // Tooling is for items: with a tool as the head, the listed items named anywhere are its objects, and
+  // so are the features named in its name ("IPsec VPN test solution"); a tool named by a general word
+  // (a test platform, not "cryptographic test equipment") takes every product word as what it works on.
+  const headIsToolHost = headIsToolFor && lastNamed.tag.k === "type" && lastNamed.tag.strength === "host";
+  // An attack named with the tool ("激光故障注入测试平台") is what the tool does, not an item it is for:
+  // fault-injection and side-channel platforms are cryptanalysis equipment (reading rule 13).
+  const namedObjects = headIsToolFor
+    ? candidateTypes.filter((h) => (h.tag.strength === "primary" || inNaming(h) || headIsToolHost) && !TOOL_TYPES.has(h.tag.type) && h.tag.type !== "cryptanalysis")
+    : [];
   // Rule 10: with a listed type as the head of the product's name, another listed type named only
   // outside the name ("对接密码机", "keys protected by HSMs") is what the product works with, not what it is.
   const headType = lastNamed && lastNamed.tag.k === "type" && lastNamed.tag.strength === "primary" && !headIsToolFor ? lastNamed.tag.type : null;
