@@ -1,5 +1,5 @@
 import type { Criterion, Entry, LeafCriterion, RateMeasure, SectorId } from "./listSchema.ts";
-import type { Evidence, Parameters, RateFound } from "./extract.ts";
+import type { AlgorithmFound, Evidence, Parameters, RateFound } from "./extract.ts";
 import type { Bilingual, Check, CheckStatus, MatchKind, Verdict } from "./result.ts";
 import { type QuestionId, STATED_BY_USER, question as ask } from "./questions.ts";
 
@@ -165,21 +165,17 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
     case "sectorDedicated": {
       const inScope = p.sectors.filter((s) => c.sectors.includes(s.sector));
       const dedicated = inScope.filter((s) => s.dedicated);
-      const names = (ids: SectorId[]) => ({
-        en: [...new Set(ids)].map((s) => SECTOR_NAMES[s].en).join(", "),
-        zh: [...new Set(ids)].map((s) => SECTOR_NAMES[s].zh).join("、"),
-      });
-      const asked = names(inScope.length > 0 ? inScope.map((s) => s.sector) : c.sectors);
+      const asked = sectorNames(inScope.length > 0 ? inScope.map((s) => s.sector) : c.sectors);
       return {
         criterion: "sectorDedicated",
         label: { en: "Dedicated to a sector", zh: "专门用于特定领域" },
-        threshold: { en: `specially for the ${names(c.sectors).en} (etc.) sectors`, zh: `专门用于${names(c.sectors).zh}等领域` },
+        threshold: { en: `specially for the ${sectorNames(c.sectors).en} (etc.) sectors`, zh: `专门用于${sectorNames(c.sectors).zh}等领域` },
         value:
           inScope.length === 0
             ? null
             : {
-                en: `${names(inScope.map((s) => s.sector)).en} (${dedicated.length > 0 ? "dedicated" : "mentioned"})`,
-                zh: `${names(inScope.map((s) => s.sector)).zh}（${dedicated.length > 0 ? "专用" : "仅提及"}）`,
+                en: `${sectorNames(inScope.map((s) => s.sector)).en} (${dedicated.length > 0 ? "dedicated" : "mentioned"})`,
+                zh: `${sectorNames(inScope.map((s) => s.sector)).zh}（${dedicated.length > 0 ? "专用" : "仅提及"}）`,
               },
         status: dedicated.length > 0 ? "pass" : "unknown",
         evidence: (dedicated.length > 0 ? dedicated : inScope).flatMap((s) =>
@@ -257,38 +253,26 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
   }
 }
 
+function sectorNames(ids: SectorId[]): Bilingual {
+  return {
+    en: [...new Set(ids)].map((s) => SECTOR_NAMES[s].en).join(", "),
+    zh: [...new Set(ids)].map((s) => SECTOR_NAMES[s].zh).join("、"),
+  };
+}
+
 const ALG_THRESHOLD: (c: Extract<LeafCriterion, { kind: "algorithm" }>) => Bilingual = (c) => ({
   en: `symmetric ≥ ${c.symmetricMinBits}-bit, or integer-factorisation (RSA) ≥ ${c.integerFactorisationMinBits}-bit, or elliptic-curve ≥ ${c.ellipticCurveMinBits}-bit`,
   zh: `对称≥${c.symmetricMinBits}位，或基于整数因子分解≥${c.integerFactorisationMinBits}位，或基于椭圆曲线≥${c.ellipticCurveMinBits}位`,
 });
 
 function algorithmCheck(c: Extract<LeafCriterion, { kind: "algorithm" }>, p: Parameters, listText: Bilingual): Check {
-  const min = (family: string) =>
-    family === "symmetric" ? c.symmetricMinBits : family === "integer_factorisation" ? c.integerFactorisationMinBits : c.ellipticCurveMinBits;
   const counted = p.algorithms.filter((a) => a.counted);
-  const passing = counted.filter((a) => a.keyBits !== null && a.keyBits >= min(a.family));
+  const passing = counted.filter((a) => a.keyBits !== null && a.keyBits >= minKeyBits(c, a.family));
   const unknownBits = counted.filter((a) => a.keyBits === null);
-  const describe = (list: typeof p.algorithms, lang: "en" | "zh") =>
-    list
-      .map((a) =>
-        a.keyBits === null
-          ? a.name
-          : a.keyBitsFrom === "stated"
-            ? `${a.name} (${a.keyBits}${lang === "en" ? "-bit" : "位"})`
-            : `${a.name} (${a.keyBits}${lang === "en" ? "-bit by definition" : "位，算法固有"})`,
-      )
-      .join(", ");
   const notCounted = p.algorithms.filter((a) => !a.counted);
   const status: CheckStatus = passing.length > 0 ? "pass" : unknownBits.length > 0 || counted.length === 0 ? "unknown" : "fail";
   const shown = status === "pass" ? passing : counted;
-  const valueIn = (lang: "en" | "zh") =>
-    [
-      shown.length > 0 ? describe(shown, lang) : null,
-      notCounted.length > 0 ? `${lang === "en" ? "not counted: " : "不计入："}${describe(notCounted, lang)}` : null,
-    ]
-      .filter((v) => v !== null)
-      .join("; ");
-  const value = shown.length > 0 || notCounted.length > 0 ? { en: valueIn("en"), zh: valueIn("zh") } : null;
+  const value = shown.length > 0 || notCounted.length > 0 ? { en: algorithmsValue(shown, notCounted, "en"), zh: algorithmsValue(shown, notCounted, "zh") } : null;
   let question: Bilingual | null = null;
   if (status === "unknown") {
     question =
@@ -309,6 +293,32 @@ function algorithmCheck(c: Extract<LeafCriterion, { kind: "algorithm" }>, p: Par
     listText,
     question,
   };
+}
+
+function minKeyBits(c: Extract<LeafCriterion, { kind: "algorithm" }>, family: string): number {
+  return family === "symmetric" ? c.symmetricMinBits : family === "integer_factorisation" ? c.integerFactorisationMinBits : c.ellipticCurveMinBits;
+}
+
+/** The algorithms shown, then those the key-length test does not count. */
+function algorithmsValue(shown: AlgorithmFound[], notCounted: AlgorithmFound[], lang: "en" | "zh"): string {
+  return [
+    shown.length > 0 ? describeAlgorithms(shown, lang) : null,
+    notCounted.length > 0 ? `${lang === "en" ? "not counted: " : "不计入："}${describeAlgorithms(notCounted, lang)}` : null,
+  ]
+    .filter((v) => v !== null)
+    .join("; ");
+}
+
+function describeAlgorithms(list: AlgorithmFound[], lang: "en" | "zh"): string {
+  return list
+    .map((a) =>
+      a.keyBits === null
+        ? a.name
+        : a.keyBitsFrom === "stated"
+          ? `${a.name} (${a.keyBits}${lang === "en" ? "-bit" : "位"})`
+          : `${a.name} (${a.keyBits}${lang === "en" ? "-bit by definition" : "位，算法固有"})`,
+    )
+    .join(", ");
 }
 
 /** Which of the found rates measure what this criterion asks for. */
