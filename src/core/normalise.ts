@@ -25,6 +25,8 @@ const isCjk = (c: number) => (c >= 0x3000 && c <= 0x303f) || (c >= 0x3400 && c <
 const isInvisible = (c: number) =>
   c <= 0x08 || c === 0x0b || c === 0x0c || (c >= 0x0e && c <= 0x1f) || (c >= 0x7f && c <= 0x9f) ||
   (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff;
+/** Printable ASCII and CJK ideographs (U+3400–U+9FFF) are their own NFKC form, visible, and never white space. */
+const isPlain = (c: number) => (c > 0x20 && c < 0x7f) || (c >= 0x3400 && c <= 0x9fff);
 const SPACE = /\s/;
 const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || (c > 0x7f && SPACE.test(String.fromCharCode(c)));
 
@@ -32,6 +34,14 @@ export function normalise(input: string): NormalisedText {
   const written = new Written();
   for (let i = 0; i < input.length; ) {
     const code = input.charCodeAt(i);
+    if (isPlain(code)) {
+      // Most of a description is runs of plain characters: they are copied whole, past the normaliser.
+      let end = i + 1;
+      while (end < input.length && isPlain(input.charCodeAt(end))) end++;
+      written.copy(input, i, end);
+      i = end;
+      continue;
+    }
     if (code < 0x80) {
       // ASCII is its own NFKC form: skip the normaliser on the common path.
       written.emit(input[i] as string, code, i);
@@ -56,10 +66,10 @@ export function normalise(input: string): NormalisedText {
       lower += l.length === ch.length ? l : ch;
     }
   }
-  return { source: input, text, lower, origin: Int32Array.from(origin) };
+  return { source: input, text, lower, origin: new Int32Array(origin) };
 }
 
-/** The normalised text as it is written, character by character, with where each one came from. */
+/** The normalised text as it is written, with where each of its characters came from. */
 class Written {
   readonly out: string[] = [];
   readonly origin: number[] = [];
@@ -76,29 +86,41 @@ class Written {
       if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) this.pendingBreak = true;
       return;
     }
-    if (this.pendingSpace >= 0) {
-      const prev = this.prev;
-      // A line break ends a clause (spec sheets are often one feature a line), so it is kept.
-      if (prev >= 0 && this.pendingBreak) {
-        this.out.push("\n");
-        this.origin.push(this.pendingSpace);
-      } else if (prev >= 0 && this.pendingWidth >= 3) {
-        // A tab or a run of three or more spaces is a column gap of a table pasted from a PDF (two are
-        // a typing habit inside a sentence): it separates cells
-        // as "|" does (reading rule 20).
-        this.out.push("|");
-        this.origin.push(this.pendingSpace);
-      } else if (prev >= 0 && !isCjk(prev) && !isCjk(code)) {
-        this.out.push(" ");
-        this.origin.push(this.pendingSpace);
-      }
-      this.pendingSpace = -1;
-      this.pendingBreak = false;
-      this.pendingWidth = 0;
-    }
+    this.endSpace(code);
     this.out.push(ch);
     for (let k = 0; k < ch.length; k++) this.origin.push(from);
     this.prev = ch.charCodeAt(ch.length - 1);
+  }
+
+  /** A run of plain characters, input[from, to), written as it is. */
+  copy(input: string, from: number, to: number): void {
+    this.endSpace(input.charCodeAt(from));
+    this.out.push(input.slice(from, to));
+    for (let k = from; k < to; k++) this.origin.push(k);
+    this.prev = input.charCodeAt(to - 1);
+  }
+
+  /** Writes the white space pending before a visible character, if it is kept. */
+  private endSpace(code: number): void {
+    if (this.pendingSpace < 0) return;
+    const prev = this.prev;
+    // A line break ends a clause (spec sheets are often one feature a line), so it is kept.
+    if (prev >= 0 && this.pendingBreak) {
+      this.out.push("\n");
+      this.origin.push(this.pendingSpace);
+    } else if (prev >= 0 && this.pendingWidth >= 3) {
+      // A tab or a run of three or more spaces is a column gap of a table pasted from a PDF (two are
+      // a typing habit inside a sentence): it separates cells
+      // as "|" does (reading rule 20).
+      this.out.push("|");
+      this.origin.push(this.pendingSpace);
+    } else if (prev >= 0 && !isCjk(prev) && !isCjk(code)) {
+      this.out.push(" ");
+      this.origin.push(this.pendingSpace);
+    }
+    this.pendingSpace = -1;
+    this.pendingBreak = false;
+    this.pendingWidth = 0;
   }
 }
 
