@@ -148,14 +148,27 @@ const HARDWARE_TYPES = new Set<ProductTypeId>([
 
 const TOOL_TYPES = new Set<ProductTypeId>(["crypto_production_equipment", "crypto_test_equipment"]);
 
-/** How one entry is matched by the description and HS code, if at all (strongest way first). */
-function matchEntry(entry: Entry, p: Parameters, hsCode: string | null, hasDescription: boolean): CandidateMatch | null {
-  const cryptoSignal =
-    p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || p.types.some((t) => t.strength === "primary");
+/** What the parameters say that every entry's match asks about: read once, not once per entry. */
+interface Signals {
+  readonly cryptoSignal: boolean;
+  readonly anyPrimary: boolean;
+  readonly anyHost: boolean;
+}
+
+function signalsOf(p: Parameters): Signals {
   const anyPrimary = p.types.some((t) => t.strength === "primary");
-  // Equipment that offers encryption as one feature (a switch, DPU, storage array: the cipher-machine
-  // hosts) may offer VPN as another, so it does not stop a VPN word being read (reading rule 11).
-  const anyHost = p.types.some((t) => t.strength === "host" && t.type !== "cipher_machine");
+  return {
+    cryptoSignal: p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || anyPrimary,
+    anyPrimary,
+    // Equipment that offers encryption as one feature (a switch, DPU, storage array: the cipher-machine
+    // hosts) may offer VPN as another, so it does not stop a VPN word being read (reading rule 11).
+    anyHost: p.types.some((t) => t.strength === "host" && t.type !== "cipher_machine"),
+  };
+}
+
+/** How one entry is matched by the description and HS code, if at all (strongest way first). */
+function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: string | null, hasDescription: boolean): CandidateMatch | null {
+  const { cryptoSignal, anyPrimary, anyHost } = signals;
   const found: CandidateMatch[] = [];
   for (const type of entry.productTypes) {
     if (type === "sector_crypto_equipment") {
@@ -386,8 +399,9 @@ function decide(
 
   const candidates: Candidate[] = [];
   if (!p.noEncryption) {
+    const signals = signalsOf(p);
     edition.entries.forEach((entry, order) => {
-      const match = matchEntry(entry, p, hsCode, hasDescription);
+      const match = matchEntry(entry, p, signals, hsCode, hasDescription);
       if (!match) return;
       const positions = match.evidence.map((e) => e.start).filter((s) => s >= 0);
       candidates.push({ entry, match, order, position: positions.length > 0 ? Math.min(...positions) : Infinity });
