@@ -64,7 +64,21 @@ const joinValues = (values: (Bilingual | null)[]): Bilingual | null => {
   const present = values.filter((v): v is Bilingual => v !== null);
   return present.length === 0 ? null : { en: present.map((v) => v.en).join("; "), zh: present.map((v) => v.zh).join("；") };
 };
-const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : String(Math.round(n * 1000) / 1000));
+const format = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : String(Math.round(n * 1000) / 1000));
+// Formatting for a locale is slow, and the checks format the same few thresholds for every row.
+const FORMATTED_LIMIT = 1_000;
+const formatted = new Map<number, string>();
+function fmt(n: number): string {
+  // -0 would share the map's key with 0, but is written "-0".
+  if (Object.is(n, -0)) return format(n);
+  let text = formatted.get(n);
+  if (text === undefined) {
+    text = format(n);
+    if (formatted.size >= FORMATTED_LIMIT) formatted.clear();
+    formatted.set(n, text);
+  }
+  return text;
+}
 const combine = (statuses: CheckStatus[]): CheckStatus =>
   statuses.includes("fail") ? "fail" : statuses.includes("unknown") ? "unknown" : "pass";
 const anyOf = (statuses: CheckStatus[]): CheckStatus =>
