@@ -99,13 +99,17 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     const parameters = withStatedFigures(extractParameters(norm, lexicon, options.vocabulary, trace), answers);
     const editions = editionsInForce(input.asOf);
     const hasDescription = description !== null;
+    const importOutcome = decide("import", editions.import, parameters, hsCode, hasDescription, input.asOf, answers);
+    const exportOutcome = decide("export", editions.export, parameters, hsCode, hasDescription, input.asOf, answers);
     return {
       asOf: input.asOf,
       engineVersion: ENGINE_VERSION,
       input: { description, hsCode, ...(answers ? { answers } : {}) },
-      parameters: { ...parameters, hsCode },
-      import: decide("import", editions.import, parameters, hsCode, hasDescription, input.asOf, answers),
-      export: decide("export", editions.export, parameters, hsCode, hasDescription, input.asOf, answers),
+      // The parameters were read for this classification alone, so the code joins them in place: a
+      // copy with one more key costs microseconds in V8, on every row.
+      parameters: Object.assign(parameters, { hsCode }),
+      import: importOutcome,
+      export: exportOutcome,
       ...(trace ? { trace } : {}),
     };
   };
