@@ -98,15 +98,18 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     const answers = input.answers && Object.keys(input.answers).length > 0 ? input.answers : null;
     const parameters = withStatedFigures(extractParameters(norm, lexicon, options.vocabulary, trace), answers);
     const editions = editionsInForce(input.asOf);
-    const outcome = (direction: Direction) =>
-      decide(direction, editions[direction], parameters, hsCode, description !== null, input.asOf, answers);
+    const hasDescription = description !== null;
+    const importOutcome = decide("import", editions.import, parameters, hsCode, hasDescription, input.asOf, answers);
+    const exportOutcome = decide("export", editions.export, parameters, hsCode, hasDescription, input.asOf, answers);
     return {
       asOf: input.asOf,
       engineVersion: ENGINE_VERSION,
       input: { description, hsCode, ...(answers ? { answers } : {}) },
-      parameters: { ...parameters, hsCode },
-      import: outcome("import"),
-      export: outcome("export"),
+      // The parameters were read for this classification alone, so the code joins them in place: a
+      // copy with one more key costs microseconds in V8, on every row.
+      parameters: Object.assign(parameters, { hsCode }),
+      import: importOutcome,
+      export: exportOutcome,
       ...(trace ? { trace } : {}),
     };
   };
@@ -149,14 +152,27 @@ const HARDWARE_TYPES = new Set<ProductTypeId>([
 
 const TOOL_TYPES = new Set<ProductTypeId>(["crypto_production_equipment", "crypto_test_equipment"]);
 
-/** How one entry is matched by the description and HS code, if at all (strongest way first). */
-function matchEntry(entry: Entry, p: Parameters, hsCode: string | null, hasDescription: boolean): CandidateMatch | null {
-  const cryptoSignal =
-    p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || p.types.some((t) => t.strength === "primary");
+/** What the parameters say that every entry's match asks about: read once, not once per entry. */
+interface Signals {
+  readonly cryptoSignal: boolean;
+  readonly anyPrimary: boolean;
+  readonly anyHost: boolean;
+}
+
+function signalsOf(p: Parameters): Signals {
   const anyPrimary = p.types.some((t) => t.strength === "primary");
-  // Equipment that offers encryption as one feature (a switch, DPU, storage array: the cipher-machine
-  // hosts) may offer VPN as another, so it does not stop a VPN word being read (reading rule 11).
-  const anyHost = p.types.some((t) => t.strength === "host" && t.type !== "cipher_machine");
+  return {
+    cryptoSignal: p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || anyPrimary,
+    anyPrimary,
+    // Equipment that offers encryption as one feature (a switch, DPU, storage array: the cipher-machine
+    // hosts) may offer VPN as another, so it does not stop a VPN word being read (reading rule 11).
+    anyHost: p.types.some((t) => t.strength === "host" && t.type !== "cipher_machine"),
+  };
+}
+
+/** How one entry is matched by the description and HS code, if at all (strongest way first). */
+function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: string | null, hasDescription: boolean): CandidateMatch | null {
+  const { cryptoSignal, anyPrimary, anyHost } = signals;
   const found: CandidateMatch[] = [];
   for (const type of entry.productTypes) {
     if (type === "sector_crypto_equipment") {
@@ -262,14 +278,18 @@ function pushProtectiveNote(reasons: Bilingual[], p: Parameters): void {
 function settleForItem(check: Check, item: Outcome | null): Check {
   if (!item?.entry) return check;
   const { id, nameZh, nameEn } = item.entry;
-  const settle = (status: "pass" | "fail", en: string, zh: string): Check => ({ ...check, status, value: { en: `${en} (reading rule 14)`, zh: `${zh}（阅读规则14）` }, question: null });
   if (check.criterion === "notPublicDomain" && item.verdict === "licence_required") {
-    return settle("pass", `made for ${id} ${nameZh} (${nameEn}); nothing says it is published or open source`, `为${id} ${nameZh}所用；未见公开或开源的说明`);
+    return settle(check, "pass", `made for ${id} ${nameZh} (${nameEn}); nothing says it is published or open source`, `为${id} ${nameZh}所用；未见公开或开源的说明`);
   }
   if (check.criterion !== "speciallyDesigned") return check;
-  if (item.verdict === "licence_required") return settle("pass", `for an item listed with the figures given: ${id} ${nameZh} (${nameEn})`, `用于按所给指标受管控的物项：${id} ${nameZh}`);
-  if (item.verdict === "below_threshold") return settle("fail", `for an item below the thresholds: ${id} ${nameZh} (${nameEn})`, `所用于的物项低于管控指标：${id} ${nameZh}`);
+  if (item.verdict === "licence_required") return settle(check, "pass", `for an item listed with the figures given: ${id} ${nameZh} (${nameEn})`, `用于按所给指标受管控的物项：${id} ${nameZh}`);
+  if (item.verdict === "below_threshold") return settle(check, "fail", `for an item below the thresholds: ${id} ${nameZh} (${nameEn})`, `所用于的物项低于管控指标：${id} ${nameZh}`);
   return check;
+}
+
+/** A check settled from the item it is for (reading rule 14). */
+function settle(check: Check, status: "pass" | "fail", en: string, zh: string): Check {
+  return { ...check, status, value: { en: `${en} (reading rule 14)`, zh: `${zh}（阅读规则14）` }, question: null };
 }
 
 const USER_EVIDENCE: Evidence = { text: STATED_BY_USER.en, start: -1, end: -1 };
@@ -384,8 +404,9 @@ function decide(
 
   const candidates: Candidate[] = [];
   if (!p.noEncryption) {
+    const signals = signalsOf(p);
     edition.entries.forEach((entry, order) => {
-      const match = matchEntry(entry, p, hsCode, hasDescription);
+      const match = matchEntry(entry, p, signals, hsCode, hasDescription);
       if (!match) return;
       const positions = match.evidence.map((e) => e.start).filter((s) => s >= 0);
       candidates.push({ entry, match, order, position: positions.length > 0 ? Math.min(...positions) : Infinity });
@@ -395,14 +416,18 @@ function decide(
   const massMarket = massMarketSignal(p, answers);
   // Software or technology for a listed item (reading rules 10 and 14): the item it is for is read
   // on its own entry, with the figures given; its verdict settles "specially designed for".
-  let objectOutcome: Outcome | null | undefined;
-  const forItem = () => (objectOutcome ??= p.itemKind === "software" || p.itemKind === "technology" ? decide(direction, edition, { ...p, itemKind: "hardware" }, null, hasDescription, asOf) : null);
+  // Read once, and only when a check needs it.
+  let itemOutcome: Outcome | null | undefined;
   const results = candidates.map((c) => {
     const forListedItem = c.match.kind === "software" || c.match.kind === "technology";
     const checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))]
       // What the user says comes before what rule 14 infers from silence.
       .map((check) => answered(check, answers))
-      .map((check) => (forListedItem && check.status === "unknown" ? settleForItem(check, forItem()) : check));
+      .map((check) => {
+        if (!forListedItem || check.status !== "unknown") return check;
+        itemOutcome ??= p.itemKind === "software" || p.itemKind === "technology" ? decide(direction, edition, { ...p, itemKind: "hardware" }, null, hasDescription, asOf) : null;
+        return settleForItem(check, itemOutcome);
+      });
     const verdict = candidateVerdict(checks, massMarket !== null);
     const result: CandidateResult = {
       entry: { id: c.entry.id, nameZh: c.entry.nameZh, nameEn: c.entry.nameEn },
@@ -426,11 +451,10 @@ function decide(
   const sectorProductNamed = p.sectors.some(
     (s) => s.product && (!firstPrimary || (s.evidence.start <= firstPrimary.evidence.start && firstPrimary.evidence.end <= s.evidence.end)),
   );
-  const rankOf = (m: CandidateMatch) => (m.kind === "sector" && sectorProductNamed ? MATCH_RANK.product_type + 0.5 : MATCH_RANK[m.kind]);
   results.sort(
     (a, b) =>
       VERDICT_RANK[b.result.verdict] - VERDICT_RANK[a.result.verdict] ||
-      rankOf(b.c.match) - rankOf(a.c.match) ||
+      matchRank(b.c.match, sectorProductNamed) - matchRank(a.c.match, sectorProductNamed) ||
       a.c.position - b.c.position ||
       a.c.order - b.c.order,
   );
@@ -550,6 +574,11 @@ function decide(
   // which exclusion took it out.
   if (verdict === "exempt" && !massMarket) return outcome("not_listed", edition, null, [], reasons, [], [], notes);
   return outcome(verdict, edition, entryRef(c.entry), shown, reasons, checks, missing, notes, askMassMarket ? [question("mass_market", massMarketQuestion)] : []);
+}
+
+/** How firm a match is; a sector product named as such ranks just above a product type. */
+function matchRank(m: CandidateMatch, sectorProductNamed: boolean): number {
+  return m.kind === "sector" && sectorProductNamed ? MATCH_RANK.product_type + 0.5 : MATCH_RANK[m.kind];
 }
 
 /** Items the product works with or is for are not what it is (rule 10). */

@@ -1,5 +1,5 @@
 import type { Criterion, Entry, LeafCriterion, RateMeasure, SectorId } from "./listSchema.ts";
-import type { Evidence, Parameters, RateFound } from "./extract.ts";
+import type { AlgorithmFound, Evidence, Parameters, RateFound } from "./extract.ts";
 import type { Bilingual, Check, CheckStatus, MatchKind, Verdict } from "./result.ts";
 import { type QuestionId, STATED_BY_USER, question as ask } from "./questions.ts";
 
@@ -64,7 +64,21 @@ const joinValues = (values: (Bilingual | null)[]): Bilingual | null => {
   const present = values.filter((v): v is Bilingual => v !== null);
   return present.length === 0 ? null : { en: present.map((v) => v.en).join("; "), zh: present.map((v) => v.zh).join("；") };
 };
-const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : String(Math.round(n * 1000) / 1000));
+const format = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : String(Math.round(n * 1000) / 1000));
+// Formatting for a locale is slow, and the checks format the same few thresholds for every row.
+const FORMATTED_LIMIT = 1_000;
+const formatted = new Map<number, string>();
+function fmt(n: number): string {
+  // -0 would share the map's key with 0, but is written "-0".
+  if (Object.is(n, -0)) return format(n);
+  let text = formatted.get(n);
+  if (text === undefined) {
+    text = format(n);
+    if (formatted.size >= FORMATTED_LIMIT) formatted.clear();
+    formatted.set(n, text);
+  }
+  return text;
+}
 const combine = (statuses: CheckStatus[]): CheckStatus =>
   statuses.includes("fail") ? "fail" : statuses.includes("unknown") ? "unknown" : "pass";
 const anyOf = (statuses: CheckStatus[]): CheckStatus =>
@@ -121,15 +135,18 @@ const CRITERION_QUESTION: Partial<Record<string, QuestionId>> = {
   notPublicDomain: "public_domain",
 };
 
-/** A leaf check's question as data; the algorithm question is asked as yes/no against the list's key lengths. */
+/**
+ * A leaf check's question as data; the algorithm question is asked as yes/no against the list's key lengths.
+ * The check is fresh from leafCheck, so its questions join it in place (a copy with one more key is slow in V8).
+ */
 function withQuestions(check: Check): Check {
   if (check.questions || !check.question) return check;
   if (check.criterion === "algorithm") {
     const text = { en: `Does it use a listed algorithm at these key lengths: ${check.threshold.en}?`, zh: `是否采用达到以下密钥长度的密码算法：${check.threshold.zh}？` };
-    return { ...check, questions: [ask("algorithm", text)] };
+    return Object.assign(check, { questions: [ask("algorithm", text)] });
   }
   const id = CRITERION_QUESTION[check.criterion];
-  return id ? { ...check, questions: asked(id, check.question) } : check;
+  return id ? Object.assign(check, { questions: asked(id, check.question) }) : check;
 }
 
 function joinQuestions(checks: Check[]): Bilingual | null {
@@ -165,21 +182,17 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
     case "sectorDedicated": {
       const inScope = p.sectors.filter((s) => c.sectors.includes(s.sector));
       const dedicated = inScope.filter((s) => s.dedicated);
-      const names = (ids: SectorId[]) => ({
-        en: [...new Set(ids)].map((s) => SECTOR_NAMES[s].en).join(", "),
-        zh: [...new Set(ids)].map((s) => SECTOR_NAMES[s].zh).join("、"),
-      });
-      const asked = names(inScope.length > 0 ? inScope.map((s) => s.sector) : c.sectors);
+      const asked = sectorNames(inScope.length > 0 ? inScope.map((s) => s.sector) : c.sectors);
       return {
         criterion: "sectorDedicated",
         label: { en: "Dedicated to a sector", zh: "专门用于特定领域" },
-        threshold: { en: `specially for the ${names(c.sectors).en} (etc.) sectors`, zh: `专门用于${names(c.sectors).zh}等领域` },
+        threshold: { en: `specially for the ${sectorNames(c.sectors).en} (etc.) sectors`, zh: `专门用于${sectorNames(c.sectors).zh}等领域` },
         value:
           inScope.length === 0
             ? null
             : {
-                en: `${names(inScope.map((s) => s.sector)).en} (${dedicated.length > 0 ? "dedicated" : "mentioned"})`,
-                zh: `${names(inScope.map((s) => s.sector)).zh}（${dedicated.length > 0 ? "专用" : "仅提及"}）`,
+                en: `${sectorNames(inScope.map((s) => s.sector)).en} (${dedicated.length > 0 ? "dedicated" : "mentioned"})`,
+                zh: `${sectorNames(inScope.map((s) => s.sector)).zh}（${dedicated.length > 0 ? "专用" : "仅提及"}）`,
               },
         status: dedicated.length > 0 ? "pass" : "unknown",
         evidence: (dedicated.length > 0 ? dedicated : inScope).flatMap((s) =>
@@ -257,38 +270,26 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
   }
 }
 
+function sectorNames(ids: SectorId[]): Bilingual {
+  return {
+    en: [...new Set(ids)].map((s) => SECTOR_NAMES[s].en).join(", "),
+    zh: [...new Set(ids)].map((s) => SECTOR_NAMES[s].zh).join("、"),
+  };
+}
+
 const ALG_THRESHOLD: (c: Extract<LeafCriterion, { kind: "algorithm" }>) => Bilingual = (c) => ({
   en: `symmetric ≥ ${c.symmetricMinBits}-bit, or integer-factorisation (RSA) ≥ ${c.integerFactorisationMinBits}-bit, or elliptic-curve ≥ ${c.ellipticCurveMinBits}-bit`,
   zh: `对称≥${c.symmetricMinBits}位，或基于整数因子分解≥${c.integerFactorisationMinBits}位，或基于椭圆曲线≥${c.ellipticCurveMinBits}位`,
 });
 
 function algorithmCheck(c: Extract<LeafCriterion, { kind: "algorithm" }>, p: Parameters, listText: Bilingual): Check {
-  const min = (family: string) =>
-    family === "symmetric" ? c.symmetricMinBits : family === "integer_factorisation" ? c.integerFactorisationMinBits : c.ellipticCurveMinBits;
   const counted = p.algorithms.filter((a) => a.counted);
-  const passing = counted.filter((a) => a.keyBits !== null && a.keyBits >= min(a.family));
+  const passing = counted.filter((a) => a.keyBits !== null && a.keyBits >= minKeyBits(c, a.family));
   const unknownBits = counted.filter((a) => a.keyBits === null);
-  const describe = (list: typeof p.algorithms, lang: "en" | "zh") =>
-    list
-      .map((a) =>
-        a.keyBits === null
-          ? a.name
-          : a.keyBitsFrom === "stated"
-            ? `${a.name} (${a.keyBits}${lang === "en" ? "-bit" : "位"})`
-            : `${a.name} (${a.keyBits}${lang === "en" ? "-bit by definition" : "位，算法固有"})`,
-      )
-      .join(", ");
   const notCounted = p.algorithms.filter((a) => !a.counted);
   const status: CheckStatus = passing.length > 0 ? "pass" : unknownBits.length > 0 || counted.length === 0 ? "unknown" : "fail";
   const shown = status === "pass" ? passing : counted;
-  const valueIn = (lang: "en" | "zh") =>
-    [
-      shown.length > 0 ? describe(shown, lang) : null,
-      notCounted.length > 0 ? `${lang === "en" ? "not counted: " : "不计入："}${describe(notCounted, lang)}` : null,
-    ]
-      .filter((v) => v !== null)
-      .join("; ");
-  const value = shown.length > 0 || notCounted.length > 0 ? { en: valueIn("en"), zh: valueIn("zh") } : null;
+  const value = shown.length > 0 || notCounted.length > 0 ? { en: algorithmsValue(shown, notCounted, "en"), zh: algorithmsValue(shown, notCounted, "zh") } : null;
   let question: Bilingual | null = null;
   if (status === "unknown") {
     question =
@@ -309,6 +310,32 @@ function algorithmCheck(c: Extract<LeafCriterion, { kind: "algorithm" }>, p: Par
     listText,
     question,
   };
+}
+
+function minKeyBits(c: Extract<LeafCriterion, { kind: "algorithm" }>, family: string): number {
+  return family === "symmetric" ? c.symmetricMinBits : family === "integer_factorisation" ? c.integerFactorisationMinBits : c.ellipticCurveMinBits;
+}
+
+/** The algorithms shown, then those the key-length test does not count. */
+function algorithmsValue(shown: AlgorithmFound[], notCounted: AlgorithmFound[], lang: "en" | "zh"): string {
+  return [
+    shown.length > 0 ? describeAlgorithms(shown, lang) : null,
+    notCounted.length > 0 ? `${lang === "en" ? "not counted: " : "不计入："}${describeAlgorithms(notCounted, lang)}` : null,
+  ]
+    .filter((v) => v !== null)
+    .join("; ");
+}
+
+function describeAlgorithms(list: AlgorithmFound[], lang: "en" | "zh"): string {
+  return list
+    .map((a) =>
+      a.keyBits === null
+        ? a.name
+        : a.keyBitsFrom === "stated"
+          ? `${a.name} (${a.keyBits}${lang === "en" ? "-bit" : "位"})`
+          : `${a.name} (${a.keyBits}${lang === "en" ? "-bit by definition" : "位，算法固有"})`,
+    )
+    .join(", ");
 }
 
 /** Which of the found rates measure what this criterion asks for. */

@@ -272,55 +272,42 @@ export interface SetAside {
  */
 export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, cues: ReadingCues, trace?: TraceStep[]): Parameters {
   const cue = compileCues(cues);
+  const lower = norm.lower;
   const brandTypes = brandCompoundTypes(norm, lexicon);
-  const scanned = lexicon.findAll(norm.lower, norm.text);
+  const scanned = lexicon.findAll(lower, norm.text);
   // The steps read hits in text order.
   const all = brandTypes.length === 0 ? scanned : [...scanned, ...brandTypes].sort((a, b) => a.start - b.start);
   const hits = dropMasked(all);
-  const ev = (h: { start: number; end: number }) => evidenceOf(norm, h.start, h.end);
-  // The hits of each kind, grouped once: the steps below ask for them many times.
-  const byKind = new Map<Tag["k"], Hit[]>();
-  for (const h of hits) {
-    const list = byKind.get(h.tag.k);
-    if (list) list.push(h);
-    else byKind.set(h.tag.k, [h]);
-  }
-  const of = <K extends Tag["k"]>(k: K) => (byKind.get(k) ?? []) as TermHit<Extract<Tag, { k: K }>>[];
+  const found = new HitsByKind(hits);
 
-  const negatedSpans = negationScopes(norm.lower, of("negation"));
-  // Negated by a cue before it ("no encryption", "不支持加密"), or by an answer after it ("加密功能：无", "Encryption: none").
-  const isNegated = (h: Hit) =>
-    negatedSpans.some(([s, e]) => h.start >= s && h.start < e) || cue.negativeAnswer.test(norm.lower.slice(h.end, h.end + 16));
-
-  const cryptoHits = of("crypto");
-  const negatedCrypto = cryptoHits.filter(isNegated);
-  const liveCrypto = cryptoHits.filter((h) => !isNegated(h));
-  const algorithmHits = of("algorithm").filter((h) => !isNegated(h));
-  const isCryptanalysis = (h: Hit) => h.tag.k === "type" && h.tag.type === "cryptanalysis";
+  const negated = negatedHits(lower, hits, found.of("negation"), cue.negativeAnswer);
+  const cryptoHits = found.of("crypto");
+  const negatedCrypto = cryptoHits.filter((h) => negated.has(h));
+  const liveCrypto = cryptoHits.filter((h) => !negated.has(h));
+  const algorithmHits = found.of("algorithm").filter((h) => !negated.has(h));
   // Rule 13: an attack named once as what the product resists ("resistant to fault injection") is
   // the same attack when the text names it again in a list ("voltage glitching, EM fault injection").
+  const typeWords = found.of("type");
   const protectiveWords = new Set(
-    of("type")
-      .filter((h) => isCryptanalysis(h) && protectiveAround(norm.lower, h, cues.protectiveCues))
-      .map((h) => norm.lower.slice(h.start, h.end)),
+    typeWords
+      .filter((h) => isCryptanalysis(h) && protectiveAround(lower, h, cues.protectiveCues))
+      .map((h) => lower.slice(h.start, h.end)),
   );
-  const isProtective = (h: Hit) => isCryptanalysis(h) && protectiveWords.has(norm.lower.slice(h.start, h.end));
-  const protectiveHits = of("type").filter(isProtective);
-  const namedTypes = dropContainedTypes(of("type"))
-    .filter((h) => !isNegated(h) && !isProtective(h))
-    .map((h) => promoteQualifiedHost(h, norm.lower, cue.qualifierBefore, cue.qualifierAfter));
+  const protectiveHits = protectiveWords.size === 0 ? [] : typeWords.filter((h) => isCryptanalysis(h) && protectiveWords.has(lower.slice(h.start, h.end)));
+  const namedTypes = dropContainedTypes(typeWords)
+    .filter((h) => !negated.has(h) && !protectiveHits.includes(h))
+    .map((h) => promoteQualifiedHost(h, lower, cue.qualifierBefore, cue.qualifierAfter));
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).
   // A product that exists only for a sector (税务UKey) names the product as much as a listed type does.
-  const sectorProducts = of("sector").filter((h) => h.tag.product);
-  const kindWords = [...namedTypes, ...sectorProducts, ...of("software"), ...of("technology"), ...of("publication"), ...of("service"), ...of("general")];
-  const naming = namingPhrase(norm.lower, (start, end) => kindWords.some((h) => h.start >= start && h.end <= end));
-  const inNaming = (h: Hit) => h.start >= naming.start && h.end <= naming.end;
+  const sectorProducts = found.of("sector").filter((h) => h.tag.product);
+  const kindWords = [...namedTypes, ...sectorProducts, ...found.of("software"), ...found.of("technology"), ...found.of("publication"), ...found.of("service"), ...found.of("general")];
+  const naming = namingPhrase(lower, (start, end) => kindWords.some((h) => h.start >= start && h.end <= end));
   // Rule 10: the last word of a compound names what it is: an "HSM chip" is a chip. A host that ends
   // the product's name right after a listed word of another type heads that compound; the word before
   // it says what the chip (card, module) is for.
-  const named = namedTypes.filter(inNaming).sort((x, y) => x.end - y.end);
+  const named = namedTypes.filter((h) => within(h, naming)).sort((x, y) => x.end - y.end);
   const lastWord = named.at(-1);
   const compoundOf =
     // (Tooling named this way keeps its own reading: the items before it are what it is for.)
@@ -330,7 +317,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const candidateTypes = compoundOf
     ? namedTypes.filter((h) => h !== compoundOf).map((h) => (h === lastWord ? { ...h, tag: { ...h.tag, strength: "primary" as const } } : h))
     : namedTypes;
-  const namingTypes = candidateTypes.filter(inNaming);
+  const namingTypes = candidateTypes.filter((h) => within(h, naming));
   const lastNamed = namingTypes.reduce<Hit | undefined>((last, h) => (!last || h.end > last.end ? h : last), undefined);
   const headIsToolFor = lastNamed !== undefined && lastNamed.tag.k === "type" && TOOL_TYPES.has(lastNamed.tag.type);
   // Tooling is for items: with a tool as the head, the listed items named anywhere are its objects, and
@@ -340,104 +327,184 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // An attack named with the tool ("激光故障注入测试平台") is what the tool does, not an item it is for:
   // fault-injection and side-channel platforms are cryptanalysis equipment (reading rule 13).
   const namedObjects = headIsToolFor
-    ? candidateTypes.filter((h) => (h.tag.strength === "primary" || inNaming(h) || headIsToolHost) && !TOOL_TYPES.has(h.tag.type) && h.tag.type !== "cryptanalysis")
+    ? candidateTypes.filter((h) => (h.tag.strength === "primary" || within(h, naming) || headIsToolHost) && !TOOL_TYPES.has(h.tag.type) && h.tag.type !== "cryptanalysis")
     : [];
   // Rule 10: with a listed type as the head of the product's name, another listed type named only
   // outside the name ("对接密码机", "keys protected by HSMs") is what the product works with, not what it is.
   const headType = lastNamed && lastNamed.tag.k === "type" && lastNamed.tag.strength === "primary" && !headIsToolFor ? lastNamed.tag.type : null;
-  const otherTypeOutsideName = (h: Hit) =>
-    headType !== null && h.tag.k === "type" && h.tag.strength === "primary" && h.tag.type !== headType && !inNaming(h) && !namingTypes.some((n) => n.tag.k === "type" && h.tag.k === "type" && n.tag.type === h.tag.type);
-  const typeHits = dropObjectMentions(candidateTypes.filter((h) => !namedObjects.includes(h) && !otherTypeOutsideName(h)), norm.lower, cue.objectBefore);
+  const typesOutsideName =
+    headType === null
+      ? []
+      : candidateTypes.filter(
+          (h) => h.tag.strength === "primary" && h.tag.type !== headType && !within(h, naming) && !namingTypes.some((n) => n.tag.type === h.tag.type),
+        );
+  const typeHits = dropObjectMentions(candidateTypes.filter((h) => !namedObjects.includes(h) && !typesOutsideName.includes(h)), lower, cue.objectBefore);
 
-  const algorithms = extractAlgorithms(norm, algorithmHits, of("curve"), ev);
+  const algorithms = extractAlgorithms(norm, algorithmHits, found.of("curve"));
   const namesSomething = algorithms.some((a) => a.counted) || typeHits.some((h) => h.tag.strength === "primary");
   const noEncryption =
-    negatedCrypto.length > 0 && liveCrypto.length === 0 && !namesSomething ? ev(negatedCrypto[0] as Hit) : null;
+    negatedCrypto.length > 0 && liveCrypto.length === 0 && !namesSomething ? evidenceOfHit(norm, negatedCrypto[0] as Hit) : null;
 
   // What the item is: the kind of word named first (its head, reading rule 10). A kind word that is
   // negated ("no software needed", "不带任何硬件") does not name the item.
-  // A kind word inside a product's own name ("云服务" in "云服务器密码机") is part of that name.
-  // Chinese runs words together: a kind word that overlaps a longer product word shares its characters.
-  const insideType = (h: Hit) => candidateTypes.some((t) => t.start < h.end && h.start < t.end && t.end - t.start > h.end - h.start);
-  const live = (k: "software" | "technology" | "service" | "publication") => of(k).filter((h) => !isNegated(h) && !insideType(h));
+  const liveSoftware = liveKindWords(found.of("software"), negated, candidateTypes);
+  const liveTechnology = liveKindWords(found.of("technology"), negated, candidateTypes);
+  const liveService = liveKindWords(found.of("service"), negated, candidateTypes);
+  const livePublication = liveKindWords(found.of("publication"), negated, candidateTypes);
   const heads: [Parameters["itemKind"], Hit | undefined][] = [
     // A product that exists only for a sector (税务UKey, 税控盘) is goods, named as such.
-    ["hardware", firstOf([typeHits.find((h) => h.tag.strength !== "feature"), of("sector").find((h) => h.tag.product)])],
+    ["hardware", firstOf([typeHits.find((h) => h.tag.strength !== "feature"), found.of("sector").find((h) => h.tag.product)])],
     // A publication names the item only from the product's name; elsewhere it is a reference ("(security policy v1.1)").
-    ["publication", live("publication").find(inNaming)],
-    ["service", live("service")[0]],
-    ["technology", live("technology")[0]],
-    ["software", live("software")[0]],
+    ["publication", livePublication.find((h) => within(h, naming))],
+    ["service", liveService[0]],
+    ["technology", liveTechnology[0]],
+    ["software", liveSoftware[0]],
   ];
   // Software named last in the naming phrase is its head ("Luna HSM firmware 7.7"); otherwise the kind named first.
   // …and so is a publication ("Senetas CN encryptors FIPS security policy").
   // One that comes with the product ("with SDK") is an accessory, not the head; a publication names the
   // item only where it ends the name ("… Non-Proprietary Security Policy (v1.01)"), not inside a title's
   // list of contents ("… 配Python/Jupyter教程 硬件安全研究").
-  const accessory = (h: Hit) => cue.objectBefore.test(norm.lower.slice(Math.max(naming.start, h.start - 30), h.start));
-  // A publication word that closes a title in 《》 ends the work's name, whatever the sentence goes on to say.
-  const endsName = (h: Hit) =>
-    h.tag.k !== "publication" || /^\s*(?:v?\d[\w.-]*|rev\.?\s*\w+)?\s*$/.test(norm.lower.slice(h.end, naming.end)) || norm.lower[h.end] === "》";
-  const namingSoftware = [...live("software"), ...live("technology"), ...live("publication")].filter(
-    (h) => inNaming(h) && (!lastNamed || h.start > lastNamed.end) && !accessory(h) && endsName(h),
+  const namingSoftware = [...liveSoftware, ...liveTechnology, ...livePublication].filter(
+    (h) =>
+      within(h, naming) &&
+      (!lastNamed || h.start > lastNamed.end) &&
+      !afterObjectCue(lower, h, naming.start, cue.objectBefore) &&
+      (h.tag.k !== "publication" || endsNamingPhrase(lower, h, naming)),
   );
   const headSoftware = namingSoftware.sort((a, b) => b.start - a.start)[0];
   const head: [Parameters["itemKind"], Hit] | undefined = headSoftware
     ? [headSoftware.tag.k === "software" ? "software" : headSoftware.tag.k === "publication" ? "publication" : "technology", headSoftware]
     : heads.filter((x): x is [Parameters["itemKind"], Hit] => x[1] !== undefined).sort((a, b) => a[1].start - b[1].start)[0];
   const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
-  const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? ev(head[1]) : null;
+  const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? evidenceOfHit(norm, head[1]) : null;
 
   // A general-purpose product heads the name when no listed product word comes after it there
   // ("打印机" in "多功能打印机", not in "打印机墨盒芯片", which is a chip).
   const generalHead = namingTypes.some((h) => h.tag.strength === "primary")
     ? undefined
-    : of("general").find((g) => inNaming(g) && !namingTypes.some((h) => h.tag.strength !== "feature" && h.end > g.end));
+    : found.of("general").find((g) => within(g, naming) && !namingTypes.some((h) => h.tag.strength !== "feature" && h.end > g.end));
   // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
-  const consumerObject = (h: Hit) => cue.objectBefore.test(norm.lower.slice(Math.max(0, h.start - 30), h.start));
-  // A word repeated a thousand times is one finding: a few of its places are evidence enough, and
-  // the result (stored, sent, shown) stays bounded whatever the text repeats.
-  const words = (e: Evidence) => e.text.toLowerCase();
+  const consumerObjects = found.of("massWeak").filter((h) => afterObjectCue(lower, h, 0, cue.objectBefore));
   const parameters: Parameters = {
     algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
-    rates: firstPerKey(extractRates(norm, of("rateLabel"), ev, cues.lowerBounds, cue), (r) => `${r.kind}/${r.value}/${r.unit}`),
-    managedObjects: firstPerKey(extractManagedObjects(norm, of("managedObjects"), ev), (m) => String(m.value)),
+    rates: firstPerKey(extractRates(norm, found.of("rateLabel"), cues.lowerBounds, cue), (r) => `${r.kind}/${r.value}/${r.unit}`),
+    managedObjects: firstPerKey(extractManagedObjects(norm, found.of("managedObjects")), (m) => String(m.value)),
     types: firstPerKey(
-      typeHits.map((h) => ({ type: h.tag.type, strength: h.tag.strength, evidence: ev(h) })),
+      typeHits.map((h) => ({ type: h.tag.type, strength: h.tag.strength, evidence: evidenceOfHit(norm, h) })),
       (t) => `${t.type}/${t.strength}`,
     ),
-    sectors: firstPerKey(extractSectors(norm, of("sector"), of("dedication"), typeHits, ev), (s) => `${s.sector}/${s.dedicated}`),
-    cryptoFunction: firstPerKey(liveCrypto.map(ev), words),
+    sectors: firstPerKey(extractSectors(norm, found.of("sector"), found.of("dedication"), typeHits), (s) => `${s.sector}/${s.dedicated}`),
+    cryptoFunction: firstFew(norm, liveCrypto),
     massMarket: {
-      strong: firstPerKey(of("massStrong").map(ev), words),
-      weak: firstPerKey(of("massWeak").filter((h) => !consumerObject(h)).map(ev), words),
+      strong: firstFew(norm, found.of("massStrong")),
+      weak: firstFew(norm, found.of("massWeak").filter((h) => !consumerObjects.includes(h))),
     },
-    enterprise: firstPerKey(of("enterprise").map(ev), words),
-    negated: firstPerKey([...negatedCrypto, ...of("algorithm").filter(isNegated), ...of("type").filter(isNegated)].map(ev), words),
+    enterprise: firstFew(norm, found.of("enterprise")),
+    negated: firstFew(norm, [...negatedCrypto, ...found.of("algorithm").filter((h) => negated.has(h)), ...typeWords.filter((h) => negated.has(h))]),
     noEncryption,
     itemKind,
     itemKindEvidence,
-    publicDomain: firstPerKey([...of("publicDomain"), ...(itemKind === "publication" ? of("publication") : [])].map(ev), words),
-    protective: firstPerKey(protectiveHits.map(ev), words),
-    shape: textShape(norm.lower),
-    toolFor: firstPerKey(namedObjects.map(ev), words),
-    worksWith: firstPerKey([...(compoundOf ? [compoundOf] : []), ...candidateTypes.filter(otherTypeOutsideName)].map(ev), words),
+    publicDomain: firstFew(norm, [...found.of("publicDomain"), ...(itemKind === "publication" ? found.of("publication") : [])]),
+    protective: firstFew(norm, protectiveHits),
+    shape: textShape(lower),
+    toolFor: firstFew(norm, namedObjects),
+    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...typesOutsideName]),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
-    generalProduct: generalHead ? ev(generalHead) : null,
+    generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
   };
   if (trace) {
-    const firstFew = (list: Hit[]) => firstPerKey(list.map(ev), words);
     trace.push(
       ...traceOf(parameters, {
-        masked: firstFew(all.filter((h) => !hits.includes(h) && h.tag.k !== "exclusion" && h.tag.k !== "notNegation")),
-        objects: firstFew(candidateTypes.filter((h) => !typeHits.includes(h))),
+        masked: firstFew(norm, all.filter((h) => !hits.includes(h) && h.tag.k !== "exclusion" && h.tag.k !== "notNegation")),
+        objects: firstFew(norm, candidateTypes.filter((h) => !typeHits.includes(h))),
         namingPhrase: naming.end > naming.start ? evidenceOf(norm, naming.start, naming.end) : null,
-        promoted: firstFew(typeHits.filter((h) => !of("type").includes(h))),
-        consumerObjects: firstFew(of("massWeak").filter(consumerObject)),
+        promoted: firstFew(norm, typeHits.filter((h) => !typeWords.includes(h))),
+        consumerObjects: firstFew(norm, consumerObjects),
       }),
     );
   }
   return parameters;
+}
+
+/*
+ * The steps of a reading are module functions rather than closures made per call: a catalogue
+ * runs the reading for every row.
+ */
+
+/** The hits of each kind, grouped once: the steps of a reading ask for them many times. */
+class HitsByKind {
+  private readonly byKind = new Map<Tag["k"], Hit[]>();
+
+  constructor(hits: readonly Hit[]) {
+    for (const h of hits) {
+      const list = this.byKind.get(h.tag.k);
+      if (list) list.push(h);
+      else this.byKind.set(h.tag.k, [h]);
+    }
+  }
+
+  of<K extends Tag["k"]>(k: K): TermHit<Extract<Tag, { k: K }>>[] {
+    return (this.byKind.get(k) ?? []) as TermHit<Extract<Tag, { k: K }>>[];
+  }
+}
+
+function evidenceOfHit(norm: NormalisedText, h: { start: number; end: number }): Evidence {
+  return evidenceOf(norm, h.start, h.end);
+}
+
+/**
+ * The evidence of some hits, a few per wording: a word repeated a thousand times is one finding, and
+ * the result (stored, sent, shown) stays bounded whatever the text repeats.
+ */
+function firstFew(norm: NormalisedText, hits: readonly { start: number; end: number }[]): Evidence[] {
+  return firstPerKey(
+    hits.map((h) => evidenceOf(norm, h.start, h.end)),
+    (e) => e.text.toLowerCase(),
+  );
+}
+
+function within(h: { start: number; end: number }, span: { start: number; end: number }): boolean {
+  return h.start >= span.start && h.end <= span.end;
+}
+
+function isCryptanalysis(h: Hit): boolean {
+  return h.tag.k === "type" && h.tag.type === "cryptanalysis";
+}
+
+/**
+ * The hits a negation covers: a cue before them ("no encryption", "不支持加密"), or an answer after
+ * them ("加密功能：无", "Encryption: none").
+ */
+function negatedHits(lower: string, hits: readonly Hit[], cues: Hit[], negativeAnswer: RegExp): Set<Hit> {
+  const scopes = negationScopes(lower, cues);
+  const negated = new Set<Hit>();
+  for (const h of hits) {
+    if (scopes.some(([s, e]) => h.start >= s && h.start < e) || negativeAnswer.test(lower.slice(h.end, h.end + 16))) negated.add(h);
+  }
+  return negated;
+}
+
+/**
+ * Kind words (software, service…) that can name the item: not negated, and not inside a product's own
+ * name ("云服务" in "云服务器密码机"). Chinese runs words together: a kind word that overlaps a longer
+ * product word shares its characters.
+ */
+function liveKindWords<T extends Hit>(words: readonly T[], negated: Set<Hit>, types: readonly Hit[]): T[] {
+  return words.filter((h) => !negated.has(h) && !types.some((t) => t.start < h.end && h.start < t.end && t.end - t.start > h.end - h.start));
+}
+
+/** An object cue ("for", "with", "用于") shortly before a hit, looking back no further than `from`. */
+function afterObjectCue(lower: string, h: Hit, from: number, objectBefore: RegExp): boolean {
+  return objectBefore.test(lower.slice(Math.max(from, h.start - 30), h.start));
+}
+
+const VERSION_ONLY = /^\s*(?:v?\d[\w.-]*|rev\.?\s*\w+)?\s*$/;
+
+/** Whether a word ends the naming phrase, a version number aside. */
+function endsNamingPhrase(lower: string, h: Hit, naming: { end: number }): boolean {
+  // A publication word that closes a title in 《》 ends the work's name, whatever the sentence goes on to say.
+  return VERSION_ONLY.test(lower.slice(h.end, naming.end)) || lower[h.end] === "》";
 }
 
 /** The earliest of some hits. */
@@ -610,7 +677,6 @@ function extractAlgorithms(
   norm: NormalisedText,
   hits: TermHit<Extract<Tag, { k: "algorithm" }>>[],
   curves: TermHit<Extract<Tag, { k: "curve" }>>[],
-  ev: (h: { start: number; end: number }) => Evidence,
 ): AlgorithmFound[] {
   const found: AlgorithmFound[] = [];
   const curveBits = curves.map((c) => c.tag.bits);
@@ -640,13 +706,13 @@ function extractAlgorithms(
       keyBits,
       keyBitsFrom,
       counted: isCounted(spec.family),
-      evidence: ev({ start: h.start, end: spanEnd }),
+      evidence: evidenceOf(norm, h.start, spanEnd),
     });
   }
   // A named curve with no ECC word beside it ("NIST P-256") still tells an elliptic-curve algorithm.
   if (maxCurve !== null && !found.some((a) => a.family === "elliptic_curve")) {
     const c = curves.find((x) => x.tag.bits === maxCurve) as Hit;
-    found.push({ name: "ECC", family: "elliptic_curve", keyBits: maxCurve, keyBitsFrom: "stated", counted: true, evidence: ev(c) });
+    found.push({ name: "ECC", family: "elliptic_curve", keyBits: maxCurve, keyBitsFrom: "stated", counted: true, evidence: evidenceOfHit(norm, c) });
   }
   return mergeAlgorithms(found);
 }
@@ -664,6 +730,8 @@ function mergeAlgorithms(found: AlgorithmFound[]): AlgorithmFound[] {
 
 const RATE_UNIT_AHEAD = /^\s*(?:[gmkt]?(?:bps|b\/s|bit\/s)|次|tps)/;
 
+const plausible = (n: number) => n >= KEY_BITS_MIN && n <= KEY_BITS_MAX;
+
 /**
  * Key lengths written with an algorithm: "AES-128/192/256", "RSA 1024-4096位", "RSA up to 4096-bit",
  * "XTS-AES-128 with 256-bit key", "256-bit AES", "3DES168". Only plausible key sizes count.
@@ -671,7 +739,6 @@ const RATE_UNIT_AHEAD = /^\s*(?:[gmkt]?(?:bps|b\/s|bit\/s)|次|tps)/;
 function statedKeyBits(lower: string, start: number, end: number, stopAt: number): { bits: number[]; attachedEnd: number } {
   const bits: number[] = [];
   let attachedEnd = end;
-  const plausible = (n: number) => n >= KEY_BITS_MIN && n <= KEY_BITS_MAX;
   const attached = /^[-_\s]?(\d{2,5}(?:\s*[/、]\s*\d{2,5})*(?:\s*(?:-|~|至|到)\s*\d{2,5})?)(\s*-?\s*(?:bits?|位))?/.exec(lower.slice(end, end + 40));
   if (attached) {
     const rest = lower.slice(end + attached[0].length);
@@ -709,7 +776,6 @@ function isLowerBound(lower: string, start: number, end: number, cues: ReadingCu
 function extractRates(
   norm: NormalisedText,
   labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[],
-  ev: (h: { start: number; end: number }) => Evidence,
   lowerBounds: ReadingCues["lowerBounds"],
   cue: CompiledCues,
 ): RateFound[] {
@@ -751,7 +817,7 @@ function extractRates(
       labelFrom,
       scope: unitScope(norm.lower, start, end, cue),
       low,
-      evidence: ev({ start: range && low !== null ? start - range[0].length : start, end }),
+      evidence: evidenceOf(norm, range && low !== null ? start - range[0].length : start, end),
     });
   }
   return rates;
@@ -784,10 +850,8 @@ function nearestLabel(
   // key, a colon ("VPN吞吐量:300M") or, where the figure opens its cell, a "|" or line break of a
   // pasted table ("SM3 hash | 2200 Mbps", reading rules 19 and 20). A key found there decides.
   let keyFrom = -1;
-  // Another number stops the scan, so a label is not borrowed from the figure before; a digit inside a
-  // word ("SM4 15Gbps", "IPv4") is part of that word.
-  const numberAt = (i: number) => /\d/.test(lower[i] as string) && !/[a-z]/.test(lower[i - 1] ?? "");
-  while (from > 0 && figureStart - from < 40 && !numberAt(from - 1)) {
+  // Another number stops the scan, so a label is not borrowed from the figure before.
+  while (from > 0 && figureStart - from < 40 && !numberAt(lower, from - 1)) {
     const c = lower[from - 1] as string;
     if (CLAUSE_BREAK.test(c)) {
       const opensCell = CELL_OPENING.test(lower.slice(from, figureStart));
@@ -807,6 +871,11 @@ function nearestLabel(
     (l) => (l.end <= figureStart ? figureStart - l.end : l.start - end),
   );
   return near ? { kind: near, from: "clause" } : { kind: "unqualified", from: "none" };
+}
+
+/** A digit that starts a number; one inside a word ("SM4 15Gbps", "IPv4") is part of that word. */
+function numberAt(lower: string, i: number): boolean {
+  return /\d/.test(lower[i] as string) && !/[a-z]/.test(lower[i - 1] ?? "");
 }
 
 /** "4 Gbps each", "单台 4 Gbps": one unit's figure; "12 Gbps together", "集群 12 Gbps": a cluster's (reading rule 1). */
@@ -841,7 +910,6 @@ const COUNT = new RegExp(String.raw`(?<![A-Za-z0-9.])` + QUANTITY.source, "g");
 function extractManagedObjects(
   norm: NormalisedText,
   labels: Hit[],
-  ev: (h: { start: number; end: number }) => Evidence,
 ): { value: number; evidence: Evidence }[] {
   const found: { value: number; evidence: Evidence }[] = [];
   if (labels.length === 0) return found;
@@ -857,7 +925,7 @@ function extractManagedObjects(
     const labelBefore = labels.find((l) => l.end <= start && start - l.end <= 8 && !/[\d,;，；。]/.test(norm.lower.slice(l.end, start)));
     const label = labelAfter ?? labelBefore;
     if (!label) continue;
-    found.push({ value, evidence: ev({ start: Math.min(start, label.start), end: Math.max(end, label.end) }) });
+    found.push({ value, evidence: evidenceOf(norm, Math.min(start, label.start), Math.max(end, label.end)) });
   }
   return found;
 }
@@ -872,10 +940,9 @@ function extractSectors(
   sectorHits: TermHit<Extract<Tag, { k: "sector" }>>[],
   dedicationHits: Hit[],
   typeHits: TermHit<Extract<Tag, { k: "type" }>>[],
-  ev: (h: { start: number; end: number }) => Evidence,
 ): SectorFound[] {
   return sectorHits.map((s) => {
-    if (s.tag.product) return { sector: s.tag.sector, dedicated: true, product: true, evidence: ev(s), dedicationEvidence: ev(s) };
+    if (s.tag.product) return { sector: s.tag.sector, dedicated: true, product: true, evidence: evidenceOfHit(norm, s), dedicationEvidence: evidenceOfHit(norm, s) };
     const dedication =
       dedicationHits.find(
         (d) =>
@@ -893,8 +960,8 @@ function extractSectors(
       sector: s.tag.sector,
       dedicated: dedication !== undefined,
       product: false,
-      evidence: ev(s),
-      dedicationEvidence: dedication ? ev(dedication) : null,
+      evidence: evidenceOfHit(norm, s),
+      dedicationEvidence: dedication ? evidenceOfHit(norm, dedication) : null,
     };
   });
 }

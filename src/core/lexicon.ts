@@ -11,7 +11,8 @@ export interface TermHit<T> {
 }
 
 interface Node<T> {
-  next: Map<string, Node<T>>;
+  /** Children by UTF-16 code unit: the scan reads char codes, so it makes no one-character strings. */
+  next: Map<number, Node<T>>;
   /** Tags of terms that end here, with how they must be bounded. */
   terms: { tag: T; stem: boolean; caseSensitive: string | null; wordStart: boolean; endsWithDigit: boolean }[];
 }
@@ -29,11 +30,12 @@ export class Lexicon<T> {
     const stem = term.endsWith("*");
     const body = term.replace(/^=/, "").replace(/\*$/, "").toLowerCase();
     let node = this.root;
-    for (const ch of body) {
-      let child = node.next.get(ch);
+    for (let i = 0; i < body.length; i++) {
+      const code = body.charCodeAt(i);
+      let child = node.next.get(code);
       if (!child) {
         child = { next: new Map(), terms: [] };
-        node.next.set(ch, child);
+        node.next.set(code, child);
       }
       node = child;
     }
@@ -54,14 +56,20 @@ export class Lexicon<T> {
   findAll(lower: string, cased: string): TermHit<T>[] {
     const hits: TermHit<T>[] = [];
     const n = lower.length;
+    let prevIsWord = false;
     for (let i = 0; i < n; i++) {
-      let node: Node<T> | undefined = this.root.next.get(lower[i] as string);
+      const code = lower.charCodeAt(i);
+      const startsInsideWord = prevIsWord;
+      prevIsWord = isWord(code);
+      // A term whose first character is a letter or digit must start a word: inside a word
+      // ("crypt" in "encryption") no term can start, so the walk is skipped.
+      if (startsInsideWord && prevIsWord) continue;
+      let node: Node<T> | undefined = this.root.next.get(code);
       if (!node) continue;
-      const prevIsWord = i > 0 && isWord(lower.charCodeAt(i - 1));
       let j = i + 1;
       while (node) {
         for (const t of node.terms) {
-          if (t.wordStart && prevIsWord) continue;
+          if (t.wordStart && startsInsideWord) continue;
           let end = j;
           if (!t.stem && t.wordStart) {
             const after = lower.charCodeAt(j); // NaN past the end
@@ -77,7 +85,7 @@ export class Lexicon<T> {
           hits.push({ start: i, end, tag: t.tag });
         }
         if (j >= n) break;
-        node = node.next.get(lower[j] as string);
+        node = node.next.get(lower.charCodeAt(j));
         j++;
       }
     }

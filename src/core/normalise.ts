@@ -25,65 +25,38 @@ const isCjk = (c: number) => (c >= 0x3000 && c <= 0x303f) || (c >= 0x3400 && c <
 const isInvisible = (c: number) =>
   c <= 0x08 || c === 0x0b || c === 0x0c || (c >= 0x0e && c <= 0x1f) || (c >= 0x7f && c <= 0x9f) ||
   (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff;
+/** Printable ASCII and CJK ideographs (U+3400–U+9FFF) are their own NFKC form, visible, and never white space. */
+const isPlain = (c: number) => (c > 0x20 && c < 0x7f) || (c >= 0x3400 && c <= 0x9fff);
 const SPACE = /\s/;
 const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || (c > 0x7f && SPACE.test(String.fromCharCode(c)));
 
 export function normalise(input: string): NormalisedText {
-  const out: string[] = [];
-  const origin: number[] = [];
-  let pendingSpace = -1; // original index of a space not yet written
-  let pendingBreak = false; // the pending white space holds a line break
-  let pendingWidth = 0; // how many white-space characters are pending; a tab counts as a column gap
-  let prev = -1; // last code unit written
-
-  const emit = (ch: string, code: number, from: number) => {
-    if (isInvisible(code)) return;
-    if (isSpace(code)) {
-      if (pendingSpace < 0) pendingSpace = from;
-      pendingWidth += code === 0x09 ? 3 : 1;
-      if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) pendingBreak = true;
-      return;
-    }
-    if (pendingSpace >= 0) {
-      // A line break ends a clause (spec sheets are often one feature a line), so it is kept.
-      if (prev >= 0 && pendingBreak) {
-        out.push("\n");
-        origin.push(pendingSpace);
-      } else if (prev >= 0 && pendingWidth >= 3) {
-        // A tab or a run of three or more spaces is a column gap of a table pasted from a PDF (two are
-        // a typing habit inside a sentence): it separates cells
-        // as "|" does (reading rule 20).
-        out.push("|");
-        origin.push(pendingSpace);
-      } else if (prev >= 0 && !isCjk(prev) && !isCjk(code)) {
-        out.push(" ");
-        origin.push(pendingSpace);
-      }
-      pendingSpace = -1;
-      pendingBreak = false;
-      pendingWidth = 0;
-    }
-    out.push(ch);
-    for (let k = 0; k < ch.length; k++) origin.push(from);
-    prev = ch.charCodeAt(ch.length - 1);
-  };
-
+  const written = new Written();
   for (let i = 0; i < input.length; ) {
     const code = input.charCodeAt(i);
+    if (isPlain(code)) {
+      // Most of a description is runs of plain characters: they are copied whole, past the normaliser.
+      let end = i + 1;
+      while (end < input.length && isPlain(input.charCodeAt(end))) end++;
+      written.copy(input, i, end);
+      i = end;
+      continue;
+    }
     if (code < 0x80) {
       // ASCII is its own NFKC form: skip the normaliser on the common path.
-      emit(input[i] as string, code, i);
+      written.emit(input[i] as string, code, i);
       i++;
       continue;
     }
     const cp = input.codePointAt(i) as number;
     const raw = String.fromCodePoint(cp);
-    for (const ch of raw.normalize("NFKC")) emit(ch, ch.charCodeAt(0), i);
+    for (const ch of raw.normalize("NFKC")) written.emit(ch, ch.charCodeAt(0), i);
     i += raw.length;
   }
+  const origin = written.origin;
   origin.push(input.length);
 
-  const text = out.join("");
+  const text = written.out.join("");
   let lower = text.toLowerCase();
   if (lower.length !== text.length) {
     // Rare letters whose lower case is longer ("İ"): keep those as they are so offsets stay shared.
@@ -93,7 +66,62 @@ export function normalise(input: string): NormalisedText {
       lower += l.length === ch.length ? l : ch;
     }
   }
-  return { source: input, text, lower, origin: Int32Array.from(origin) };
+  return { source: input, text, lower, origin: new Int32Array(origin) };
+}
+
+/** The normalised text as it is written, with where each of its characters came from. */
+class Written {
+  readonly out: string[] = [];
+  readonly origin: number[] = [];
+  private pendingSpace = -1; // original index of a space not yet written
+  private pendingBreak = false; // the pending white space holds a line break
+  private pendingWidth = 0; // how many white-space characters are pending; a tab counts as a column gap
+  private prev = -1; // last code unit written
+
+  emit(ch: string, code: number, from: number): void {
+    if (isInvisible(code)) return;
+    if (isSpace(code)) {
+      if (this.pendingSpace < 0) this.pendingSpace = from;
+      this.pendingWidth += code === 0x09 ? 3 : 1;
+      if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) this.pendingBreak = true;
+      return;
+    }
+    this.endSpace(code);
+    this.out.push(ch);
+    for (let k = 0; k < ch.length; k++) this.origin.push(from);
+    this.prev = ch.charCodeAt(ch.length - 1);
+  }
+
+  /** A run of plain characters, input[from, to), written as it is. */
+  copy(input: string, from: number, to: number): void {
+    this.endSpace(input.charCodeAt(from));
+    this.out.push(input.slice(from, to));
+    for (let k = from; k < to; k++) this.origin.push(k);
+    this.prev = input.charCodeAt(to - 1);
+  }
+
+  /** Writes the white space pending before a visible character, if it is kept. */
+  private endSpace(code: number): void {
+    if (this.pendingSpace < 0) return;
+    const prev = this.prev;
+    // A line break ends a clause (spec sheets are often one feature a line), so it is kept.
+    if (prev >= 0 && this.pendingBreak) {
+      this.out.push("\n");
+      this.origin.push(this.pendingSpace);
+    } else if (prev >= 0 && this.pendingWidth >= 3) {
+      // A tab or a run of three or more spaces is a column gap of a table pasted from a PDF (two are
+      // a typing habit inside a sentence): it separates cells
+      // as "|" does (reading rule 20).
+      this.out.push("|");
+      this.origin.push(this.pendingSpace);
+    } else if (prev >= 0 && !isCjk(prev) && !isCjk(code)) {
+      this.out.push(" ");
+      this.origin.push(this.pendingSpace);
+    }
+    this.pendingSpace = -1;
+    this.pendingBreak = false;
+    this.pendingWidth = 0;
+  }
 }
 
 /** Maps a span [start, end) of the normalised text back to the original string. */

@@ -29,11 +29,12 @@ export function createTypoCorrector(
   collect(vocab.cryptoFunction);
   // Cheap gate before fuse.js: a typo keeps its first letter and roughly its length, so only words
   // that share the first letter with a vocabulary word of about the same length are searched.
-  const lengthsByInitial = new Map<string, Set<number>>();
+  // Keyed by the initial's char code, so the scan can ask before it cuts the word out of the text.
+  const lengthsByInitial = new Map<number, Set<number>>();
   for (const w of words) {
-    const set = lengthsByInitial.get(w[0] as string) ?? new Set<number>();
+    const set = lengthsByInitial.get(w.charCodeAt(0)) ?? new Set<number>();
     for (const d of [-1, 0, 1]) set.add(w.length + d);
-    lengthsByInitial.set(w[0] as string, set);
+    lengthsByInitial.set(w.charCodeAt(0), set);
   }
   // Second gate, exact: a fix must be within one edit of a vocabulary word, and a word is within one
   // edit (insertion, deletion, substitution, swap of neighbours) of another only if the two share a
@@ -50,7 +51,7 @@ export function createTypoCorrector(
   };
 
   const correct = (word: string): string | null => {
-    if (words.has(word) || !lengthsByInitial.get(word[0] as string)?.has(word.length)) return null;
+    if (words.has(word)) return null;
     const known = memo.get(word);
     if (known !== undefined) return known;
     if (!mayHaveNeighbour(word)) {
@@ -76,22 +77,33 @@ export function createTypoCorrector(
     const origin: number[] = [];
     let last = 0;
     let changed = false;
-    for (const m of norm.lower.matchAll(/[a-z]{6,}/g)) {
-      const fix = correct(m[0]);
-      if (fix === null) continue;
-      changed = true;
-      text += norm.text.slice(last, m.index);
-      lower += norm.lower.slice(last, m.index);
-      for (let i = last; i < m.index; i++) origin.push(norm.origin[i] as number);
-      text += fix;
-      lower += fix;
-      // Every corrected letter points into the misspelt word, and the last to its last letter, so
-      // evidence quotes the user's whole spelling.
-      for (let i = 0; i < fix.length; i++) {
-        const at = i === fix.length - 1 ? m[0].length - 1 : Math.min(i, m[0].length - 1);
-        origin.push(norm.origin[m.index + at] as number);
+    const source = norm.lower;
+    // Each run of six or more letters a-z is a word to check.
+    for (let start = 0; start < source.length; ) {
+      if (!isLetter(source.charCodeAt(start))) {
+        start++;
+        continue;
       }
-      last = m.index + m[0].length;
+      let end = start + 1;
+      while (end < source.length && isLetter(source.charCodeAt(end))) end++;
+      const length = end - start;
+      const fix = length >= MIN_LENGTH && lengthsByInitial.get(source.charCodeAt(start))?.has(length) ? correct(source.slice(start, end)) : null;
+      if (fix !== null) {
+        changed = true;
+        text += norm.text.slice(last, start);
+        lower += source.slice(last, start);
+        for (let i = last; i < start; i++) origin.push(norm.origin[i] as number);
+        text += fix;
+        lower += fix;
+        // Every corrected letter points into the misspelt word, and the last to its last letter, so
+        // evidence quotes the user's whole spelling.
+        for (let i = 0; i < fix.length; i++) {
+          const at = i === fix.length - 1 ? length - 1 : Math.min(i, length - 1);
+          origin.push(norm.origin[start + at] as number);
+        }
+        last = end;
+      }
+      start = end;
     }
     if (!changed) return norm;
     text += norm.text.slice(last);
@@ -100,6 +112,8 @@ export function createTypoCorrector(
     return { source: norm.source, text, lower, origin: Int32Array.from(origin) };
   };
 }
+
+const isLetter = (c: number) => c >= 97 && c <= 122;
 
 /** The word with one letter taken out, at each place in turn. */
 function oneLetterLess(word: string): string[] {
