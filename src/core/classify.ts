@@ -177,10 +177,11 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
   for (const type of entry.productTypes) {
     if (type === "sector_crypto_equipment") {
       // A sector word alone ("police", "bank") says who uses a product, not that it is made for them:
-      // it raises the sector entry when the text says so, or when it names no other product type.
+      // it raises the sector entry when the text says so, or when it names no other product type and
+      // no general product (a bank's printers are printers).
       // Tooling for a sector's items (a tester of financial IC cards) is read as tooling.
       const sectorNamesProduct =
-        (p.headType === null || !TOOL_TYPES.has(p.headType)) && (p.sectors.some((s) => s.dedicated) || !p.types.some((t) => t.strength !== "feature"));
+        (p.headType === null || !TOOL_TYPES.has(p.headType)) && (p.sectors.some((s) => s.dedicated) || (!p.types.some((t) => t.strength !== "feature") && !p.generalProduct));
       // A product that exists only for a sector (税控收款机, an encrypting PIN pad) carries its crypto in its name.
       if (p.itemKind === "hardware" && p.sectors.length > 0 && (cryptoSignal || p.sectors.some((s) => s.product)) && sectorNamesProduct)
         found.push({ kind: "sector", evidence: p.sectors.map((s) => s.evidence) });

@@ -351,9 +351,15 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const liveTechnology = liveKindWords(found.of("technology"), negated, candidateTypes);
   const liveService = liveKindWords(found.of("service"), negated, candidateTypes);
   const livePublication = liveKindWords(found.of("publication"), negated, candidateTypes);
+  // A general-purpose product heads the name when no listed product word comes after it there
+  // ("打印机" in "多功能打印机", not in "打印机墨盒芯片", which is a chip).
+  const generalHead = namingTypes.some((h) => h.tag.strength === "primary")
+    ? undefined
+    : found.of("general").find((g) => within(g, naming) && !namingTypes.some((h) => h.tag.strength !== "feature" && h.end > g.end));
   const heads: [Parameters["itemKind"], Hit | undefined][] = [
-    // A product that exists only for a sector (税务UKey, 税控盘) is goods, named as such.
-    ["hardware", firstOf([typeHits.find((h) => h.tag.strength !== "feature"), found.of("sector").find((h) => h.tag.product)])],
+    // A product that exists only for a sector (税务UKey, 税控盘) is goods, named as such, and so is a
+    // general product heading the name (a printer whose firmware encrypts its disk is a printer).
+    ["hardware", firstOf([typeHits.find((h) => h.tag.strength !== "feature"), found.of("sector").find((h) => h.tag.product), generalHead])],
     // A publication names the item only from the product's name; elsewhere it is a reference ("(security policy v1.1)").
     ["publication", livePublication.find((h) => within(h, naming))],
     ["service", liveService[0]],
@@ -379,11 +385,6 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
   const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? evidenceOfHit(norm, head[1]) : null;
 
-  // A general-purpose product heads the name when no listed product word comes after it there
-  // ("打印机" in "多功能打印机", not in "打印机墨盒芯片", which is a chip).
-  const generalHead = namingTypes.some((h) => h.tag.strength === "primary")
-    ? undefined
-    : found.of("general").find((g) => within(g, naming) && !namingTypes.some((h) => h.tag.strength !== "feature" && h.end > g.end));
   // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
   const consumerObjects = found.of("massWeak").filter((h) => afterObjectCue(lower, h, 0, cue.objectBefore));
   const parameters: Parameters = {
