@@ -57,7 +57,7 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["11: a product word after the general one heads the name", "打印机耗材安全芯片，SM4，SM2", ["not_listed", null], ["needs_info", "5A002.a"]],
   ["sector: tax control is a function only the tax authority's products have", "Tax control equipment for VAT invoicing, 100 invoices/s, 300 terminals", ["not_listed", null], ["needs_info", "5A002.e"]],
   ["10/sector: a sector's product opening the text names it, whatever the text says later", "税务UKey（按税务机关规范）：USB接口设备，用于发票开具和数字签名；说明书介绍出厂固件支持的指令", ["not_listed", null], ["needs_info", "5A002.e"]],
-  ["10: a test solution named for IPsec VPN is test equipment, not a VPN", "Acme IPsec VPN test solution: emulates secure gateways to measure tunnel setup rate and throughput of the device under test", ["not_listed", null], ["needs_info", "5B002.b"]],
+  ["10: a tester named for IPsec VPN is test equipment, not a VPN", "IPsec VPN测试仪：模拟安全网关，测量被测设备的隧道建立速率和吞吐量", ["not_listed", null], ["needs_info", "5B002.b"]],
   ["10/13: a fault-injection test platform is cryptanalysis equipment, not a tester of something else", "品名:激光故障注入测试平台|用途:对安全芯片进行故障注入攻击以提取密钥|是否有加密功能:无", ["not_listed", null], ["licence_required", "5A004"]],
   ["10/11: a printer whose firmware encrypts its disk is a printer, not software", "品名:彩色激光打印机|用途:办公打印|是否有加密功能:有|说明:固件对硬盘作业数据AES-256加密", ["not_listed", null], ["not_listed", null]],
   ["sector: a bank's printers are printers", "Office laser printers with an encrypted hard disk (AES-256), 40 units for a bank's branches", ["not_listed", null], ["not_listed", null]],
