@@ -493,7 +493,7 @@ function decide(
         zh: `描述的是服务（${quote([p.itemKindEvidence])}），而非货物：服务本身不涉及物项进出境，清单不直接适用（阅读规则21）。为提供服务而运出的设备应单独分类。`,
       });
     }
-    pushWorksWithNote(reasons, p);
+    pushWhatItIsNotes(reasons, p);
     reasons.push(
       hasDescription || hsCode
         ? { en: `Nothing in the input matches an entry of ${edition.id}.`, zh: `输入内容与${edition.id}的条目均不匹配。` }
@@ -521,7 +521,7 @@ function decide(
       zh: `${quote(totals.map((r) => r.evidence))}为多台合计，并非单台指标：按单台读取（阅读规则1）。`,
     });
   }
-  pushWorksWithNote(reasons, p);
+  pushWhatItIsNotes(reasons, p);
   if (c.entry.productTypes.some((t) => TOOL_TYPES.has(t)) && p.toolFor.length > 0) {
     reasons.push({
       en: `The product is named as tooling for ${quote(p.toolFor)}: those items are what it is for, not what it is (reading rule 10).`,
@@ -582,8 +582,14 @@ function matchRank(m: CandidateMatch, sectorProductNamed: boolean): number {
   return m.kind === "sector" && sectorProductNamed ? MATCH_RANK.product_type + 0.5 : MATCH_RANK[m.kind];
 }
 
-/** Items the product works with or is for are not what it is (rule 10). */
-function pushWorksWithNote(into: Bilingual[], p: Parameters): void {
+/** Items the product works with or is for are not what it is (rule 10); a sector's equipment may hold a listed part (rule 12). */
+function pushWhatItIsNotes(into: Bilingual[], p: Parameters): void {
+  if (p.sectorEquipment) {
+    into.push({
+      en: `${quote([p.sectorEquipment])} names a sector's own equipment: it is listed only if specially designed as that sector's cryptographic equipment; a listed part inside it (a security chip, a PIN pad's crypto module) is classified on its own entry (reading rule 12).`,
+      zh: `${quote([p.sectorEquipment])}是行业自身的设备：只有专门设计为该行业的密码设备时才受管控；其中所含受管控部件（安全芯片、密码键盘的密码模块等）按其自身条目分类（阅读规则12）。`,
+    });
+  }
   if (p.worksWith.length === 0) return;
   into.push({
     en: `${quote(p.worksWith)} names what the product works with or is for, not what it is: the product is what its name ends with (reading rule 10).`,

@@ -98,6 +98,11 @@ export interface Parameters {
    * ("微控制器", "Bluetooth LE SoC"): its crypto is a feature, not its main function (rule 11).
    */
   readonly generalProduct: Evidence | null;
+  /**
+   * A sector's own equipment heading the product's name ("智能电表", "payment terminal"): equipment that
+   * may contain a listed part (reading rule 12), not cryptographic equipment by its name.
+   */
+  readonly sectorEquipment: Evidence | null;
   /** Figures of the text that a figure the user stated for the same measure replaced. */
   readonly replacedByAnswers?: RateFound[];
 }
@@ -115,7 +120,8 @@ type Tag =
   | { k: "crypto" }
   | { k: "algorithm"; spec: AlgorithmSpec }
   | { k: "curve"; bits: number }
-  | { k: "sector"; sector: SectorId; product: boolean }
+  /** `product`: exists only for the sector (税控盘); `equipment`: the sector's own equipment (an electricity meter). */
+  | { k: "sector"; sector: SectorId; product: boolean; equipment: boolean }
   | { k: "dedication" }
   | { k: "massStrong" }
   | { k: "massWeak" }
@@ -159,8 +165,9 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
   for (const spec of vocab.algorithms) addAll(spec.aliases, { k: "algorithm", spec });
   for (const c of vocab.namedCurves) addAll(c.aliases, { k: "curve", bits: c.bits });
   for (const s of vocab.sectors) {
-    addAll(s.terms, { k: "sector", sector: s.sector, product: false });
-    addAll(s.products, { k: "sector", sector: s.sector, product: true });
+    addAll(s.terms, { k: "sector", sector: s.sector, product: false, equipment: false });
+    addAll(s.equipment, { k: "sector", sector: s.sector, product: false, equipment: true });
+    addAll(s.products, { k: "sector", sector: s.sector, product: true, equipment: false });
   }
   addAll(vocab.dedication, { k: "dedication" });
   addAll(vocab.massMarket.strong, { k: "massStrong" });
@@ -301,7 +308,8 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).
   // A product that exists only for a sector (税务UKey) names the product as much as a listed type does.
-  const sectorProducts = found.of("sector").filter((h) => h.tag.product);
+  // …and so does a sector's own equipment (an electricity meter, an ATM).
+  const sectorProducts = found.of("sector").filter((h) => h.tag.product || h.tag.equipment);
   const kindWords = [...namedTypes, ...sectorProducts, ...found.of("software"), ...found.of("technology"), ...found.of("publication"), ...found.of("service"), ...found.of("general")];
   const naming = namingPhrase(lower, (start, end) => kindWords.some((h) => h.start >= start && h.end <= end));
   // Rule 10: the last word of a compound names what it is: an "HSM chip" is a chip. A host that ends
@@ -332,13 +340,30 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // Rule 10: with a listed type as the head of the product's name, another listed type named only
   // outside the name ("对接密码机", "keys protected by HSMs") is what the product works with, not what it is.
   const headType = lastNamed && lastNamed.tag.k === "type" && lastNamed.tag.strength === "primary" && !headIsToolFor ? lastNamed.tag.type : null;
+  // Rule 12: a sector's equipment heading the name (a smart meter, an ATM) with no listed type named
+  // after it there is equipment that may contain a listed part; listed types named only outside the
+  // name ("HSM at head-end", "商户手机") are what it works with, too.
+  const equipmentHead = found
+    .of("sector")
+    .find((h) => h.tag.equipment && within(h, naming) && !namingTypes.some((t) => t.tag.strength === "primary" && t.end > h.end));
   const typesOutsideName =
-    headType === null
+    headType === null && !equipmentHead
       ? []
       : candidateTypes.filter(
-          (h) => h.tag.strength === "primary" && h.tag.type !== headType && !within(h, naming) && !namingTypes.some((n) => n.tag.type === h.tag.type),
+          (h) =>
+            (h.tag.strength === "primary" || equipmentHead !== undefined) &&
+            h.tag.type !== headType &&
+            !within(h, naming) &&
+            !namingTypes.some((n) => n.tag.type === h.tag.type),
         );
-  const typeHits = dropObjectMentions(candidateTypes.filter((h) => !namedObjects.includes(h) && !typesOutsideName.includes(h)), lower, cue.objectBefore);
+  // A host word before the equipment in its name says what kind of meter it is ("手机充值电表": topped
+  // up from a phone), not that it is a phone (rule 10: the last word names the product).
+  const equipmentModifiers = equipmentHead ? namingTypes.filter((h) => h.tag.strength === "host" && h.end <= equipmentHead.start) : [];
+  const typeHits = dropObjectMentions(
+    candidateTypes.filter((h) => !namedObjects.includes(h) && !typesOutsideName.includes(h) && !equipmentModifiers.includes(h)),
+    lower,
+    cue.objectBefore,
+  );
 
   const algorithms = extractAlgorithms(norm, algorithmHits, found.of("curve"));
   const namesSomething = algorithms.some((a) => a.counted) || typeHits.some((h) => h.tag.strength === "primary");
@@ -359,7 +384,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const heads: [Parameters["itemKind"], Hit | undefined][] = [
     // A product that exists only for a sector (税务UKey, 税控盘) is goods, named as such, and so is a
     // general product heading the name (a printer whose firmware encrypts its disk is a printer).
-    ["hardware", firstOf([typeHits.find((h) => h.tag.strength !== "feature"), found.of("sector").find((h) => h.tag.product), generalHead])],
+    ["hardware", firstOf([typeHits.find((h) => h.tag.strength !== "feature"), found.of("sector").find((h) => h.tag.product), equipmentHead, generalHead])],
     // A publication names the item only from the product's name; elsewhere it is a reference ("(security policy v1.1)").
     ["publication", livePublication.find((h) => within(h, naming))],
     ["service", liveService[0]],
@@ -413,6 +438,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...typesOutsideName]),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
     generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
+    sectorEquipment: equipmentHead ? evidenceOfHit(norm, equipmentHead) : null,
   };
   if (trace) {
     trace.push(

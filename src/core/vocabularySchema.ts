@@ -59,8 +59,13 @@ export const Vocabulary = z.object({
       nameZh: z.string(),
       nameEn: z.string(),
       terms: Terms.min(1),
-      /** Products that exist only for the sector ("税控盘", "PIN pad", "电能表"): naming one names a dedicated product. */
+      /** Products that exist only for the sector ("税控盘", "PIN pad"): naming one names a dedicated product. */
       products: Terms.default([]),
+      /**
+       * The sector's own equipment ("电能表", "ATM"): it names a hardware item that may contain a listed
+       * part (reading rule 12), without saying the item is dedicated cryptography.
+       */
+      equipment: Terms.default([]),
     }),
   ),
   /** "专门用于", "specially designed": make a sector mention a dedication. */

@@ -36,6 +36,12 @@ describe("reading rules", () => {
   it("names rules 11 and 18 for a general-purpose product", () => {
     expect(classify("品名:微控制器(MCU)|用途:工业控制|是否有加密功能:有(AES硬件加速)|数量:1000").export.reasons.join(" ")).toMatch(/general-purpose product .*reading rule 11.*rule 18/);
   });
+  it("names rule 12 where a sector's own equipment heads the name, in both languages", () => {
+    const r = classify("智能电表，AES-128加密，与主站HSM进行密钥协商");
+    expect(r.export.reasons.join(" ")).toMatch(/“智能电表” names a sector's own equipment.*\(reading rule 12\)/);
+    expect(r.export.zh.reasons.join(" ")).toContain("阅读规则12");
+    expect(classify("密码机，SM4，电力行业").export.reasons.join(" ")).not.toContain("reading rule 12");
+  });
   it("names rule 11 where a feature of other equipment matched", () => {
     expect(classify("全闪存存储阵列，双控，支持AES-256数据加密").export.reasons.join(" ")).toContain("reading rule 11");
   });
