@@ -189,7 +189,9 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
     }
     if (type === "crypto_software" || type === "crypto_technology") {
       const kind = type === "crypto_software" ? "software" : "technology";
-      if (p.itemKind === kind && cryptoSignal && p.itemKindEvidence) found.push({ kind, evidence: [p.itemKindEvidence] });
+      // A crypto protocol named for it (a MACsec engine's RTL, IPsec firmware) says the software or design data is crypto.
+      const protocolNamed = p.types.some((t) => t.strength === "feature");
+      if (p.itemKind === kind && (cryptoSignal || protocolNamed) && p.itemKindEvidence) found.push({ kind, evidence: [p.itemKindEvidence] });
       continue;
     }
     if (!HARDWARE_TYPES.has(type) || p.itemKind !== "hardware") continue;
