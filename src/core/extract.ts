@@ -942,7 +942,8 @@ function extractManagedObjects(
   if (labels.length === 0) return found;
   for (const m of norm.text.matchAll(COUNT)) {
     const value = parseQuantity(m[1] as string, m[2]);
-    if (value === null) continue;
+    // Objects are counted in whole numbers: "4.2 密钥管理" is a clause number, "1.5万个密钥" is 15,000.
+    if (value === null || !Number.isInteger(value)) continue;
     const start = m.index;
     const end = start + m[0].length;
     const after = /^\s*(?:个|组|份)?\s*/.exec(norm.lower.slice(end)) as RegExpExecArray;
