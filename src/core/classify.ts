@@ -383,8 +383,13 @@ function massMarketSignal(p: Parameters, answers: Answers | null): Evidence[] | 
   if (answers?.mass_market === true) return [USER_EVIDENCE];
   if (answers?.mass_market === false) return null;
   if (p.massMarket.strong.length > 0) return p.massMarket.strong;
-  if (p.massMarket.weak.length > 0 && p.enterprise.length === 0) return p.massMarket.weak;
+  if (p.massMarket.weak.length > 0 && businessWords(p).length === 0) return p.massMarket.weak;
   return null;
+}
+
+/** Words that say who buys a product other than the public: enterprise words, and the sectors it serves (rule 16). */
+function businessWords(p: Parameters): Evidence[] {
+  return [...p.enterprise, ...p.sectors.map((s) => s.evidence)];
 }
 
 function decide(
@@ -567,8 +572,8 @@ function decide(
   // at retail for personal use is the user's to say (reading rule 16).
   const askMassMarket = verdict === "needs_info" && !massMarket && p.massMarket.weak.length > 0 && answers?.mass_market === undefined;
   const massMarketQuestion: Bilingual = {
-    en: `Is it sold to the general public at retail for personal use (${quote(p.massMarket.weak)} names a consumer product, ${quote(p.enterprise)} an enterprise one)?`,
-    zh: `是否面向公众零售、供个人使用（${quote(p.massMarket.weak)}为消费类产品，${quote(p.enterprise)}为企业类用语）？`,
+    en: `Is it sold to the general public at retail for personal use (${quote(p.massMarket.weak)} names a consumer product, ${quote(businessWords(p))} a business or sector buyer; reading rule 16)?`,
+    zh: `是否面向公众零售、供个人使用（${quote(p.massMarket.weak)}为消费类产品，${quote(businessWords(p))}指向企业或行业用户；阅读规则16）？`,
   };
   const missing = verdict === "needs_info" ? [...questionsOf(checks), ...(askMassMarket ? [massMarketQuestion] : [])] : [];
   const shown = results.map((r) => (r === chosen && askMassMarket ? { ...r.result, missing: [...r.result.missing, massMarketQuestion.en] } : r.result));

@@ -66,7 +66,7 @@ describe("answers to open questions", () => {
     const open = classify(text);
     expect(open.export.verdict).toBe("needs_info");
     expect(open.export.questions.map((q) => q.id)).toContain("mass_market");
-    expect(open.export.missing.join(" ")).toContain("“tablet” names a consumer product, “government” an enterprise one");
+    expect(open.export.missing.join(" ")).toContain("“tablet” names a consumer product, “government” a business or sector buyer");
     const retail = classify(text, { mass_market: true });
     expect(retail.export.verdict).toBe("exempt");
     expect(retail.export.reasons.join(" ")).toContain("stated by the user");
