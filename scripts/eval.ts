@@ -90,7 +90,7 @@ function main(): number {
   const args = process.argv.slice(2);
   const showIndex = args.indexOf("--show-misses");
   const show = showIndex >= 0 ? (args[showIndex + 1] ?? "all") : null;
-  const files = args.filter((a, i) => a.endsWith(".jsonl") && i !== showIndex + 1);
+  const files = args.filter((a, i) => a.endsWith(".jsonl") && (showIndex < 0 || i !== showIndex + 1));
   const classifier = createClassifier({ ...loadListData(), cacheSize: 0 });
   const classify = (c: LabelledCase) =>
     classifier.classify({ description: c.input.description, hsCode: c.input.hsCode, asOf: c.input.asOf ?? "2026-12-01" });
