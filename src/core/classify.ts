@@ -183,7 +183,8 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
       const sectorNamesProduct =
         (p.headType === null || !TOOL_TYPES.has(p.headType)) && (p.sectors.some((s) => s.dedicated) || (!p.types.some((t) => t.strength !== "feature") && !p.generalProduct));
       // A product that exists only for a sector (税控收款机, an encrypting PIN pad) carries its crypto in its name.
-      if (p.itemKind === "hardware" && p.sectors.length > 0 && (cryptoSignal || p.sectors.some((s) => s.product)) && sectorNamesProduct)
+      // A sector's equipment with a listed part in it (an electricity meter with its ESAM) asks the question too (rule 12).
+      if (p.itemKind === "hardware" && p.sectors.length > 0 && (cryptoSignal || p.listedParts.length > 0 || p.sectors.some((s) => s.product)) && sectorNamesProduct)
         found.push({ kind: "sector", evidence: p.sectors.map((s) => s.evidence) });
       continue;
     }
@@ -593,8 +594,8 @@ function matchRank(m: CandidateMatch, sectorProductNamed: boolean): number {
 function pushWhatItIsNotes(into: Bilingual[], p: Parameters): void {
   if (p.sectorEquipment) {
     into.push({
-      en: `${quote([p.sectorEquipment])} names a sector's own equipment: it is listed only if specially designed as that sector's cryptographic equipment; a listed part inside it (a security chip, a PIN pad's crypto module) is classified on its own entry (reading rule 12).`,
-      zh: `${quote([p.sectorEquipment])}是行业自身的设备：只有专门设计为该行业的密码设备时才受管控；其中所含受管控部件（安全芯片、密码键盘的密码模块等）按其自身条目分类（阅读规则12）。`,
+      en: `${quote([p.sectorEquipment])} names a sector's own equipment: it is listed only if specially designed as that sector's cryptographic equipment; ${p.listedParts.length > 0 ? quote(p.listedParts) : "a listed part"} inside it is classified on its own entry (reading rule 12).`,
+      zh: `${quote([p.sectorEquipment])}是行业自身的设备：只有专门设计为该行业的密码设备时才受管控；其中所含${p.listedParts.length > 0 ? quote(p.listedParts) : "受管控部件"}按其自身条目分类（阅读规则12）。`,
     });
   }
   if (p.worksWith.length === 0) return;

@@ -103,6 +103,8 @@ export interface Parameters {
    * may contain a listed part (reading rule 12), not cryptographic equipment by its name.
    */
   readonly sectorEquipment: Evidence | null;
+  /** Listed items named beside that equipment (an electricity meter's ESAM): parts of it, classified on their own (rule 12). */
+  readonly listedParts: Evidence[];
   /** Figures of the text that a figure the user stated for the same measure replaced. */
   readonly replacedByAnswers?: RateFound[];
 }
@@ -356,6 +358,8 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
             !within(h, naming) &&
             !namingTypes.some((n) => n.tag.type === h.tag.type),
         );
+  // Listed items named beside a sector's equipment (the meter's ESAM) are parts of it.
+  const equipmentParts = equipmentHead ? typesOutsideName.filter((h) => h.tag.strength === "primary") : [];
   // A host word before the equipment in its name says what kind of meter it is ("手机充值电表": topped
   // up from a phone), not that it is a phone (rule 10: the last word names the product).
   const equipmentModifiers = equipmentHead ? namingTypes.filter((h) => h.tag.strength === "host" && h.end <= equipmentHead.start) : [];
@@ -386,7 +390,15 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     // general product heading the name (a printer whose firmware encrypts its disk is a printer).
     ["hardware", firstOf([typeHits.find((h) => h.tag.strength !== "feature"), found.of("sector").find((h) => h.tag.product), equipmentHead, generalHead])],
     // A publication names the item only from the product's name; elsewhere it is a reference ("(security policy v1.1)").
-    ["publication", livePublication.find((h) => within(h, naming))],
+    // …unless a product word after it ends the name: "专利所述安全设备测试系统" is the system a patent describes.
+    [
+      "publication",
+      livePublication.find(
+        (h) =>
+          within(h, naming) &&
+          !typeHits.some((t) => t.tag.strength !== "feature" && t.start >= h.end && within(t, naming) && !insideTitle(lower, t) && endsNamingPhrase(lower, t, naming)),
+      ),
+    ],
     ["service", liveService[0]],
     ["technology", liveTechnology[0]],
     ["software", liveSoftware[0]],
@@ -435,7 +447,8 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     protective: firstFew(norm, protectiveHits),
     shape: textShape(lower),
     toolFor: firstFew(norm, namedObjects),
-    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...typesOutsideName]),
+    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...typesOutsideName.filter((h) => !equipmentParts.includes(h))]),
+    listedParts: firstFew(norm, equipmentParts),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
     generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
     sectorEquipment: equipmentHead ? evidenceOfHit(norm, equipmentHead) : null,
@@ -532,6 +545,11 @@ const VERSION_ONLY = /^\s*(?:v?\d[\w.-]*|rev\.?\s*\w+)?\s*$/;
 function endsNamingPhrase(lower: string, h: Hit, naming: { end: number }): boolean {
   // A publication word that closes a title in 《》 ends the work's name, whatever the sentence goes on to say.
   return VERSION_ONLY.test(lower.slice(h.end, naming.end)) || lower[h.end] === "》";
+}
+
+/** Whether a word stands inside a title in 《》: the name of a work, not of a product. */
+function insideTitle(lower: string, h: Hit): boolean {
+  return lower.lastIndexOf("《", h.start) > lower.lastIndexOf("》", h.start);
 }
 
 /** The earliest of some hits. */

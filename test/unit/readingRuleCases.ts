@@ -31,6 +31,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["12: a phone word before a meter in its name is not a phone", "手机充值电表，ESAM安全模块，加密通信", ["not_listed", null], ["needs_info", "5A002.e"]],
   ["12: a payment terminal's crypto is the question of the sector entry", "Android payment terminal for acquiring banks, card data encrypted end to end (P2PE), remote key loading", ["not_listed", null], ["needs_info", "5A002.e"]],
   ["16: a smartphone made for the police is not a consumer product", "智能手机型警务终端，数据传输加密，SM4", ["needs_info", "I-1"], ["not_listed", null]],
+  ["12: a meter with a listed part inside asks the question, with no crypto word", "单相智能电能表，内置ESAM模块，费控", ["not_listed", null], ["needs_info", "5A002.e"]],
+  ["10: the system a patent describes is a system, not a publication", "按某专利所述的加密设备测试系统：向被测加密机发送报文并判断响应", ["not_listed", null], ["needs_info", "5B002.b"]],
   ["sector: a product that exists only for a sector is dedicated to it", "税控盘，SM4加密", ["not_listed", null], ["licence_required", "5A002.e"]],
   ["16: a consumer product named as what a part goes into is not the item", "Security chip for hardware wallets, AES-256, ECC P-256", ["not_listed", null], ["needs_info", "5A002.a"]],
   ["10: a fax that names its paper is not a publication", "Plain paper fax machine, A4 paper tray, AES-256 encrypted transmission", ["needs_info", "I-2"], ["not_listed", null]],
