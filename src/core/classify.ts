@@ -209,7 +209,7 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
     const hostFunction =
       type === "vpn_equipment"
         ? features.length > 0
-        : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || (TOOL_TYPES.has(type) && (p.toolFor.length > 0 || anyHost));
+        : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || (TOOL_TYPES.has(type) && p.toolFor.length > 0);
     if (hosts.length > 0 && hostFunction) {
       found.push({ kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
     } else if (features.length > 0 && !anyPrimary && !anyHost && !p.generalProduct) {

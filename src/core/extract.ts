@@ -162,6 +162,7 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
     addAll(pt.primary, { k: "type", type: pt.type, strength: "primary" });
     addAll(pt.hosts, { k: "type", type: pt.type, strength: "host" });
     addAll(pt.features, { k: "type", type: pt.type, strength: "feature" });
+    if (pt.compoundHosts) addAll(compounds(pt.compoundHosts.modifiers, pt.compoundHosts.heads), { k: "type", type: pt.type, strength: "host" });
   }
   addAll(vocab.cryptoFunction, { k: "crypto" });
   for (const spec of vocab.algorithms) addAll(spec.aliases, { k: "algorithm", spec });
@@ -190,6 +191,12 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
   addAll(vocab.rateLabels.notEncryption, { k: "rateLabel", kind: "not_encryption" });
   addAll(vocab.managedObjects, { k: "managedObjects" });
   return lex;
+}
+
+/** Every modifier joined to every head: with a space between Latin words ("test solution"), none in Chinese ("测试平台"). */
+function compounds(modifiers: readonly string[], heads: readonly string[]): string[] {
+  const latin = /[a-z]$/i;
+  return modifiers.flatMap((m) => heads.filter((h) => latin.test(m) === /^[a-z]/i.test(h)).map((h) => (latin.test(m) ? `${m} ${h}` : `${m}${h}`)));
 }
 
 export function evidenceOf(norm: NormalisedText, start: number, end: number): Evidence {
@@ -446,7 +453,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     publicDomain: firstFew(norm, [...found.of("publicDomain"), ...(itemKind === "publication" ? found.of("publication") : [])]),
     protective: firstFew(norm, protectiveHits),
     shape: textShape(lower),
-    toolFor: firstFew(norm, namedObjects),
+    // A tool is for the listed items and functions named as its objects, and for a sector's crypto
+    // products (金融IC卡); a router or switch it tests is not one.
+    toolFor: firstFew(norm, [
+      ...namedObjects.filter((h) => h.tag.k === "type" && h.tag.strength !== "host"),
+      ...(headIsToolFor ? found.of("sector").filter((h) => h.tag.product) : []),
+    ]),
     worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...typesOutsideName.filter((h) => !equipmentParts.includes(h))]),
     listedParts: firstFew(norm, equipmentParts),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,

@@ -47,6 +47,11 @@ export const Vocabulary = z.object({
       features: Terms,
       /** True where a feature mention with no host and no other product type is enough for a candidate. */
       featureAlone: z.boolean(),
+      /**
+       * Hosts the field names by a compound: any modifier right before any head ("IPsec test solution",
+       * "测试平台", "检测方案"), so the vocabulary holds the parts rather than every pairing of them.
+       */
+      compoundHosts: z.object({ modifiers: Terms.min(1), heads: Terms.min(1) }).optional(),
     }),
   ),
   /** Words that say the product is crypto in some way ("encrypt*", "加密"): the feature of hosts that need one. */
