@@ -427,6 +427,7 @@ function decide(
   // on its own entry, with the figures given; its verdict settles "specially designed for".
   // Read once, and only when a check needs it.
   let itemOutcome: Outcome | null | undefined;
+  const itemOffList = p.types.find((t) => t.strength !== "feature" && !edition.entries.some((e) => e.productTypes.includes(t.type)))?.evidence ?? null;
   const results = candidates.map((c) => {
     const forListedItem = c.match.kind === "software" || c.match.kind === "technology";
     const checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))]
@@ -448,6 +449,19 @@ function decide(
     };
     return { c, result, checks };
   });
+  // Software or technology for a product no entry of this list covers is not this list's item at all
+  // (reading rule 14): it leaves the reading, and the reasons say why.
+  const forUnlistedProduct = itemOffList !== null && itemOutcome?.verdict === "not_listed";
+  if (forUnlistedProduct && itemOffList) {
+    const before = results.length;
+    results.splice(0, results.length, ...results.filter((r) => r.c.match.kind !== "software" && r.c.match.kind !== "technology"));
+    if (results.length < before) {
+      reasons.push({
+        en: `The software or technology is for “${itemOffList.text}”, a product no entry of ${edition.id} covers, so it is not specially designed for a listed item (reading rule 14).`,
+        zh: `该软件或技术用于“${itemOffList.text}”，而${edition.id}没有任何条目涵盖该产品，因此不属于为清单物项专门设计（阅读规则14）。`,
+      });
+    }
+  }
   // A "no" to "is this its main function / is it this product?" takes the entry out of the reading.
   const kept = results.filter((r) => r.checks[0]?.status !== "fail");
   const droppedByAnswer = results.length - kept.length;

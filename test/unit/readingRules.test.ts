@@ -42,6 +42,9 @@ describe("reading rules", () => {
     expect(r.export.zh.reasons.join(" ")).toContain("阅读规则12");
     expect(classify("密码机，SM4，电力行业").export.reasons.join(" ")).not.toContain("reading rule 12");
   });
+  it("names rule 14 where software is for a product the list does not cover", () => {
+    expect(classify("Radio firmware upgrade licence enabling AES-256 on portable radios").export.reasons.join(" ")).toMatch(/a product no entry of export-2024 covers.*reading rule 14/);
+  });
   it("names rule 11 where a feature of other equipment matched", () => {
     expect(classify("全闪存存储阵列，双控，支持AES-256数据加密").export.reasons.join(" ")).toContain("reading rule 11");
   });
