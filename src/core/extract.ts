@@ -145,6 +145,7 @@ type Hit = TermHit<Tag>;
 const CLAUSE_BREAK = /[,;，；。、!?！？\n()（）:：|]/;
 const SENTENCE_BREAK = /[;；。!?！？\n]/;
 const KEY_END = /[:：]/;
+const BRACKET_OPEN = /[(（]/;
 /** Separators of pasted tables: a figure that opens the cell after one belongs to the label before it. */
 const CELL_END = /[|\n]/;
 const CELL_OPENING = /^\s*(?:up to|最高|最大|≥|>=)?\s*$/;
@@ -919,6 +920,15 @@ function nearestLabel(
   }
   let to = end;
   while (to < lower.length && to - end < 32 && !CLAUSE_BREAK.test(lower[to] as string) && !/\d/.test(lower[to] as string)) to++;
+  // A figure that opens a bracket glosses what stands before it ("USB 1.x full speed (12 Mbit/s)"):
+  // the label is read from the clause before the bracket, whatever numbers it holds.
+  if (from > 0 && BRACKET_OPEN.test(lower[from - 1] as string) && /^\s*$/.test(lower.slice(from, figureStart))) {
+    const bracket = from - 1;
+    let clauseStart = bracket;
+    while (clauseStart > 0 && bracket - clauseStart < 40 && !CLAUSE_BREAK.test(lower[clauseStart - 1] as string)) clauseStart--;
+    const glossed = nearestOf(labels.filter((l) => l.start >= clauseStart && l.end <= bracket), (l) => bracket - l.end);
+    if (glossed) return { kind: glossed, from: "clause" };
+  }
   if (keyFrom >= 0) {
     const key = nearestOf(labels.filter((l) => l.start >= from && l.end <= keyFrom), (l) => keyFrom - l.end);
     if (key) return { kind: key, from: "key" };
@@ -932,7 +942,8 @@ function nearestLabel(
 
 /** A digit that starts a number; one inside a word ("SM4 15Gbps", "IPv4") is part of that word. */
 function numberAt(lower: string, i: number): boolean {
-  return /\d/.test(lower[i] as string) && !/[a-z]/.test(lower[i - 1] ?? "");
+  // …and so is a version written with a wildcard ("USB 1.x", "TLS 1.x").
+  return /\d/.test(lower[i] as string) && !/[a-z]/.test(lower[i - 1] ?? "") && !/^\d\.x\b/.test(lower.slice(i, i + 4));
 }
 
 /** "4 Gbps each", "单台 4 Gbps": one unit's figure; "12 Gbps together", "集群 12 Gbps": a cluster's (reading rule 1). */
