@@ -1,6 +1,6 @@
 import type { Direction, Edition, Entry, ProductTypeId } from "./listSchema.ts";
 import type { Vocabulary } from "./vocabularySchema.ts";
-import { type Evidence, type Parameters, type RateFound, type TraceStep, buildLexicon, extractParameters } from "./extract.ts";
+import { type Evidence, type Parameters, type RateFound, type TraceStep, QUALIFIABLE_HOSTS, buildLexicon, extractParameters } from "./extract.ts";
 import { type Answers, type Question, type QuestionId, STATED_BY_USER, question } from "./questions.ts";
 import { normalise } from "./normalise.ts";
 import { createTypoCorrector } from "./typos.ts";
@@ -535,6 +535,12 @@ function decide(
     zh: `${words.zh}：${c.entry.id} ${c.entry.nameZh}，依据${c.match.kind === "hs_code" ? `HS编码${hsCode}` : quote(c.match.evidence)}。`,
   });
   if (c.entry.criteria.every((cr) => cr.kind !== "cryptanalysis")) pushProtectiveNote(reasons, p);
+  if (p.qualifiedHosts.length > 0 && c.entry.productTypes.some((t) => QUALIFIABLE_HOSTS.has(t))) {
+    reasons.push({
+      en: `${quote(p.qualifiedHosts)} is read as an encrypting phone or fax: the text names it so or says it encrypts what it transmits, which meets the entry as written (reading rule 15).`,
+      zh: `${quote(p.qualifiedHosts)}按加密电话机或传真机理解：文本如此称呼，或表明其对所传输的信息加密，符合条目原文（阅读规则15）。`,
+    });
+  }
   pushAnswerNotes(reasons, p, answers);
   const totals = p.rates.filter((r) => r.scope === "aggregate");
   if (totals.length > 0 && c.entry.criteria.some((cr) => cr.kind === "rate" || (cr.kind === "anyOf" && cr.of.some((l) => l.kind === "rate")))) {

@@ -103,6 +103,11 @@ export interface Parameters {
    * may contain a listed part (reading rule 12), not cryptographic equipment by its name.
    */
   readonly sectorEquipment: Evidence | null;
+  /**
+   * Phone or fax words read as an encrypted phone or fax (reading rule 15): an encryption word names
+   * them ("加密IP电话机"), or the text says they encrypt what they transmit ("AES encryption of voice").
+   */
+  readonly qualifiedHosts: Evidence[];
   /** Listed items named beside that equipment (an electricity meter's ESAM): parts of it, classified on their own (rule 12). */
   readonly listedParts: Evidence[];
   /** Figures of the text that a figure the user stated for the same measure replaced. */
@@ -210,7 +215,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "negativeAnswers" | "unitScope">;
+export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form"), "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -233,6 +238,8 @@ interface CompiledCues {
   readonly qualifierBefore: RegExp;
   /** "… with [words] encryption" after a phone or fax word, in its clause. */
   readonly qualifierAfter: RegExp;
+  /** What a phone or fax transmits, read in an encryption word's clause (reading rule 15). */
+  readonly transmission: RegExp;
   readonly negativeAnswer: RegExp;
   readonly aggregate: RegExp;
   readonly perUnit: RegExp;
@@ -245,6 +252,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
       objectBefore: new RegExp(`(?:${cueAlternation(cues.objectCues)})[^,;，；。\\n]{0,24}$`),
       qualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifierCues)})[^,;，；。\\n\\u4e00-\\u9fff]{0,14}$`),
       qualifierAfter: new RegExp(`^[^,;，；。|\\n]{0,24}?\\b(?:with|supporting|configured with)\\b[^,;，；。|\\n]{0,40}?(?:${cueAlternation(cues.qualifierCues)})`),
+      transmission: new RegExp(cueAlternation(cues.transmissionCues)),
       aggregate: new RegExp(cueAlternation(cues.unitScope.aggregate)),
       perUnit: new RegExp(cueAlternation(cues.unitScope.perUnit)),
       negativeAnswer: new RegExp(`^[^,;，；。\\n:：]{0,6}[:：]\\s*(?:${cueAlternation(cues.negativeAnswers)})`),
@@ -278,7 +286,6 @@ export interface SetAside {
   readonly namingPhrase: Evidence | null;
   readonly masked: Evidence[];
   readonly objects: Evidence[];
-  readonly promoted: Evidence[];
   readonly consumerObjects: Evidence[];
 }
 
@@ -311,9 +318,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
       .map((h) => lower.slice(h.start, h.end)),
   );
   const protectiveHits = protectiveWords.size === 0 ? [] : typeWords.filter((h) => isCryptanalysis(h) && protectiveWords.has(lower.slice(h.start, h.end)));
+  // Rule 15: a phone or fax that encrypts what it sends ("AES encryption of voice and data", "通话加密")
+  // is an encrypted phone or fax, whatever words its name uses.
+  const encryptsTransmission = liveCrypto.some((h) => cue.transmission.test(clauseOf(lower, h, 30)));
   const namedTypes = dropContainedTypes(typeWords)
     .filter((h) => !negated.has(h) && !protectiveHits.includes(h))
-    .map((h) => promoteQualifiedHost(h, lower, cue.qualifierBefore, cue.qualifierAfter));
+    .map((h) => promoteQualifiedHost(h, lower, cue.qualifierBefore, cue.qualifierAfter, encryptsTransmission));
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).
@@ -370,7 +380,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const equipmentParts = equipmentHead ? typesOutsideName.filter((h) => h.tag.strength === "primary") : [];
   // A host word before the equipment in its name says what kind of meter it is ("手机充值电表": topped
   // up from a phone), not that it is a phone (rule 10: the last word names the product).
-  const equipmentModifiers = equipmentHead ? namingTypes.filter((h) => h.tag.strength === "host" && h.end <= equipmentHead.start) : [];
+  const equipmentModifiers = equipmentHead
+    ? namingTypes.filter((h) => (h.tag.strength === "host" || QUALIFIABLE_HOSTS.has(h.tag.type)) && h.end <= equipmentHead.start)
+    : [];
   const typeHits = dropObjectMentions(
     candidateTypes.filter((h) => !namedObjects.includes(h) && !typesOutsideName.includes(h) && !equipmentModifiers.includes(h)),
     lower,
@@ -465,6 +477,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
     generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
     sectorEquipment: equipmentHead ? evidenceOfHit(norm, equipmentHead) : null,
+    qualifiedHosts: firstFew(norm, typeHits.filter((h) => !typeWords.includes(h))),
   };
   if (trace) {
     trace.push(
@@ -472,7 +485,6 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
         masked: firstFew(norm, all.filter((h) => !hits.includes(h) && h.tag.k !== "exclusion" && h.tag.k !== "notNegation")),
         objects: firstFew(norm, candidateTypes.filter((h) => !typeHits.includes(h))),
         namingPhrase: naming.end > naming.start ? evidenceOf(norm, naming.start, naming.end) : null,
-        promoted: firstFew(norm, typeHits.filter((h) => !typeWords.includes(h))),
         consumerObjects: firstFew(norm, consumerObjects),
       }),
     );
@@ -558,6 +570,15 @@ const VERSION_ONLY = /^\s*(?:v?\d[\w.-]*|rev\.?\s*\w+)?\s*$/;
 function endsNamingPhrase(lower: string, h: Hit, naming: { end: number }): boolean {
   // A publication word that closes a title in 《》 ends the work's name, whatever the sentence goes on to say.
   return VERSION_ONLY.test(lower.slice(h.end, naming.end)) || lower[h.end] === "》";
+}
+
+/** The clause around a word, at most `reach` characters to each side. */
+function clauseOf(lower: string, h: { start: number; end: number }, reach: number): string {
+  let from = h.start;
+  while (from > 0 && h.start - from < reach && !CLAUSE_BREAK.test(lower[from - 1] as string)) from--;
+  let to = h.end;
+  while (to < lower.length && to - h.end < reach && !CLAUSE_BREAK.test(lower[to] as string)) to++;
+  return lower.slice(from, to);
 }
 
 /** Whether a word stands inside a title in 《》: the name of a work, not of a product. */
@@ -682,11 +703,18 @@ function dropContainedTypes<T extends Hit>(typeHits: T[]): T[] {
 }
 
 /** "encrypted VoIP desk phone", "加密IP电话机": an encryption word in front of the phone or fax names the product itself. */
-const QUALIFIABLE_HOSTS = new Set<ProductTypeId>(["encrypted_phone", "encrypted_fax"]);
+export const QUALIFIABLE_HOSTS = new Set<ProductTypeId>(["encrypted_phone", "encrypted_fax"]);
 
-function promoteQualifiedHost<T extends TermHit<Extract<Tag, { k: "type" }>>>(h: T, lower: string, qualifierBefore: RegExp, qualifierAfter: RegExp): T {
+function promoteQualifiedHost<T extends TermHit<Extract<Tag, { k: "type" }>>>(
+  h: T,
+  lower: string,
+  qualifierBefore: RegExp,
+  qualifierAfter: RegExp,
+  encryptsTransmission: boolean,
+): T {
   if (h.tag.strength !== "host" || !QUALIFIABLE_HOSTS.has(h.tag.type)) return h;
   const qualified =
+    encryptsTransmission ||
     qualifierBefore.test(lower.slice(Math.max(0, h.start - 24), h.start)) ||
     // "radios configured with TEA3 air-interface encryption", "phone with end-to-end encryption"
     qualifierAfter.test(lower.slice(h.end, h.end + 72));
@@ -1020,9 +1048,11 @@ function extractSectors(
           !SENTENCE_BREAK.test(norm.lower.slice(d.end, s.start)),
       ) ??
       dedicationHits.find((d) => d.start >= s.end && d.start - s.end <= 2) ??
+      // (A phone or radio named for the police is a phone, read on the import list: rule 15.)
       typeHits.find(
         (t) =>
           t.tag.strength === "primary" &&
+          !QUALIFIABLE_HOSTS.has(t.tag.type) &&
           ((t.start >= s.end && t.start - s.end <= 3) || (t.start <= s.start && t.end >= s.end)),
       );
     return {

@@ -99,6 +99,11 @@ export const Vocabulary = z.object({
   objectCues: Terms.default([]),
   /** Words that make a phone or fax word name an encrypting product ("encrypted VoIP phone", "加密IP电话机"). */
   qualifierCues: Terms.default([]),
+  /**
+   * What a phone or fax sends ("voice", "通话", "transmitted data"): an encryption word in the same
+   * clause says it encrypts what it transmits, which makes it an encrypted phone or fax (reading rule 15).
+   */
+  transmissionCues: Terms.default([]),
   /** Answers after a key's colon that negate the key ("加密功能：无", "Encryption: none"). */
   negativeAnswers: Terms.default([]),
   /**

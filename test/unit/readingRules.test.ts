@@ -42,6 +42,11 @@ describe("reading rules", () => {
     expect(r.export.zh.reasons.join(" ")).toContain("阅读规则12");
     expect(classify("密码机，SM4，电力行业").export.reasons.join(" ")).not.toContain("reading rule 12");
   });
+  it("names rule 15 where a phone or radio is read as encrypting what it transmits", () => {
+    const r = classify("Portable radio, secure communication: radios support AES-256 encryption of voice and data");
+    expect(r.import.reasons.join(" ")).toMatch(/“Portable radio” is read as an encrypting phone or fax.*reading rule 15/);
+    expect(r.import.zh.reasons.join(" ")).toContain("阅读规则15");
+  });
   it("names rule 14 where software is for a product the list does not cover", () => {
     expect(classify("Radio firmware upgrade licence enabling AES-256 on portable radios").export.reasons.join(" ")).toMatch(/a product no entry of export-2024 covers.*reading rule 14/);
   });
