@@ -509,6 +509,13 @@ function decide(
         zh: `描述的是通用产品（${quote([p.generalProduct])}）：其密码功能是产品的附带功能而非主要功能，不因此成为安全芯片或密码设备（阅读规则11）；与清单物项相同的HS编码仅供参考（阅读规则18）。`,
       });
     }
+    const kindCovered = edition.entries.some((e) => e.productTypes.includes(p.itemKind === "software" ? "crypto_software" : "crypto_technology"));
+    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && !kindCovered) {
+      reasons.push({
+        en: `The item is ${p.itemKind} (${quote([p.itemKindEvidence])}), and ${edition.id} lists equipment only: software and technology for a listed item are read on the export list's 5D002 and 5E002 (reading rule 14).`,
+        zh: `该物项属于${p.itemKind === "software" ? "软件" : "技术"}（${quote([p.itemKindEvidence])}），而${edition.id}只列设备：为清单物项所用的软件和技术按出口管制清单5D002、5E002判断（阅读规则14）。`,
+      });
+    }
     if (p.itemKind === "service" && p.itemKindEvidence) {
       reasons.push({
         en: `The text describes a service (${quote([p.itemKindEvidence])}), not goods: a service moves no item across the border, so the lists do not apply to it as such (reading rule 21). Equipment shipped to run it is classified on its own.`,

@@ -137,6 +137,7 @@ type Tag =
   | { k: "notNegation" }
   | { k: "exclusion" }
   | { k: "software" }
+  | { k: "hardware" }
   | { k: "technology" }
   | { k: "publicDomain" }
   | { k: "service" }
@@ -186,6 +187,7 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
   addAll(vocab.notNegations, { k: "notNegation" });
   addAll(vocab.exclusions, { k: "exclusion" });
   addAll(vocab.software, { k: "software" });
+  addAll(vocab.hardware, { k: "hardware" });
   addAll(vocab.technology, { k: "technology" });
   addAll(vocab.publicDomain, { k: "publicDomain" });
   addAll(vocab.services, { k: "service" });
@@ -436,9 +438,13 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
       (h.tag.k !== "publication" || endsNamingPhrase(lower, h, naming)),
   );
   const headSoftware = namingSoftware.sort((a, b) => b.start - a.start)[0];
+  // "No hardware supplied", "不含硬件": what ships is not hardware, whatever products the text names; with
+  // no other kind word, it is software (an image, a package, a licence).
+  const hardwareDenied = found.of("hardware").find((h) => negated.has(h));
+  const namedHeads = heads.filter((x): x is [Parameters["itemKind"], Hit] => x[1] !== undefined && !(hardwareDenied && x[0] === "hardware"));
   const head: [Parameters["itemKind"], Hit] | undefined = headSoftware
     ? [headSoftware.tag.k === "software" ? "software" : headSoftware.tag.k === "publication" ? "publication" : "technology", headSoftware]
-    : heads.filter((x): x is [Parameters["itemKind"], Hit] => x[1] !== undefined).sort((a, b) => a[1].start - b[1].start)[0];
+    : (namedHeads.sort((a, b) => a[1].start - b[1].start)[0] ?? (hardwareDenied ? ["software", negationPhrase(found.of("negation"), hardwareDenied)] : undefined));
   const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
   const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? evidenceOfHit(norm, head[1]) : null;
 
@@ -557,6 +563,12 @@ function negatedHits(lower: string, hits: readonly Hit[], cues: Hit[], negativeA
  */
 function liveKindWords<T extends Hit>(words: readonly T[], negated: Set<Hit>, types: readonly Hit[]): T[] {
   return words.filter((h) => !negated.has(h) && !types.some((t) => t.start < h.end && h.start < t.end && t.end - t.start > h.end - h.start));
+}
+
+/** A negated word with the cue that negates it ("no hardware"), as one span. */
+function negationPhrase(cues: readonly Hit[], h: Hit): Hit {
+  const cue = cues.filter((c) => c.end <= h.start && h.start - c.end <= 12).at(-1);
+  return cue ? { ...h, start: cue.start } : h;
 }
 
 /** An object cue ("for", "with", "用于") shortly before a hit, looking back no further than `from`. */

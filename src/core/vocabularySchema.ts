@@ -84,6 +84,8 @@ export const Vocabulary = z.object({
   /** Phrases that look like crypto but are not ("cipher lock", "ECC memory", "密码锁"). */
   exclusions: Terms,
   software: Terms,
+  /** Words for goods as hardware ("hardware", "硬件"): negated ("no hardware supplied") they say the item is not goods of that kind. */
+  hardware: Terms.default([]),
   technology: Terms,
   publicDomain: Terms,
   /**

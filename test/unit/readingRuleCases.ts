@@ -42,6 +42,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["7: a version with a wildcard does not hide the interface key from its figure", "密码卡|接口：USB-A 1.x 全速 12 Mbit/s|算法：SM4、SM2", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["15: a radio that encrypts its voice with a listed algorithm meets I-1 as written", "Portable radio operating manual, secure communication: radios support AES encryption of voice and data", ["licence_required", "I-1"], ["not_listed", null]],
   ["15: a phone that encrypts only what it stores asks what it is", "Smartphone for field engineers, enterprise fleet, AES-256 storage encryption", ["needs_info", "I-1"], ["not_listed", null]],
+  ["14/17: a download with no hardware supplied is software, and open source is excluded", "Open-source firewall distribution with IPsec and WireGuard VPN; download of the ISO image only, no hardware supplied", ["not_listed", null], ["not_listed", null]],
+  ["14: a firmware licence with no hardware is software for the item", "VPN网关固件升级授权，SM4，不含硬件", ["not_listed", null], ["needs_info", "5D002"]],
   ["sector: a product that exists only for a sector is dedicated to it", "税控盘，SM4加密", ["not_listed", null], ["licence_required", "5A002.e"]],
   ["16: a consumer product named as what a part goes into is not the item", "Security chip for hardware wallets, AES-256, ECC P-256", ["not_listed", null], ["needs_info", "5A002.a"]],
   ["10: a fax that names its paper is not a publication", "Plain paper fax machine, A4 paper tray, AES-256 encrypted transmission", ["licence_required", "I-2"], ["not_listed", null]],
