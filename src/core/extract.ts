@@ -368,8 +368,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const equipmentHead = found
     .of("sector")
     .find((h) => h.tag.equipment && within(h, naming) && !namingTypes.some((t) => t.tag.strength === "primary" && t.end > h.end));
+  // …and so, in 申报要素, with equipment that carries the function heading 品名 ("国密加密网关" with a
+  // 加密卡 in its key-storage field): the card is a part of the gateway (reading rule 19).
+  const shape = textShape(lower);
+  const hostHead = shape === "declaration_elements" && lastNamed?.tag.k === "type" && lastNamed.tag.strength === "host" && !headIsToolFor;
   const typesOutsideName =
-    headType === null && !equipmentHead
+    headType === null && !equipmentHead && !hostHead
       ? []
       : candidateTypes.filter(
           (h) =>
@@ -471,7 +475,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     itemKindEvidence,
     publicDomain: firstFew(norm, [...found.of("publicDomain"), ...(itemKind === "publication" ? found.of("publication") : [])]),
     protective: firstFew(norm, protectiveHits),
-    shape: textShape(lower),
+    shape,
     // A tool is for the listed items and functions named as its objects, and for a sector's crypto
     // products (金融IC卡); a router or switch it tests is not one.
     toolFor: firstFew(norm, [
