@@ -469,10 +469,14 @@ function decide(
   // Strongest verdict first; among equals the firmest match, then the product named first. A product
   // that exists only for a sector, named as such (纵向加密认证装置, 税控盘), is read on the sector's
   // entry before the generic type its name also carries.
-  // The sector product must name the product itself: in "金融IC卡芯片" the chip is the product, the card what it is for.
+  // The sector product must name the product itself, before any listed type and not as a word inside
+  // one: in "税控收款机(含税控IC卡)" the register is the product, the card a part of it; "税控IC卡" is a card.
   const firstPrimary = p.types.filter((t) => t.strength === "primary").sort((a, b) => a.evidence.start - b.evidence.start)[0];
   const sectorProductNamed = p.sectors.some(
-    (s) => s.product && (!firstPrimary || (s.evidence.start <= firstPrimary.evidence.start && firstPrimary.evidence.end <= s.evidence.end)),
+    (s) =>
+      s.product &&
+      (!firstPrimary ||
+        (s.evidence.start <= firstPrimary.evidence.start && (s.evidence.end >= firstPrimary.evidence.end || s.evidence.end <= firstPrimary.evidence.start))),
   );
   results.sort(
     (a, b) =>

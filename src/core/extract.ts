@@ -178,6 +178,9 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
     addAll(s.terms, { k: "sector", sector: s.sector, product: false, equipment: false });
     addAll(s.equipment, { k: "sector", sector: s.sector, product: false, equipment: true });
     addAll(s.products, { k: "sector", sector: s.sector, product: true, equipment: false });
+    // A sector's chip card is a security chip named for the sector: the type's word and a dedication at once.
+    addAll(s.chips, { k: "sector", sector: s.sector, product: false, equipment: false });
+    addAll(s.chips, { k: "type", type: "security_chip", strength: "primary" });
   }
   addAll(vocab.dedication, { k: "dedication" });
   addAll(vocab.massMarket.strong, { k: "massStrong" });

@@ -71,6 +71,11 @@ export const Vocabulary = z.object({
        * part (reading rule 12), without saying the item is dedicated cryptography.
        */
       equipment: Terms.default([]),
+      /**
+       * Chip cards and secure modules that exist only for the sector ("金融IC卡", "PSAM"): security chips
+       * dedicated to it (5A002.a.1), not sector equipment.
+       */
+      chips: Terms.default([]),
     }),
   ),
   /** "专门用于", "specially designed": make a sector mention a dedication. */
