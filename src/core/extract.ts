@@ -856,6 +856,9 @@ function statedKeyBits(lower: string, start: number, end: number, stopAt: number
   const window = lower.slice(end, Math.min(stopAt, end + 28));
   const clause = window.split(/[,;，；。\n]/)[0] ?? "";
   for (const m of clause.matchAll(/(\d{2,5})\s*-?\s*(?:bits?|位)/g)) if (plausible(Number(m[1]))) bits.push(Number(m[1]));
+  // "ARC4, 40-bit key", "AES，256位密钥": a key length named as such right after the comma is the algorithm's.
+  const keyAfterComma = /^\s*[,，]\s*(\d{2,5})\s*-?\s*(?:bits?|位)\s*(?:key|密钥)/.exec(window);
+  if (keyAfterComma && plausible(Number(keyAfterComma[1]))) bits.push(Number(keyAfterComma[1]));
   const before = /(\d{2,5})\s*-?\s*(?:bits?|位)\s*-?\s*$/.exec(lower.slice(Math.max(0, start - 12), start));
   if (before && plausible(Number(before[1]))) bits.push(Number(before[1]));
   return { bits, attachedEnd };

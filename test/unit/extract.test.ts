@@ -32,6 +32,9 @@ describe("algorithms and key lengths", () => {
     ["ML-KEM (Kyber)", "ML-KEM", "post_quantum", null, false],
     ["ＳＭ４", "SM4", "symmetric", 128, true],
     ["祖冲之算法ZUC-256", "ZUC", "symmetric", 256, true],
+    ["Enhanced encryption (ARC4, 40-bit key)", "RC4", "symmetric", 40, true],
+    ["AES，256位密钥", "AES", "symmetric", 256, true],
+    ["AES, 2 keys", "AES", "symmetric", 128, true],
   ])("%j → %s", (text, name, family, keyBits, counted) => {
     const found = algorithm(text, name);
     expect(found).toBeDefined();
