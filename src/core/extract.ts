@@ -592,6 +592,8 @@ function protectiveAround(lower: string, h: { start: number; end: number }, cues
  * without losing a distinct finding a real specification would have.
  */
 function firstPerKey<T>(items: readonly T[], key: (item: T) => string, max = MAX_EVIDENCE_PER_FINDING): T[] {
+  // Most kinds of finding are absent from a given text: their empty list needs no counting.
+  if (items.length === 0) return [];
   const seen = new Map<string, number>();
   const kept: T[] = [];
   for (const item of items) {
