@@ -17,8 +17,12 @@ export interface NormalisedText {
   readonly text: string;
   /** Same length as `text`, lower-cased. */
   readonly lower: string;
-  /** origin[i] = index in the original string of normalised character i; origin[length] = original length. */
-  readonly origin: Int32Array;
+  /**
+   * origin[i] = index in the original string of normalised character i; origin[length] = original length.
+   * (A plain array: a typed array of a description's length is stored outside V8's heap, and allocating
+   * one costs more than the rest of normalising.)
+   */
+  readonly origin: readonly number[];
 }
 
 const isCjk = (c: number) => (c >= 0x3000 && c <= 0x303f) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff00 && c <= 0xffef);
@@ -33,8 +37,8 @@ const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0
 export function normalise(input: string): NormalisedText {
   if (isAlreadyNormal(input)) {
     // Most descriptions are: each character stays where it is, and the tracking is skipped.
-    const origin = new Int32Array(input.length + 1);
-    for (let i = 0; i <= input.length; i++) origin[i] = i;
+    const origin: number[] = [];
+    for (let i = 0; i <= input.length; i++) origin.push(i);
     return { source: input, text: input, lower: lowerKeepingLength(input), origin };
   }
   const written = new Written();
@@ -63,7 +67,7 @@ export function normalise(input: string): NormalisedText {
   origin.push(input.length);
 
   const text = written.out.join("");
-  return { source: input, text, lower: lowerKeepingLength(text), origin: new Int32Array(origin) };
+  return { source: input, text, lower: lowerKeepingLength(text), origin };
 }
 
 const isAsciiVisible = (c: number) => c > 0x20 && c < 0x7f;

@@ -121,7 +121,7 @@ export function createTypoCorrector(
     text += norm.text.slice(last);
     lower += norm.lower.slice(last);
     for (let i = last; i < norm.origin.length; i++) origin.push(norm.origin[i] as number);
-    return { source: norm.source, text, lower, origin: Int32Array.from(origin) };
+    return { source: norm.source, text, lower, origin };
   };
 }
 
