@@ -38,7 +38,9 @@ class FlatTrie<T> {
   readonly firstEdge: Int32Array;
   readonly edgeCode: Uint16Array;
   readonly edgeChild: Int32Array;
-  readonly terms: TermEnd<T>[][] = [];
+  /** The terms that end at node n are terms[firstTerm[n], firstTerm[n + 1]): most nodes end none. */
+  readonly firstTerm: Int32Array;
+  readonly terms: TermEnd<T>[] = [];
 
   constructor(root: Node<T>) {
     const nodes: Node<T>[] = [];
@@ -52,6 +54,7 @@ class FlatTrie<T> {
     this.firstEdge = new Int32Array(nodes.length + 1);
     this.edgeCode = new Uint16Array(nodes.length - 1);
     this.edgeChild = new Int32Array(nodes.length - 1);
+    this.firstTerm = new Int32Array(nodes.length + 1);
     let edge = 0;
     nodes.forEach((node, id) => {
       this.firstEdge[id] = edge;
@@ -60,9 +63,11 @@ class FlatTrie<T> {
         this.edgeChild[edge] = ids.get(child) as number;
         edge++;
       }
-      this.terms.push(node.terms);
+      this.firstTerm[id] = this.terms.length;
+      this.terms.push(...node.terms);
     });
     this.firstEdge[nodes.length] = edge;
+    this.firstTerm[nodes.length] = this.terms.length;
     for (const [code, child] of root.next) this.rootChild[code] = ids.get(child) as number;
   }
 
@@ -129,7 +134,9 @@ export class Lexicon<T> {
       if (node < 0) continue;
       let j = i + 1;
       for (;;) {
-        for (const t of trie.terms[node] as TermEnd<T>[]) {
+        const lastTerm = trie.firstTerm[node + 1] as number;
+        for (let k = trie.firstTerm[node] as number; k < lastTerm; k++) {
+          const t = trie.terms[k] as TermEnd<T>;
           if (t.wordStart && startsInsideWord) continue;
           let end = j;
           if (!t.stem && t.wordStart) {
