@@ -197,6 +197,8 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
     }
     if (!HARDWARE_TYPES.has(type) || p.itemKind !== "hardware") continue;
     const hits = p.types.filter((t) => t.type === type);
+    // With no word of the type, only a cipher machine can still be read, from its rates (below).
+    if (hits.length === 0 && type !== "cipher_machine") continue;
     const primary = hits.filter((t) => t.strength === "primary");
     if (primary.length > 0) {
       found.push({ kind: "product_type", evidence: primary.map((t) => t.evidence) });

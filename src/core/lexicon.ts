@@ -10,11 +10,73 @@ export interface TermHit<T> {
   readonly tag: T;
 }
 
+/** A term that ends at a node, with how it must be bounded. */
+interface TermEnd<T> {
+  tag: T;
+  stem: boolean;
+  caseSensitive: string | null;
+  wordStart: boolean;
+  endsWithDigit: boolean;
+}
+
+/** The trie as terms are added to it. */
 interface Node<T> {
   /** Children by UTF-16 code unit: the scan reads char codes, so it makes no one-character strings. */
   next: Map<number, Node<T>>;
-  /** Tags of terms that end here, with how they must be bounded. */
-  terms: { tag: T; stem: boolean; caseSensitive: string | null; wordStart: boolean; endsWithDigit: boolean }[];
+  terms: TermEnd<T>[];
+}
+
+/**
+ * The same trie laid out in a few flat arrays for the scan: a map per node puts its children in
+ * objects of their own all over the heap, and a walk down them misses the processor's cache at
+ * every step. Nodes are numbered depth first, so the nodes of one term lie side by side.
+ */
+class FlatTrie<T> {
+  /** The node each UTF-16 code unit leads to from the root, -1 for none: most positions of a text start no term. */
+  readonly rootChild = new Int32Array(0x10000).fill(-1);
+  /** The children of node n are edgeCode/edgeChild[firstEdge[n], firstEdge[n + 1]). */
+  readonly firstEdge: Int32Array;
+  readonly edgeCode: Uint16Array;
+  readonly edgeChild: Int32Array;
+  /** The terms that end at node n are terms[firstTerm[n], firstTerm[n + 1]): most nodes end none. */
+  readonly firstTerm: Int32Array;
+  readonly terms: TermEnd<T>[] = [];
+
+  constructor(root: Node<T>) {
+    const nodes: Node<T>[] = [];
+    const ids = new Map<Node<T>, number>();
+    const numberDepthFirst = (node: Node<T>) => {
+      ids.set(node, nodes.length);
+      nodes.push(node);
+      for (const child of node.next.values()) numberDepthFirst(child);
+    };
+    numberDepthFirst(root);
+    this.firstEdge = new Int32Array(nodes.length + 1);
+    this.edgeCode = new Uint16Array(nodes.length - 1);
+    this.edgeChild = new Int32Array(nodes.length - 1);
+    this.firstTerm = new Int32Array(nodes.length + 1);
+    let edge = 0;
+    nodes.forEach((node, id) => {
+      this.firstEdge[id] = edge;
+      for (const [code, child] of node.next) {
+        this.edgeCode[edge] = code;
+        this.edgeChild[edge] = ids.get(child) as number;
+        edge++;
+      }
+      this.firstTerm[id] = this.terms.length;
+      this.terms.push(...node.terms);
+    });
+    this.firstEdge[nodes.length] = edge;
+    this.firstTerm[nodes.length] = this.terms.length;
+    for (const [code, child] of root.next) this.rootChild[code] = ids.get(child) as number;
+  }
+
+  /** The child of a node by code unit, -1 for none. Below the root most nodes have one child or two. */
+  child(node: number, code: number): number {
+    const end = this.firstEdge[node + 1] as number;
+    for (let edge = this.firstEdge[node] as number; edge < end; edge++) if (this.edgeCode[edge] === code) return this.edgeChild[edge] as number;
+    return -1;
+  }
 }
 
 const isLetter = (c: number) => c >= 97 && c <= 122;
@@ -23,6 +85,8 @@ const isWord = (c: number) => isLetter(c) || isDigit(c);
 
 export class Lexicon<T> {
   private readonly root: Node<T> = { next: new Map(), terms: [] };
+  /** Laid out at the first scan after terms were added. */
+  private flat: FlatTrie<T> | null = null;
 
   /** "x*" is a stem; "=X" must match with that exact case in the cased text. */
   add(term: string, tag: T): void {
@@ -46,6 +110,7 @@ export class Lexicon<T> {
       wordStart: isWord(body.charCodeAt(0)),
       endsWithDigit: isDigit(body.charCodeAt(body.length - 1)),
     });
+    this.flat = null;
   }
 
   /**
@@ -54,6 +119,7 @@ export class Lexicon<T> {
    * before, nor to a letter after (a plural "s" is allowed), so "des" is not found in "3des".
    */
   findAll(lower: string, cased: string): TermHit<T>[] {
+    const trie = (this.flat ??= new FlatTrie(this.root));
     const hits: TermHit<T>[] = [];
     const n = lower.length;
     let prevIsWord = false;
@@ -64,11 +130,13 @@ export class Lexicon<T> {
       // A term whose first character is a letter or digit must start a word: inside a word
       // ("crypt" in "encryption") no term can start, so the walk is skipped.
       if (startsInsideWord && prevIsWord) continue;
-      let node: Node<T> | undefined = this.root.next.get(code);
-      if (!node) continue;
+      let node = trie.rootChild[code] as number;
+      if (node < 0) continue;
       let j = i + 1;
-      while (node) {
-        for (const t of node.terms) {
+      for (;;) {
+        const lastTerm = trie.firstTerm[node + 1] as number;
+        for (let k = trie.firstTerm[node] as number; k < lastTerm; k++) {
+          const t = trie.terms[k] as TermEnd<T>;
           if (t.wordStart && startsInsideWord) continue;
           let end = j;
           if (!t.stem && t.wordStart) {
@@ -85,7 +153,8 @@ export class Lexicon<T> {
           hits.push({ start: i, end, tag: t.tag });
         }
         if (j >= n) break;
-        node = node.next.get(lower.charCodeAt(j));
+        node = trie.child(node, lower.charCodeAt(j));
+        if (node < 0) break;
         j++;
       }
     }

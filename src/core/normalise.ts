@@ -17,8 +17,12 @@ export interface NormalisedText {
   readonly text: string;
   /** Same length as `text`, lower-cased. */
   readonly lower: string;
-  /** origin[i] = index in the original string of normalised character i; origin[length] = original length. */
-  readonly origin: Int32Array;
+  /**
+   * origin[i] = index in the original string of normalised character i; origin[length] = original length.
+   * (A plain array: a typed array of a description's length is stored outside V8's heap, and allocating
+   * one costs more than the rest of normalising.)
+   */
+  readonly origin: readonly number[];
 }
 
 const isCjk = (c: number) => (c >= 0x3000 && c <= 0x303f) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff00 && c <= 0xffef);
@@ -31,6 +35,12 @@ const SPACE = /\s/;
 const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || (c > 0x7f && SPACE.test(String.fromCharCode(c)));
 
 export function normalise(input: string): NormalisedText {
+  if (isAlreadyNormal(input)) {
+    // Most descriptions are: each character stays where it is, and the tracking is skipped.
+    const origin: number[] = [];
+    for (let i = 0; i <= input.length; i++) origin.push(i);
+    return { source: input, text: input, lower: lowerKeepingLength(input), origin };
+  }
   const written = new Written();
   for (let i = 0; i < input.length; ) {
     const code = input.charCodeAt(i);
@@ -57,16 +67,35 @@ export function normalise(input: string): NormalisedText {
   origin.push(input.length);
 
   const text = written.out.join("");
-  let lower = text.toLowerCase();
-  if (lower.length !== text.length) {
-    // Rare letters whose lower case is longer ("İ"): keep those as they are so offsets stay shared.
-    lower = "";
-    for (const ch of text) {
-      const l = ch.toLowerCase();
-      lower += l.length === ch.length ? l : ch;
-    }
+  return { source: input, text, lower: lowerKeepingLength(text), origin };
+}
+
+const isAsciiVisible = (c: number) => c > 0x20 && c < 0x7f;
+
+/**
+ * Whether normalising would give the input back unchanged: plain characters only, and each space a
+ * single one between two visible ASCII characters (one beside a Chinese character would be dropped).
+ */
+function isAlreadyNormal(input: string): boolean {
+  for (let i = 0; i < input.length; i++) {
+    const code = input.charCodeAt(i);
+    if (isPlain(code)) continue;
+    if (code === 0x20 && i > 0 && isAsciiVisible(input.charCodeAt(i - 1)) && isAsciiVisible(input.charCodeAt(i + 1))) continue;
+    return false;
   }
-  return { source: input, text, lower, origin: new Int32Array(origin) };
+  return true;
+}
+
+function lowerKeepingLength(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return lower;
+  // Rare letters whose lower case is longer ("İ"): keep those as they are so offsets stay shared.
+  let kept = "";
+  for (const ch of text) {
+    const l = ch.toLowerCase();
+    kept += l.length === ch.length ? l : ch;
+  }
+  return kept;
 }
 
 /** The normalised text as it is written, with where each of its characters came from. */

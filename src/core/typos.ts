@@ -28,14 +28,25 @@ export function createTypoCorrector(
   for (const pt of vocab.productTypes) [pt.primary, pt.hosts, pt.features].forEach(collect);
   collect(vocab.cryptoFunction);
   // Cheap gate before fuse.js: a typo keeps its first letter and roughly its length, so only words
-  // that share the first letter with a vocabulary word of about the same length are searched.
-  // Keyed by the initial's char code, so the scan can ask before it cuts the word out of the text.
-  const lengthsByInitial = new Map<number, Set<number>>();
+  // that share the first letter with a vocabulary word of about the same length are searched. One edit
+  // brings in one letter at most, so the word must also have at most one letter that the vocabulary
+  // word has not. Keyed by the initial's char code, and asked with the word's letters as a bit set,
+  // so the scan can ask before it cuts the word out of the text.
+  const shapesByInitial = new Map<number, { length: number; letters: number }[]>();
   for (const w of words) {
-    const set = lengthsByInitial.get(w.charCodeAt(0)) ?? new Set<number>();
-    for (const d of [-1, 0, 1]) set.add(w.length + d);
-    lengthsByInitial.set(w.charCodeAt(0), set);
+    const shapes = shapesByInitial.get(w.charCodeAt(0)) ?? [];
+    shapes.push({ length: w.length, letters: letterSet(w, 0, w.length) });
+    shapesByInitial.set(w.charCodeAt(0), shapes);
   }
+  const mayBeTypo = (initial: number, length: number, letters: number): boolean => {
+    for (const shape of shapesByInitial.get(initial) ?? []) {
+      if (Math.abs(shape.length - length) > 1) continue;
+      const lettersNotInShape = letters & ~shape.letters;
+      // (Without the neighbour gate every plausible word is searched, the letter test included.)
+      if (options.neighbourGate === false || (lettersNotInShape & (lettersNotInShape - 1)) === 0) return true;
+    }
+    return false;
+  };
   // Second gate, exact: a fix must be within one edit of a vocabulary word, and a word is within one
   // edit (insertion, deletion, substitution, swap of neighbours) of another only if the two share a
   // string once at most one letter is taken from each. Words with no such neighbour never reach fuse.js.
@@ -87,7 +98,8 @@ export function createTypoCorrector(
       let end = start + 1;
       while (end < source.length && isLetter(source.charCodeAt(end))) end++;
       const length = end - start;
-      const fix = length >= MIN_LENGTH && lengthsByInitial.get(source.charCodeAt(start))?.has(length) ? correct(source.slice(start, end)) : null;
+      const fix =
+        length >= MIN_LENGTH && mayBeTypo(source.charCodeAt(start), length, letterSet(source, start, end)) ? correct(source.slice(start, end)) : null;
       if (fix !== null) {
         changed = true;
         text += norm.text.slice(last, start);
@@ -109,11 +121,18 @@ export function createTypoCorrector(
     text += norm.text.slice(last);
     lower += norm.lower.slice(last);
     for (let i = last; i < norm.origin.length; i++) origin.push(norm.origin[i] as number);
-    return { source: norm.source, text, lower, origin: Int32Array.from(origin) };
+    return { source: norm.source, text, lower, origin };
   };
 }
 
 const isLetter = (c: number) => c >= 97 && c <= 122;
+
+/** The letters a-z of text[from, to) as a bit set, bit 0 for "a". */
+function letterSet(text: string, from: number, to: number): number {
+  let letters = 0;
+  for (let i = from; i < to; i++) letters |= 1 << (text.charCodeAt(i) - 97);
+  return letters;
+}
 
 /** The word with one letter taken out, at each place in turn. */
 function oneLetterLess(word: string): string[] {
