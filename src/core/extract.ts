@@ -1052,7 +1052,7 @@ function extractManagedObjects(
     const labelAfter = labels
       .filter((l) => l.start === end + after[0].length)
       .sort((a, b) => b.end - a.end)[0];
-    const labelBefore = labels.find((l) => l.end <= start && start - l.end <= 8 && !/[\d,;，；。]/.test(norm.lower.slice(l.end, start)));
+    const labelBefore = labels.find((l) => l.end <= start && start - l.end <= 8 && !/[\d,;，；。()（）]/.test(norm.lower.slice(l.end, start)));
     const label = labelAfter ?? labelBefore;
     if (!label) continue;
     found.push({ value, evidence: evidenceOf(norm, Math.min(start, label.start), Math.max(end, label.end)) });

@@ -179,6 +179,7 @@ describe("managed objects", () => {
 
   it("does not count a clause number before a key word, and still counts 1.5万", () => {
     expect(extract("★4.2 密钥管理模块：对称算法 SM4").managedObjects).toEqual([]);
+    expect(extract("System Management Assistant（PDA 式密钥注入器）2 套").managedObjects).toEqual([]);
     expect(extract("可管理1.5万个密钥").managedObjects.map((m) => m.value)).toEqual([15_000]);
   });
 });
