@@ -342,7 +342,8 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // …and so does a sector's own equipment (an electricity meter, an ATM).
   const sectorProducts = found.of("sector").filter((h) => h.tag.product || h.tag.equipment);
   const kindWords = [...namedTypes, ...sectorProducts, ...found.of("software"), ...found.of("technology"), ...found.of("publication"), ...found.of("service"), ...found.of("general")];
-  const naming = namingPhrase(lower, (start, end) => kindWords.some((h) => h.start >= start && h.end <= end));
+  const inSpan = (words: readonly Hit[]) => (start: number, end: number) => words.some((h) => h.start >= start && h.end <= end);
+  const naming = namingPhrase(lower, inSpan(kindWords), inSpan(namedTypes));
   // Rule 10: the last word of a compound names what it is: an "HSM chip" is a chip. A host that ends
   // the product's name right after a listed word of another type heads that compound; the word before
   // it says what the chip (card, module) is for.
@@ -621,9 +622,15 @@ const TOOL_TYPES = new Set<ProductTypeId>(["crypto_production_equipment", "crypt
 
 /**
  * The phrase that names the product: the value of 品名 in 申报要素, else the first clause that names a
- * product, up to a break, a bracket or the "for"/"用于" that introduces what it is for.
+ * product, up to a break, a bracket or the "for"/"用于" that introduces what it is for; a bracket right after a
+ * name that names nothing may say what the product is.
  */
-export function namingPhrase(lower: string, namesSomething: (start: number, end: number) => boolean = () => true): { start: number; end: number } {
+export function namingPhrase(
+  lower: string,
+  namesSomething: (start: number, end: number) => boolean = () => true,
+  /** Whether a span names a product (not a remark such as a publication): what a bracket may name. */
+  namesProduct: (start: number, end: number) => boolean = namesSomething,
+): { start: number; end: number } {
   const key = lower.includes(":") || lower.includes("：") ? NAMING_KEY.exec(lower) : null;
   let start = key ? key.index + key[0].length : 0;
   // A leading field that names nothing ("Colour: black;") is passed over: the name is the first clause that names a product.
@@ -633,9 +640,11 @@ export function namingPhrase(lower: string, namesSomething: (start: number, end:
     const end = start + (stop ? stop.index : rest.length);
     if (key || namesSomething(start, end) || !stop) return { start, end };
     start = end + stop[0].length;
-    // What a bracket holds is a remark ("(security policy v1.1)"), never the product's name.
+    // What a bracket holds is a remark ("(security policy v1.1)"), not the product's name — unless the
+    // name before it names nothing and the bracket says what it is ("SMA（PDA 式密钥注入器）").
     if (stop[0] === "(" || stop[0] === "（") {
       const close = lower.slice(start).search(/[)）]/);
+      if (close > 0 && namesProduct(start, start + close)) return { start, end: start + close };
       start = close < 0 ? lower.length : start + close + 1;
     }
   }

@@ -48,6 +48,7 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["sector: a sector's chip card is a security chip dedicated to the sector", "金融IC卡，符合PBOC 3.0，SM2/SM4，接触式", ["not_listed", null], ["licence_required", "5A002.a"]],
   ["sector: a register named before the card it holds is the sector's product", "税控收款机（含税控IC卡），SM4", ["not_listed", null], ["licence_required", "5A002.e"]],
   ["16: a home router with VPN is a consumer product", "Home Wi-Fi 6 router with WireGuard and OpenVPN client, WireGuard throughput 800 Mbps", ["exempt", "I-4"], ["exempt", "5A002.c"]],
+  ["10: a bracket that says what an unnamed product is names it", "询价：Acme SMA（PDA 式密钥注入器）2 套，用于给 P25 车载台和手持台灌装加密密钥", ["not_listed", null], ["needs_info", "5B002.a"]],
   ["sector: a product that exists only for a sector is dedicated to it", "税控盘，SM4加密", ["not_listed", null], ["licence_required", "5A002.e"]],
   ["16: a consumer product named as what a part goes into is not the item", "Security chip for hardware wallets, AES-256, ECC P-256", ["not_listed", null], ["needs_info", "5A002.a"]],
   ["10: a fax that names its paper is not a publication", "Plain paper fax machine, A4 paper tray, AES-256 encrypted transmission", ["licence_required", "I-2"], ["not_listed", null]],
