@@ -343,7 +343,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const sectorProducts = found.of("sector").filter((h) => h.tag.product || h.tag.equipment);
   const kindWords = [...namedTypes, ...sectorProducts, ...found.of("software"), ...found.of("technology"), ...found.of("publication"), ...found.of("service"), ...found.of("general")];
   const inSpan = (words: readonly Hit[]) => (start: number, end: number) => words.some((h) => h.start >= start && h.end <= end);
-  const naming = namingPhrase(lower, inSpan(kindWords), inSpan(namedTypes));
+  const naming = namingPhrase(lower, inSpan(kindWords), inSpan([...namedTypes, ...sectorProducts]));
   // Rule 10: the last word of a compound names what it is: an "HSM chip" is a chip. A host that ends
   // the product's name right after a listed word of another type heads that compound; the word before
   // it says what the chip (card, module) is for.
@@ -638,15 +638,15 @@ export function namingPhrase(
     const rest = lower.slice(start, start + 120);
     const stop = NAMING_STOP.exec(rest);
     const end = start + (stop ? stop.index : rest.length);
-    if (key || namesSomething(start, end) || !stop) return { start, end };
-    start = end + stop[0].length;
+    if (namesSomething(start, end) || !stop) return { start, end };
     // What a bracket holds is a remark ("(security policy v1.1)"), not the product's name — unless the
-    // name before it names nothing and the bracket says what it is ("SMA（PDA 式密钥注入器）").
-    if (stop[0] === "(" || stop[0] === "（") {
-      const close = lower.slice(start).search(/[)）]/);
-      if (close > 0 && namesProduct(start, start + close)) return { start, end: start + close };
-      start = close < 0 ? lower.length : start + close + 1;
-    }
+    // name before it names nothing and the bracket says what it is ("SMA（PDA 式密钥注入器）",
+    // 品名 "mPOS终端硬件(acceptance terminal)").
+    const bracket = stop[0] === "(" || stop[0] === "（" ? { start: end + 1, end: end + 1 + lower.slice(end + 1).search(/[)）]/) } : null;
+    if (bracket && bracket.end > bracket.start && namesProduct(bracket.start, bracket.end)) return bracket;
+    // 品名's value is the name even when it names nothing the vocabulary knows.
+    if (key) return { start, end };
+    start = bracket ? (bracket.end < bracket.start ? lower.length : bracket.end + 1) : end + stop[0].length;
   }
   return { start: 0, end: 0 };
 }
