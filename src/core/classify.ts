@@ -625,6 +625,12 @@ function matchRank(m: CandidateMatch, sectorProductNamed: boolean): number {
 
 /** Items the product works with or is for are not what it is (rule 10); a sector's equipment may hold a listed part (rule 12). */
 function pushWhatItIsNotes(into: Bilingual[], p: Parameters): void {
+  if (p.deniedTypes.length > 0) {
+    into.push({
+      en: `The spec answers no to ${quote(p.deniedTypes)}: the product is not read as one, whatever other words of that type it uses (reading rule 19).`,
+      zh: `申报要素对${quote(p.deniedTypes)}答“否”：不按该类产品理解，即使文本中有该类的其他用语（阅读规则19）。`,
+    });
+  }
   if (p.sectorEquipment) {
     into.push({
       en: `${quote([p.sectorEquipment])} names a sector's own equipment: it is listed only if specially designed as that sector's cryptographic equipment; ${p.listedParts.length > 0 ? quote(p.listedParts) : "a listed part"} inside it is classified on its own entry (reading rule 12).`,

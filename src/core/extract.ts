@@ -108,6 +108,8 @@ export interface Parameters {
    * them ("加密IP电话机"), or the text says they encrypt what they transmit ("AES encryption of voice").
    */
   readonly qualifiedHosts: Evidence[];
+  /** Listed types the spec answers no to ("是否为安全芯片:否"): the product is none of them (reading rule 19). */
+  readonly deniedTypes: Evidence[];
   /** Listed items named beside that equipment (an electricity meter's ESAM): parts of it, classified on their own (rule 12). */
   readonly listedParts: Evidence[];
   /** Figures of the text that a figure the user stated for the same measure replaced. */
@@ -332,8 +334,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // Rule 15: a phone or fax that encrypts what it sends ("AES encryption of voice and data", "通话加密")
   // is an encrypted phone or fax, whatever words its name uses.
   const encryptsTransmission = liveCrypto.some((h) => cue.transmission.test(clauseOf(lower, h, 30)));
+  // A product whose spec answers no to being a listed type ("是否为安全芯片:否", "HSM: no") is none of that
+  // type, whatever host words of it the text also uses ("集成电路") (reading rule 19).
+  const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && cue.negativeAnswer.test(lower.slice(h.end, h.end + 16)));
+  const deniedTypes = new Set(deniedWords.map((h) => h.tag.type));
   const namedTypes = dropContainedTypes(typeWords)
-    .filter((h) => !negated.has(h) && !protectiveHits.includes(h))
+    .filter((h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type))
     .map((h) => promoteQualifiedHost(h, lower, cue.qualifierBefore, cue.qualifierAfter, encryptsTransmission));
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
@@ -498,6 +504,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
     sectorEquipment: equipmentHead ? evidenceOfHit(norm, equipmentHead) : null,
     qualifiedHosts: firstFew(norm, typeHits.filter((h) => !typeWords.includes(h))),
+    deniedTypes: firstFew(norm, deniedWords),
   };
   if (trace) {
     trace.push(

@@ -50,6 +50,7 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["16: a home router with VPN is a consumer product", "Home Wi-Fi 6 router with WireGuard and OpenVPN client, WireGuard throughput 800 Mbps", ["exempt", "I-4"], ["exempt", "5A002.c"]],
   ["10: a bracket that says what an unnamed product is names it", "询价：Acme SMA（PDA 式密钥注入器）2 套，用于给 P25 车载台和手持台灌装加密密钥", ["not_listed", null], ["needs_info", "5B002.a"]],
   ["19/12: a bracket after 品名 that names nothing says what the product is", "品名:mPOS终端硬件(card acceptance terminal)|用途:通过商户手机支付应用完成银联卡受理|是否有加密功能:有|数量:3000台", ["not_listed", null], ["needs_info", "5A002.e"]],
+  ["19: a spec that answers no to a listed type is not read as one", "品名:无线通信集成电路|用途:物联网终端主控|是否有加密功能:有(片上AES)|是否为安全芯片:否", ["not_listed", null], ["not_listed", null]],
   ["sector: a product that exists only for a sector is dedicated to it", "税控盘，SM4加密", ["not_listed", null], ["licence_required", "5A002.e"]],
   ["16: a consumer product named as what a part goes into is not the item", "Security chip for hardware wallets, AES-256, ECC P-256", ["not_listed", null], ["needs_info", "5A002.a"]],
   ["10: a fax that names its paper is not a publication", "Plain paper fax machine, A4 paper tray, AES-256 encrypted transmission", ["licence_required", "I-2"], ["not_listed", null]],
