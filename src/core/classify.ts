@@ -429,7 +429,6 @@ function decide(
   // on its own entry, with the figures given; its verdict settles "specially designed for".
   // Read once, and only when a check needs it.
   let itemOutcome: Outcome | null | undefined;
-  const itemOffList = p.types.find((t) => t.strength !== "feature" && !edition.entries.some((e) => e.productTypes.includes(t.type)))?.evidence ?? null;
   const results = candidates.map((c) => {
     const forListedItem = c.match.kind === "software" || c.match.kind === "technology";
     const checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))]
@@ -453,8 +452,9 @@ function decide(
   });
   // Software or technology for a product no entry of this list covers is not this list's item at all
   // (reading rule 14): it leaves the reading, and the reasons say why.
-  const forUnlistedProduct = itemOffList !== null && itemOutcome?.verdict === "not_listed";
-  if (forUnlistedProduct && itemOffList) {
+  const itemOffList =
+    itemOutcome?.verdict === "not_listed" ? (p.types.find((t) => t.strength !== "feature" && !edition.entries.some((e) => e.productTypes.includes(t.type)))?.evidence ?? null) : null;
+  if (itemOffList) {
     const before = results.length;
     results.splice(0, results.length, ...results.filter((r) => r.c.match.kind !== "software" && r.c.match.kind !== "technology"));
     if (results.length < before) {
@@ -515,8 +515,8 @@ function decide(
         zh: `描述的是通用产品（${quote([p.generalProduct])}）：其密码功能是产品的附带功能而非主要功能，不因此成为安全芯片或密码设备（阅读规则11）；与清单物项相同的HS编码仅供参考（阅读规则18）。`,
       });
     }
-    const kindCovered = edition.entries.some((e) => e.productTypes.includes(p.itemKind === "software" ? "crypto_software" : "crypto_technology"));
-    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && !kindCovered) {
+    const listsItsKind = (kind: "crypto_software" | "crypto_technology") => edition.entries.some((e) => e.productTypes.includes(kind));
+    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && !listsItsKind(p.itemKind === "software" ? "crypto_software" : "crypto_technology")) {
       reasons.push({
         en: `The item is ${p.itemKind} (${quote([p.itemKindEvidence])}), and ${edition.id} lists equipment only: software and technology for a listed item are read on the export list's 5D002 and 5E002 (reading rule 14).`,
         zh: `该物项属于${p.itemKind === "software" ? "软件" : "技术"}（${quote([p.itemKindEvidence])}），而${edition.id}只列设备：为清单物项所用的软件和技术按出口管制清单5D002、5E002判断（阅读规则14）。`,
@@ -628,7 +628,7 @@ function pushWhatItIsNotes(into: Bilingual[], p: Parameters): void {
   if (p.deniedTypes.length > 0) {
     into.push({
       en: `The spec answers no to ${quote(p.deniedTypes)}: the product is not read as one, whatever other words of that type it uses (reading rule 19).`,
-      zh: `申报要素对${quote(p.deniedTypes)}答“否”：不按该类产品理解，即使文本中有该类的其他用语（阅读规则19）。`,
+      zh: `产品说明对${quote(p.deniedTypes)}答“否”：不按该类产品理解，即使文本中有该类的其他用语（阅读规则19）。`,
     });
   }
   if (p.sectorEquipment) {

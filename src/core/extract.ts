@@ -259,7 +259,8 @@ function compileCues(cues: ReadingCues): CompiledCues {
       objectBefore: new RegExp(`(?:${cueAlternation(cues.objectCues)})[^,;，；。\\n]{0,24}$`),
       qualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifierCues)})[^,;，；。\\n\\u4e00-\\u9fff]{0,14}$`),
       qualifierAfter: new RegExp(`^[^,;，；。|\\n]{0,24}?\\b(?:with|supporting|configured with)\\b[^,;，；。|\\n]{0,40}?(?:${cueAlternation(cues.qualifierCues)})`),
-      transmission: new RegExp(cueAlternation(cues.transmissionCues)),
+      // Spelt every way a term is ("end-to-end", "end to end"), as the lexicon reads its terms.
+      transmission: new RegExp(cueAlternation(cues.transmissionCues.flatMap(spellingVariants))),
       aggregate: new RegExp(cueAlternation(cues.unitScope.aggregate)),
       perUnit: new RegExp(cueAlternation(cues.unitScope.perUnit)),
       negativeAnswer: new RegExp(`^[^,;，；。\\n:：]{0,6}[:：]\\s*(?:${cueAlternation(cues.negativeAnswers)})`),
@@ -333,7 +334,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const protectiveHits = protectiveWords.size === 0 ? [] : typeWords.filter((h) => isCryptanalysis(h) && protectiveWords.has(lower.slice(h.start, h.end)));
   // Rule 15: a phone or fax that encrypts what it sends ("AES encryption of voice and data", "通话加密")
   // is an encrypted phone or fax, whatever words its name uses.
-  const encryptsTransmission = liveCrypto.some((h) => cue.transmission.test(clauseOf(lower, h, 30)));
+  const encryptsTransmission =
+    typeWords.some((h) => h.tag.k === "type" && QUALIFIABLE_HOSTS.has(h.tag.type)) &&
+    liveCrypto.some((h) => {
+      const { from, to } = clauseAround(lower, h, 30, 30);
+      return cue.transmission.test(lower.slice(from, to));
+    });
   // A product whose spec answers no to being a listed type ("是否为安全芯片:否", "HSM: no") is none of that
   // type, whatever host words of it the text also uses ("集成电路") (reading rule 19).
   const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && cue.negativeAnswer.test(lower.slice(h.end, h.end + 16)));
@@ -605,13 +611,13 @@ function endsNamingPhrase(lower: string, h: Hit, naming: { end: number }): boole
   return VERSION_ONLY.test(lower.slice(h.end, naming.end)) || lower[h.end] === "》";
 }
 
-/** The clause around a word, at most `reach` characters to each side. */
-function clauseOf(lower: string, h: { start: number; end: number }, reach: number): string {
+/** Where the clause around a span begins and ends, reaching at most `before` and `after` characters out. */
+function clauseAround(lower: string, h: { start: number; end: number }, before: number, after: number): { from: number; to: number } {
   let from = h.start;
-  while (from > 0 && h.start - from < reach && !CLAUSE_BREAK.test(lower[from - 1] as string)) from--;
+  while (from > 0 && h.start - from < before && !CLAUSE_BREAK.test(lower[from - 1] as string)) from--;
   let to = h.end;
-  while (to < lower.length && to - h.end < reach && !CLAUSE_BREAK.test(lower[to] as string)) to++;
-  return lower.slice(from, to);
+  while (to < lower.length && to - h.end < after && !CLAUSE_BREAK.test(lower[to] as string)) to++;
+  return { from, to };
 }
 
 /** Whether a word stands inside a title in 《》: the name of a work, not of a product. */
@@ -649,11 +655,13 @@ export function namingPhrase(
     // What a bracket holds is a remark ("(security policy v1.1)"), not the product's name — unless the
     // name before it names nothing and the bracket says what it is ("SMA（PDA 式密钥注入器）",
     // 品名 "mPOS终端硬件(acceptance terminal)").
-    const bracket = stop[0] === "(" || stop[0] === "（" ? { start: end + 1, end: end + 1 + lower.slice(end + 1).search(/[)）]/) } : null;
-    if (bracket && bracket.end > bracket.start && namesProduct(bracket.start, bracket.end)) return bracket;
+    const opensBracket = stop[0] === "(" || stop[0] === "（";
+    const closeAt = opensBracket ? lower.slice(end + 1).search(/[)）]/) : -1;
+    const close = closeAt < 0 ? -1 : end + 1 + closeAt;
+    if (close > end + 1 && namesProduct(end + 1, close)) return { start: end + 1, end: close };
     // 品名's value is the name even when it names nothing the vocabulary knows.
     if (key) return { start, end };
-    start = bracket ? (bracket.end < bracket.start ? lower.length : bracket.end + 1) : end + stop[0].length;
+    start = !opensBracket ? end + stop[0].length : close < 0 ? lower.length : close + 1;
   }
   return { start: 0, end: 0 };
 }
@@ -690,10 +698,7 @@ function count(text: string, ch: string): number {
 function protectiveAround(lower: string, h: { start: number; end: number }, cues: readonly string[]): boolean {
   if (cues.length === 0) return false;
   // An English cue covers its clause ("resistant to laser fault injection and side-channel attacks").
-  let from = h.start;
-  while (from > 0 && h.start - from < 60 && !CLAUSE_BREAK.test(lower[from - 1] as string)) from--;
-  let to = h.end;
-  while (to < lower.length && to - h.end < 16 && !CLAUSE_BREAK.test(lower[to] as string)) to++;
+  const { from, to } = clauseAround(lower, h, 60, 16);
   const before = lower.slice(from, h.start);
   const after = lower.slice(h.end, to);
   // A Chinese cue is a character or two ("防", "抗") that must touch the word: 防火墙 is a firewall.
@@ -1025,10 +1030,7 @@ function numberAt(lower: string, i: number): boolean {
 
 /** "4 Gbps each", "单台 4 Gbps": one unit's figure; "12 Gbps together", "集群 12 Gbps": a cluster's (reading rule 1). */
 function unitScope(lower: string, start: number, end: number, cue: CompiledCues): RateFound["scope"] {
-  let from = start;
-  while (from > 0 && start - from < 24 && !CLAUSE_BREAK.test(lower[from - 1] as string)) from--;
-  let to = end;
-  while (to < lower.length && to - end < 16 && !CLAUSE_BREAK.test(lower[to] as string)) to++;
+  const { from, to } = clauseAround(lower, { start, end }, 24, 16);
   const around = lower.slice(from, start) + " " + lower.slice(end, to);
   if (cue.perUnit.test(around)) return "unit";
   if (cue.aggregate.test(around)) return "aggregate";

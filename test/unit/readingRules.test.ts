@@ -46,6 +46,8 @@ describe("reading rules", () => {
     const r = classify("Portable radio, secure communication: radios support AES-256 encryption of voice and data");
     expect(r.import.reasons.join(" ")).toMatch(/“Portable radio” is read as an encrypting phone or fax.*reading rule 15/);
     expect(r.import.zh.reasons.join(" ")).toContain("阅读规则15");
+    // A transmission cue is read however it is spelt, as a term is ("end-to-end", "end to end").
+    for (const spelling of ["end-to-end", "end to end"]) expect(classify(`P25 portable radio, AES-256 ${spelling} encryption`).import.verdict).toBe("licence_required");
   });
   it("names rule 14 where software is for a product the list does not cover", () => {
     expect(classify("Radio firmware upgrade licence enabling AES-256 on portable radios").export.reasons.join(" ")).toMatch(/a product no entry of export-2024 covers.*reading rule 14/);
