@@ -1,6 +1,6 @@
 import type { Direction, Edition, Entry, ProductTypeId } from "./listSchema.ts";
 import type { Vocabulary } from "./vocabularySchema.ts";
-import { type Evidence, type Parameters, type RateFound, type TraceStep, QUALIFIABLE_HOSTS, buildLexicon, extractParameters } from "./extract.ts";
+import { type Evidence, type Parameters, type RateFound, type TraceStep, QUALIFIABLE_HOSTS, TOOL_TYPES, buildLexicon, extractParameters } from "./extract.ts";
 import { type Answers, type Question, type QuestionId, STATED_BY_USER, question } from "./questions.ts";
 import { normalise } from "./normalise.ts";
 import { createTypoCorrector } from "./typos.ts";
@@ -150,7 +150,6 @@ const HARDWARE_TYPES = new Set<ProductTypeId>([
   "crypto_test_equipment",
 ]);
 
-const TOOL_TYPES = new Set<ProductTypeId>(["crypto_production_equipment", "crypto_test_equipment"]);
 
 /** What the parameters say that every entry's match asks about: read once, not once per entry. */
 interface Signals {

@@ -631,7 +631,7 @@ function firstOf(hits: (Hit | undefined)[]): Hit | undefined {
 }
 
 /** Equipment or tooling whose name takes the listed items named before it as its object. */
-const TOOL_TYPES = new Set<ProductTypeId>(["crypto_production_equipment", "crypto_test_equipment"]);
+export const TOOL_TYPES = new Set<ProductTypeId>(["crypto_production_equipment", "crypto_test_equipment"]);
 
 /**
  * The phrase that names the product: the value of 品名 in 申报要素, else the first clause that names a
