@@ -575,8 +575,8 @@ function decide(
   }
   if (verdict === "exempt" && massMarket) {
     reasons.push({
-      en: `Mass-market consumer product (${quote(massMarket)}): commercial cryptography in mass-consumer products is outside import licensing and export control.`,
-      zh: `大众消费类产品（${quote(massMarket)}）：大众消费类产品所采用的商用密码不实行进口许可和出口管制制度。`,
+      en: `Mass-market consumer product (${quote(massMarket)}): commercial cryptography in mass-consumer products is outside import licensing and export control (reading rule 16).`,
+      zh: `大众消费类产品（${quote(massMarket)}）：大众消费类产品所采用的商用密码不实行进口许可和出口管制制度（阅读规则16）。`,
     });
   }
   for (const check of checks) {

@@ -476,6 +476,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
 
   // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
   const consumerObjects = found.of("massWeak").filter((h) => afterObjectCue(lower, h, 0, cue.objectBefore));
+  // A consumer word inside a listed type's own name ("手机" in "加密手机") is that type, not a consumer product.
+  const consumerInsideType = (h: Hit) =>
+    typeWords.some((t) => t.tag.k === "type" && t.tag.strength === "primary" && t.start <= h.start && t.end >= h.end && t.end - t.start > h.end - h.start);
   const parameters: Parameters = {
     algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
     rates: firstPerKey(extractRates(norm, found.of("rateLabel"), cues.lowerBounds, cue), (r) => `${r.kind}/${r.value}/${r.unit}`),
@@ -488,7 +491,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     cryptoFunction: firstFew(norm, liveCrypto),
     massMarket: {
       strong: firstFew(norm, found.of("massStrong")),
-      weak: firstFew(norm, found.of("massWeak").filter((h) => !consumerObjects.includes(h))),
+      weak: firstFew(norm, found.of("massWeak").filter((h) => !consumerObjects.includes(h) && !consumerInsideType(h))),
     },
     enterprise: firstFew(norm, found.of("enterprise")),
     negated: firstFew(norm, [...negatedCrypto, ...found.of("algorithm").filter((h) => negated.has(h)), ...typeWords.filter((h) => negated.has(h))]),

@@ -30,6 +30,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["12: a smart meter with crypto asks whether it is the sector's crypto equipment", "Smart meter for a power utility, AES-128 encrypted DLMS/COSEM, key agreement with the HSM at the head-end", ["not_listed", null], ["needs_info", "5A002.e"]],
   ["12: a phone word before a meter in its name is not a phone", "手机充值电表，ESAM安全模块，加密通信", ["not_listed", null], ["needs_info", "5A002.e"]],
   ["12: a payment terminal's crypto is the question of the sector entry", "Android payment terminal for acquiring banks, card data encrypted end to end (P2PE), remote key loading", ["not_listed", null], ["needs_info", "5A002.e"]],
+  ["16: a phone sold at retail is a consumer product, whatever chip it holds", "5G手机 八核处理器 安全芯片 指纹解锁 256GB 全新国行", ["not_listed", null], ["exempt", "5A002.a"]],
+  ["15/16: the phone word inside an encrypted phone's name is not a consumer word", "加密手机，配发党政机关工作人员，SM4通话加密", ["licence_required", "I-1"], ["not_listed", null]],
   ["16: a smartphone made for the police is not a consumer product", "智能手机型警务终端，数据传输加密，SM4", ["licence_required", "I-1"], ["not_listed", null]],
   ["12: a meter with a listed part inside asks the question, with no crypto word", "单相智能电能表，内置ESAM模块，费控", ["not_listed", null], ["needs_info", "5A002.e"]],
   ["10: the system a patent describes is a system, not a publication", "按某专利所述的加密设备测试系统：向被测加密机发送报文并判断响应", ["not_listed", null], ["needs_info", "5B002.b"]],

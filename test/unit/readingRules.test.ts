@@ -49,6 +49,11 @@ describe("reading rules", () => {
     // A transmission cue is read however it is spelt, as a term is ("end-to-end", "end to end").
     for (const spelling of ["end-to-end", "end to end"]) expect(classify(`P25 portable radio, AES-256 ${spelling} encryption`).import.verdict).toBe("licence_required");
   });
+  it("names rule 16 where the mass-market exemption decided, and which words decided it", () => {
+    const r = classify("5G手机 八核处理器 安全芯片 指纹解锁 256GB 全新国行");
+    expect(r.export.reasons.join(" ")).toMatch(/Mass-market consumer product \(“手机”\).*reading rule 16/);
+    expect(r.export.zh.reasons.join(" ")).toContain("阅读规则16");
+  });
   it("names rule 14 where software is for a product the list does not cover", () => {
     expect(classify("Radio firmware upgrade licence enabling AES-256 on portable radios").export.reasons.join(" ")).toMatch(/a product no entry of export-2024 covers.*reading rule 14/);
   });
