@@ -210,7 +210,9 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
     const hostFunction =
       type === "vpn_equipment"
         ? features.length > 0
-        : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || (TOOL_TYPES.has(type) && p.toolFor.length > 0);
+        : QUALIFIABLE_HOSTS.has(type) && p.storedDataOnly.length > 0
+          ? false // its encryption protects what it stores, not what it transmits (rule 15)
+          : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || (TOOL_TYPES.has(type) && p.toolFor.length > 0);
     if (hosts.length > 0 && hostFunction) {
       found.push({ kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
     } else if (features.length > 0 && !anyPrimary && !anyHost && !p.generalProduct) {
@@ -527,7 +529,7 @@ function decide(
         zh: `描述的是服务（${quote([p.itemKindEvidence])}），而非货物：服务本身不涉及物项进出境，清单不直接适用（阅读规则21）。为提供服务而运出的设备应单独分类。`,
       });
     }
-    pushWhatItIsNotes(reasons, p);
+    pushWhatItIsNotes(reasons, p, edition);
     reasons.push(
       hasDescription || hsCode
         ? { en: `Nothing in the input matches an entry of ${edition.id}.`, zh: `输入内容与${edition.id}的条目均不匹配。` }
@@ -561,7 +563,7 @@ function decide(
       zh: `${quote(totals.map((r) => r.evidence))}为多台合计，并非单台指标：按单台读取（阅读规则1）。`,
     });
   }
-  pushWhatItIsNotes(reasons, p);
+  pushWhatItIsNotes(reasons, p, edition);
   if (c.entry.productTypes.some((t) => TOOL_TYPES.has(t)) && p.toolFor.length > 0) {
     reasons.push({
       en: `The product is named as tooling for ${quote(p.toolFor)}: those items are what it is for, not what it is (reading rule 10).`,
@@ -622,12 +624,18 @@ function matchRank(m: CandidateMatch, sectorProductNamed: boolean): number {
   return m.kind === "sector" && sectorProductNamed ? MATCH_RANK.product_type + 0.5 : MATCH_RANK[m.kind];
 }
 
-/** Items the product works with or is for are not what it is (rule 10); a sector's equipment may hold a listed part (rule 12). */
-function pushWhatItIsNotes(into: Bilingual[], p: Parameters): void {
+/** Items the product works with or is for are not what it is (rule 10); a sector's equipment may hold a listed part (rule 12); a phone or fax encrypting only what it stores is a plain one (rule 15). */
+function pushWhatItIsNotes(into: Bilingual[], p: Parameters, edition: Edition): void {
   if (p.deniedTypes.length > 0) {
     into.push({
       en: `The spec answers no to ${quote(p.deniedTypes)}: the product is not read as one, whatever other words of that type it uses (reading rule 19).`,
       zh: `产品说明对${quote(p.deniedTypes)}答“否”：不按该类产品理解，即使文本中有该类的其他用语（阅读规则19）。`,
+    });
+  }
+  if (p.storedDataOnly.length > 0 && edition.entries.some((e) => e.productTypes.some((t) => QUALIFIABLE_HOSTS.has(t)))) {
+    into.push({
+      en: `${quote(p.storedDataOnly)} is not read as an encrypted phone or fax: the encryption the text names protects what it stores, not what it transmits, and I-1/I-2 are for data-transmission encryption (reading rule 15).`,
+      zh: `${quote(p.storedDataOnly)}不按加密电话机或传真机理解：文本所述加密保护的是其存储的数据，而非所传输的信息，而I-1/I-2针对数据传输加密（阅读规则15）。`,
     });
   }
   if (p.sectorEquipment) {

@@ -110,6 +110,11 @@ export interface Parameters {
   readonly qualifiedHosts: Evidence[];
   /** Listed types the spec answers no to ("是否为安全芯片:否"): the product is none of them (reading rule 19). */
   readonly deniedTypes: Evidence[];
+  /**
+   * Phone or fax words left plain because the encryption the text names protects what the device stores
+   * ("encryption of stored data", "写入 SSD 前自动加密"), not what it transmits (reading rule 15).
+   */
+  readonly storedDataOnly: Evidence[];
   /** Listed items named beside that equipment (an electricity meter's ESAM): parts of it, classified on their own (rule 12). */
   readonly listedParts: Evidence[];
   /** Figures of the text that a figure the user stated for the same measure replaced. */
@@ -222,7 +227,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "negativeAnswers" | "unitScope">;
+export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form"), "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -247,6 +252,8 @@ interface CompiledCues {
   readonly qualifierAfter: RegExp;
   /** What a phone or fax transmits, read in an encryption word's clause (reading rule 15). */
   readonly transmission: RegExp;
+  /** What a device stores ("stored data", "硬盘"), read in an encryption word's clause (reading rule 15). */
+  readonly storage: RegExp;
   readonly negativeAnswer: RegExp;
   readonly aggregate: RegExp;
   readonly perUnit: RegExp;
@@ -261,6 +268,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
       qualifierAfter: new RegExp(`^[^,;，；。|\\n]{0,24}?\\b(?:with|supporting|configured with)\\b[^,;，；。|\\n]{0,40}?(?:${cueAlternation(cues.qualifierCues)})`),
       // Spelt every way a term is ("end-to-end", "end to end"), as the lexicon reads its terms.
       transmission: new RegExp(cueAlternation(cues.transmissionCues.flatMap(spellingVariants))),
+      storage: new RegExp(cueAlternation(cues.storageCues.flatMap(spellingVariants))),
       aggregate: new RegExp(cueAlternation(cues.unitScope.aggregate)),
       perUnit: new RegExp(cueAlternation(cues.unitScope.perUnit)),
       negativeAnswer: new RegExp(`^[^,;，；。\\n:：]{0,6}[:：]\\s*(?:${cueAlternation(cues.negativeAnswers)})`),
@@ -334,12 +342,16 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const protectiveHits = protectiveWords.size === 0 ? [] : typeWords.filter((h) => isCryptanalysis(h) && protectiveWords.has(lower.slice(h.start, h.end)));
   // Rule 15: a phone or fax that encrypts what it sends ("AES encryption of voice and data", "通话加密")
   // is an encrypted phone or fax, whatever words its name uses.
-  const encryptsTransmission =
-    typeWords.some((h) => h.tag.k === "type" && QUALIFIABLE_HOSTS.has(h.tag.type)) &&
-    liveCrypto.some((h) => {
-      const { from, to } = clauseAround(lower, h, 30, 30);
-      return cue.transmission.test(lower.slice(from, to));
-    });
+  const namesPhoneOrFax = typeWords.some((h) => h.tag.k === "type" && QUALIFIABLE_HOSTS.has(h.tag.type));
+  const cryptoClauses = namesPhoneOrFax ? liveCrypto.map((h) => clauseAround(lower, h, 30, 30)).map(({ from, to }) => lower.slice(from, to)) : [];
+  const encryptsTransmission = cryptoClauses.some((clause) => cue.transmission.test(clause));
+  // …and one whose only encryption named is of what it stores (a fax's memory, an MFP's disk) is a plain
+  // phone or fax with a storage feature: I-1 and I-2 are for data-transmission encryption.
+  // (One named as encrypting, "加密传真机", is read as named.)
+  const phoneOrFaxWords = namesPhoneOrFax ? dropContainedTypes(typeWords.filter((h) => h.tag.k === "type" && QUALIFIABLE_HOSTS.has(h.tag.type))) : [];
+  const encryptsStoredDataOnly =
+    !encryptsTransmission && phoneOrFaxWords.every((h) => h.tag.strength === "host") && cryptoClauses.some((clause) => cue.storage.test(clause));
+  const storedDataHosts = encryptsStoredDataOnly ? phoneOrFaxWords : [];
   // A product whose spec answers no to being a listed type ("是否为安全芯片:否", "HSM: no") is none of that
   // type, whatever host words of it the text also uses ("集成电路") (reading rule 19).
   const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && cue.negativeAnswer.test(lower.slice(h.end, h.end + 16)));
@@ -514,6 +526,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     sectorEquipment: equipmentHead ? evidenceOfHit(norm, equipmentHead) : null,
     qualifiedHosts: firstFew(norm, typeHits.filter((h) => !typeWords.includes(h))),
     deniedTypes: firstFew(norm, deniedWords),
+    storedDataOnly: firstFew(norm, storedDataHosts),
   };
   if (trace) {
     trace.push(

@@ -41,6 +41,7 @@ export function traceOf(p: Parameters, aside: SetAside): TraceStep[] {
     ...step("objects of the product", "10", aside.objects.length > 0 ? [`${quoted(aside.objects)}: named as what the product works with`] : []),
     ...step("what the product works with", "10", p.worksWith.length > 0 ? [`${quoted(p.worksWith)}: another listed item, outside a name with a listed head, or before the head of a compound`] : []),
     ...step("qualified phone or fax", "15", p.qualifiedHosts.length > 0 ? [`${quoted(p.qualifiedHosts)}: an encryption word names the product, or it encrypts what it transmits`] : []),
+    ...step("phone or fax encrypting stored data only", "15", p.storedDataOnly.length > 0 ? [`${quoted(p.storedDataOnly)}: the encryption named protects what it stores, not what it transmits`] : []),
     ...step("types answered no", "19", p.deniedTypes.length > 0 ? [`${quoted(p.deniedTypes)}: the spec says the product is not one`] : []),
     ...step("sector equipment", "12", p.sectorEquipment ? [`“${p.sectorEquipment.text}”: the product's head names a sector's own equipment${p.listedParts.length > 0 ? `, with ${quoted(p.listedParts)} as parts of it` : ", which may contain a listed part"}`] : []),
     ...step("general-purpose product", "11", p.generalProduct ? [`“${p.generalProduct.text}”: the product's head names a general-purpose product; its crypto is a feature`] : []),

@@ -111,6 +111,11 @@ export const Vocabulary = z.object({
    * clause says it encrypts what it transmits, which makes it an encrypted phone or fax (reading rule 15).
    */
   transmissionCues: Terms.default([]),
+  /**
+   * What a device stores ("stored data", "硬盘"): a phone or fax whose encryption words stand only with
+   * these encrypts data at rest, not what it transmits (reading rule 15).
+   */
+  storageCues: Terms.default([]),
   /** Answers after a key's colon that negate the key ("加密功能：无", "Encryption: none"). */
   negativeAnswers: Terms.default([]),
   /**

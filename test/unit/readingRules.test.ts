@@ -49,6 +49,12 @@ describe("reading rules", () => {
     // A transmission cue is read however it is spelt, as a term is ("end-to-end", "end to end").
     for (const spelling of ["end-to-end", "end to end"]) expect(classify(`P25 portable radio, AES-256 ${spelling} encryption`).import.verdict).toBe("licence_required");
   });
+  it("names rule 15 where a phone or fax is left plain because its encryption protects what it stores", () => {
+    const r = classify("Office fax machine: received documents stored encrypted (AES-256) on the hard disk");
+    expect(r.import.reasons.join(" ")).toMatch(/“fax machine” is not read as an encrypted phone or fax.*reading rule 15/);
+    expect(r.import.zh.reasons.join(" ")).toContain("阅读规则15");
+    expect(r.export.reasons.join(" ")).not.toContain("reading rule 15");
+  });
   it("names rule 16 where the mass-market exemption decided, and which words decided it", () => {
     const r = classify("5G手机 八核处理器 安全芯片 指纹解锁 256GB 全新国行");
     expect(r.export.reasons.join(" ")).toMatch(/Mass-market consumer product \(“手机”\).*reading rule 16/);
