@@ -271,7 +271,8 @@ function compileCues(cues: ReadingCues): CompiledCues {
       storage: new RegExp(cueAlternation(cues.storageCues.flatMap(spellingVariants))),
       aggregate: new RegExp(cueAlternation(cues.unitScope.aggregate)),
       perUnit: new RegExp(cueAlternation(cues.unitScope.perUnit)),
-      negativeAnswer: new RegExp(`^[^,;，；。\\n:：]{0,6}[:：]\\s*(?:${cueAlternation(cues.negativeAnswers)})`),
+      // (A field's answer is its own: "终端|型号:无" does not negate the 终端.)
+      negativeAnswer: new RegExp(`^[^,;，；。\\n:：|]{0,6}[:：]\\s*(?:${cueAlternation(cues.negativeAnswers)})`),
     };
     compiled.set(cues, c);
   }
@@ -367,7 +368,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const sectorProducts = found.of("sector").filter((h) => h.tag.product || h.tag.equipment);
   const kindWords = [...namedTypes, ...sectorProducts, ...found.of("software"), ...found.of("technology"), ...found.of("publication"), ...found.of("service"), ...found.of("general")];
   const inSpan = (words: readonly Hit[]) => (start: number, end: number) => words.some((h) => h.start >= start && h.end <= end);
-  const naming = namingPhrase(lower, inSpan(kindWords), inSpan([...namedTypes, ...sectorProducts]));
+  // (A space inside a term, "VPN 网关", is not between keywords.)
+  const keywordGapAt = (i: number) => typedSpaceBefore(norm, i) && !kindWords.some((h) => h.start < i && h.end > i);
+  const naming = namingPhrase(lower, inSpan(kindWords), inSpan([...namedTypes, ...sectorProducts]), keywordGapAt);
   // Rule 10: the last word of a compound names what it is: an "HSM chip" is a chip. A host that ends
   // the product's name right after a listed word of another type heads that compound; the word before
   // it says what the chip (card, module) is for.
@@ -659,6 +662,8 @@ export function namingPhrase(
   namesSomething: (start: number, end: number) => boolean = () => true,
   /** Whether a span names a product (not a remark such as a publication): what a bracket may name. */
   namesProduct: (start: number, end: number) => boolean = namesSomething,
+  /** Whether a space the user typed before character i stands between keywords (a shop's title of keywords). */
+  keywordGapAt?: (i: number) => boolean,
 ): { start: number; end: number } {
   const key = lower.includes(":") || lower.includes("：") ? NAMING_KEY.exec(lower) : null;
   let start = key ? key.index + key[0].length : 0;
@@ -667,7 +672,8 @@ export function namingPhrase(
     const rest = lower.slice(start, start + 120);
     const stop = NAMING_STOP.exec(rest);
     const end = start + (stop ? stop.index : rest.length);
-    if (namesSomething(start, end) || !stop) return { start, end };
+    if (namesSomething(start, end)) return firstKeyword(lower, start, end, namesSomething, keywordGapAt);
+    if (!stop) return { start, end };
     // What a bracket holds is a remark ("(security policy v1.1)"), not the product's name — unless the
     // name before it names nothing and the bracket says what it is ("SMA（PDA 式密钥注入器）",
     // 品名 "mPOS终端硬件(acceptance terminal)").
@@ -681,6 +687,37 @@ export function namingPhrase(
   }
   return { start: 0, end: 0 };
 }
+
+/**
+ * A shop's title is a run of keywords, the product first and its selling points after it ("5G手机 Tensor
+ * G3芯片 Titan M2安全芯片 …", "POS terminal 智能POS机 … PBOC金融IC卡"): the product is named by the first
+ * keywords that name something, not by the last product word of the run (reading rule 10).
+ */
+function firstKeyword(
+  lower: string,
+  start: number,
+  end: number,
+  namesSomething: (start: number, end: number) => boolean,
+  keywordGapAt: ((i: number) => boolean) | undefined,
+): { start: number; end: number } {
+  if (!keywordGapAt || !CJK.test(lower.slice(start, end))) return { start, end };
+  const gaps: number[] = [];
+  for (let i = start + 1; i < end; i++) if (keywordGapAt(i)) gaps.push(i);
+  if (gaps.length < KEYWORD_TITLE_MIN_GAPS) return { start, end };
+  for (const at of gaps) if (namesSomething(start, at)) return namesSomething(at, end) ? { start, end: at } : { start, end };
+  return { start, end };
+}
+
+/** Whether the user typed a space before character i: normalising drops one next to a Chinese character, the origin keeps it. */
+function typedSpaceBefore(norm: NormalisedText, i: number): boolean {
+  if (norm.lower[i] === " ") return true;
+  const from = norm.origin[i] as number;
+  return from > (norm.origin[i - 1] as number) + 1 && SPACE.test(norm.source[from - 1] as string);
+}
+const SPACE = /\s/;
+const CJK = /[\u4e00-\u9fff]/;
+/** Spaces in a title of at least this many keywords; fewer are a name with a model number in it. */
+const KEYWORD_TITLE_MIN_GAPS = 4;
 
 const NAMING_KEY = /(?:^|[|\n;；])\s*(?:品名|商品名称|产品名称|货物名称|名称|采购|item|product)\s*[:：]/;
 const NAMING_STOP = /[,;，；。:：|\n(（]|\s(?:for|used for|with)\s|用于|适用于|\s[-–—]\s/;
