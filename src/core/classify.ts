@@ -169,6 +169,15 @@ function signalsOf(p: Parameters): Signals {
   };
 }
 
+/**
+ * Whether software or technology may be for a listed item: the text names one, beyond the protocols a
+ * product speaks, or it calls the item software only outside its name (the item may be the device that
+ * runs it, "firmware upgrade" being one of its features).
+ */
+function mayBeForListedItem(p: Parameters): boolean {
+  return !p.itemKindNamed || p.types.some((t) => t.strength !== "feature") || p.sectors.some((s) => s.product || s.dedicated);
+}
+
 /** How one entry is matched by the description and HS code, if at all (strongest way first). */
 function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: string | null, hasDescription: boolean): CandidateMatch | null {
   const { cryptoSignal, anyPrimary, anyHost } = signals;
@@ -191,7 +200,9 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
       const kind = type === "crypto_software" ? "software" : "technology";
       // A crypto protocol named for it (a MACsec engine's RTL, IPsec firmware) says the software or design data is crypto.
       const protocolNamed = p.types.some((t) => t.strength === "feature");
-      if (p.itemKind === kind && (cryptoSignal || protocolNamed) && p.itemKindEvidence) found.push({ kind, evidence: [p.itemKindEvidence] });
+      // …and it is for a listed item only where the text names one (an HSM's firmware, a VPN gateway's
+      // OS): a crypto library or an application with a crypto module is not specially designed for one (rule 14).
+      if (p.itemKind === kind && (cryptoSignal || protocolNamed) && p.itemKindEvidence && mayBeForListedItem(p)) found.push({ kind, evidence: [p.itemKindEvidence] });
       continue;
     }
     if (!HARDWARE_TYPES.has(type) || p.itemKind !== "hardware") continue;
@@ -517,6 +528,12 @@ function decide(
       });
     }
     const listsItsKind = (kind: "crypto_software" | "crypto_technology") => edition.entries.some((e) => e.productTypes.includes(kind));
+    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && listsItsKind(p.itemKind === "software" ? "crypto_software" : "crypto_technology") && signalsOf(p).cryptoSignal && !mayBeForListedItem(p)) {
+      reasons.push({
+        en: `The item is ${p.itemKind} (${quote([p.itemKindEvidence])}) with cryptography, but the text names no listed item it is specially designed for: ${p.itemKind === "software" ? "5D002" : "5E002"} covers only ${p.itemKind} for the items of 5A002, 5A004 or 5B002 (reading rule 14).`,
+        zh: `该物项属于${p.itemKind === "software" ? "软件" : "技术"}（${quote([p.itemKindEvidence])}），具有密码功能，但文本未指明其专门为哪种清单物项设计：${p.itemKind === "software" ? "5D002" : "5E002"}仅涵盖为5A002、5A004、5B002物项专门设计的${p.itemKind === "software" ? "软件" : "技术"}（阅读规则14）。`,
+      });
+    }
     if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && !listsItsKind(p.itemKind === "software" ? "crypto_software" : "crypto_technology")) {
       reasons.push({
         en: `The item is ${p.itemKind} (${quote([p.itemKindEvidence])}), and ${edition.id} lists equipment only: software and technology for a listed item are read on the export list's 5D002 and 5E002 (reading rule 14).`,

@@ -80,6 +80,8 @@ export interface Parameters {
   /** What the item is, judged by which kind of word comes first; a service is not goods (reading rule 21). */
   readonly itemKind: "hardware" | "software" | "technology" | "service" | "publication";
   readonly itemKindEvidence: Evidence | null;
+  /** Whether the word that says what the item is stands in the product's name (not only elsewhere in the text). */
+  readonly itemKindNamed: boolean;
   readonly publicDomain: Evidence[];
   /** Analytic words a protective cue turns into a defence (reading rule 13): not cryptanalysis. */
   readonly protective: Evidence[];
@@ -513,6 +515,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     noEncryption,
     itemKind,
     itemKindEvidence,
+    itemKindNamed: head !== undefined && within(head[1], naming),
     publicDomain: firstFew(norm, [...found.of("publicDomain"), ...(itemKind === "publication" ? found.of("publication") : [])]),
     protective: firstFew(norm, protectiveHits),
     shape,

@@ -373,7 +373,7 @@ describe("classify: verdicts that were once wrong", () => {
 
   // "公开" (public) is a public-domain word, so 公开密钥 (public key) makes crypto software exempt.
   it("公开密钥算法 (public-key algorithm) is not public domain", () => {
-    const r = classifier.classify({ description: "密码软件，支持公开密钥算法RSA-2048", asOf: TODAY });
+    const r = classifier.classify({ description: "VPN网关密码软件，支持公开密钥算法RSA-2048", asOf: TODAY });
     expect(r.export.verdict).toBe("needs_info");
     expect(r.export.entry?.id).toBe("5D002");
   });

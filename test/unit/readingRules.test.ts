@@ -60,6 +60,11 @@ describe("reading rules", () => {
     expect(r.export.reasons.join(" ")).toMatch(/Mass-market consumer product \(“手机”\).*reading rule 16/);
     expect(r.export.zh.reasons.join(" ")).toContain("阅读规则16");
   });
+  it("names rule 14 where software names no listed item it is for", () => {
+    const r = classify("Embedded cryptographic library for IoT devices: AES-256, ECDSA P-256, SHA-256");
+    expect(r.export.reasons.join(" ")).toMatch(/names no listed item it is specially designed for.*reading rule 14/);
+    expect(r.export.zh.reasons.join(" ")).toContain("阅读规则14");
+  });
   it("names rule 14 where software is for a product the list does not cover", () => {
     expect(classify("Radio firmware upgrade licence enabling AES-256 on portable radios").export.reasons.join(" ")).toMatch(/a product no entry of export-2024 covers.*reading rule 14/);
   });
