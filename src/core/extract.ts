@@ -229,7 +229,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "negativeAnswers" | "unitScope">;
+export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form"), "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -257,6 +257,8 @@ interface CompiledCues {
   /** What a device stores ("stored data", "硬盘"), read in an encryption word's clause (reading rule 15). */
   readonly storage: RegExp;
   readonly negativeAnswer: RegExp;
+  /** The key of a field listing what the item goes into ("Applications:", "适用："), up to its colon. */
+  readonly applicationKey: RegExp;
   readonly aggregate: RegExp;
   readonly perUnit: RegExp;
 }
@@ -271,6 +273,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
       // Spelt every way a term is ("end-to-end", "end to end"), as the lexicon reads its terms.
       transmission: new RegExp(cueAlternation(cues.transmissionCues.flatMap(spellingVariants))),
       storage: new RegExp(cueAlternation(cues.storageCues.flatMap(spellingVariants))),
+      applicationKey: new RegExp(`(?:^|[|\\n])\\s*(?:${cueAlternation(cues.applicationKeys)})\\s*[:：][^|\\n]*$`),
       aggregate: new RegExp(cueAlternation(cues.unitScope.aggregate)),
       perUnit: new RegExp(cueAlternation(cues.unitScope.perUnit)),
       // (A field's answer is its own: "终端|型号:无" does not negate the 终端.)
@@ -492,7 +495,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? evidenceOfHit(norm, head[1]) : null;
 
   // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
-  const consumerObjects = found.of("massWeak").filter((h) => afterObjectCue(lower, h, 0, cue.objectBefore));
+  // …and so is one in a field that lists what the item goes into ("Applications: … consumer electronics").
+  const consumerObjects = found.of("massWeak").filter((h) => afterObjectCue(lower, h, 0, cue.objectBefore) || inApplicationField(lower, h, cue.applicationKey));
+  const consumerApplications = found.of("massStrong").filter((h) => inApplicationField(lower, h, cue.applicationKey));
   // A consumer word inside a listed type's own name ("手机" in "加密手机") is that type, not a consumer product.
   const consumerInsideType = (h: Hit) =>
     typeWords.some((t) => t.tag.k === "type" && t.tag.strength === "primary" && t.start <= h.start && t.end >= h.end && t.end - t.start > h.end - h.start);
@@ -507,7 +512,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     sectors: firstPerKey(extractSectors(norm, found.of("sector"), found.of("dedication"), typeHits), (s) => `${s.sector}/${s.dedicated}`),
     cryptoFunction: firstFew(norm, liveCrypto),
     massMarket: {
-      strong: firstFew(norm, found.of("massStrong")),
+      strong: firstFew(norm, found.of("massStrong").filter((h) => !consumerApplications.includes(h))),
       weak: firstFew(norm, found.of("massWeak").filter((h) => !consumerObjects.includes(h) && !consumerInsideType(h))),
     },
     enterprise: firstFew(norm, found.of("enterprise")),
@@ -540,7 +545,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
         masked: firstFew(norm, all.filter((h) => !hits.includes(h) && h.tag.k !== "exclusion" && h.tag.k !== "notNegation")),
         objects: firstFew(norm, candidateTypes.filter((h) => !typeHits.includes(h))),
         namingPhrase: naming.end > naming.start ? evidenceOf(norm, naming.start, naming.end) : null,
-        consumerObjects: firstFew(norm, consumerObjects),
+        consumerObjects: firstFew(norm, [...consumerObjects, ...consumerApplications]),
       }),
     );
   }
@@ -618,6 +623,11 @@ function liveKindWords<T extends Hit>(words: readonly T[], negated: Set<Hit>, ty
 function negationPhrase(cues: readonly Hit[], h: Hit): Hit {
   const cue = cues.filter((c) => c.end <= h.start && h.start - c.end <= 12).at(-1);
   return cue ? { ...h, start: cue.start } : h;
+}
+
+/** Whether a hit stands in a field whose key says what the item goes into ("Applications: …; consumer electronics"). */
+function inApplicationField(lower: string, h: Hit, applicationKey: RegExp): boolean {
+  return applicationKey.test(lower.slice(Math.max(0, h.start - 120), h.start));
 }
 
 /** An object cue ("for", "with", "用于") shortly before a hit, looking back no further than `from`. */

@@ -116,6 +116,11 @@ export const Vocabulary = z.object({
    * these encrypts data at rest, not what it transmits (reading rule 15).
    */
   storageCues: Terms.default([]),
+  /**
+   * Keys of a field that lists what the item goes into ("Applications:", "应用：", "适用："): a consumer
+   * product named there is where a component is used, not the market the item itself is sold in (rule 16).
+   */
+  applicationKeys: Terms.default([]),
   /** Answers after a key's colon that negate the key ("加密功能：无", "Encryption: none"). */
   negativeAnswers: Terms.default([]),
   /**
