@@ -156,6 +156,8 @@ interface Signals {
   readonly cryptoSignal: boolean;
   readonly anyPrimary: boolean;
   readonly anyHost: boolean;
+  /** A host word of other equipment than network gear (a phone, a chip's host), which a cipher-machine feature does not make a candidate. */
+  readonly anyHostBesideNetwork: boolean;
 }
 
 function signalsOf(p: Parameters): Signals {
@@ -166,6 +168,7 @@ function signalsOf(p: Parameters): Signals {
     // Equipment that offers encryption as one feature (a switch, DPU, storage array: the cipher-machine
     // hosts) may offer VPN as another, so it does not stop a VPN word being read (reading rule 11).
     anyHost: p.types.some((t) => t.strength === "host" && t.type !== "cipher_machine"),
+    anyHostBesideNetwork: p.types.some((t) => t.strength === "host" && t.type !== "cipher_machine" && t.type !== "vpn_equipment"),
   };
 }
 
@@ -180,7 +183,7 @@ function mayBeForListedItem(p: Parameters): boolean {
 
 /** How one entry is matched by the description and HS code, if at all (strongest way first). */
 function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: string | null, hasDescription: boolean): CandidateMatch | null {
-  const { cryptoSignal, anyPrimary, anyHost } = signals;
+  const { cryptoSignal, anyPrimary, anyHost, anyHostBesideNetwork } = signals;
   const found: CandidateMatch[] = [];
   for (const type of entry.productTypes) {
     if (type === "sector_crypto_equipment") {
@@ -226,7 +229,8 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
           : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || (TOOL_TYPES.has(type) && p.toolFor.length > 0);
     if (hosts.length > 0 && hostFunction) {
       found.push({ kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
-    } else if (features.length > 0 && !anyPrimary && !anyHost && !p.generalProduct) {
+    } else if (features.length > 0 && !anyPrimary && !(type === "cipher_machine" ? anyHostBesideNetwork : anyHost) && !p.generalProduct) {
+      // (MACsec or crypto offload on a router or firewall is one feature of network equipment, as VPN is: rule 11.)
       // (A feature of a product named as something general, a printer's IPsec, is not a candidate: rule 11.)
       found.push({ kind: "feature", evidence: features.map((t) => t.evidence) });
     } else if (type === "cipher_machine" && p.types.length === 0 && !p.generalProduct) {

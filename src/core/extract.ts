@@ -355,8 +355,11 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // phone or fax with a storage feature: I-1 and I-2 are for data-transmission encryption.
   // (One named as encrypting, "加密传真机", is read as named.)
   const phoneOrFaxWords = namesPhoneOrFax ? dropContainedTypes(typeWords.filter((h) => h.tag.k === "type" && QUALIFIABLE_HOSTS.has(h.tag.type))) : [];
-  const encryptsStoredDataOnly =
-    !encryptsTransmission && phoneOrFaxWords.every((h) => h.tag.strength === "host") && cryptoClauses.some((clause) => cue.storage.test(clause));
+  // ("Encryption keys are stored in the module" stores keys: it says nothing of what is encrypted.)
+  const encryptsStoredData = namesPhoneOrFax
+    ? liveCrypto.some((h) => !NAMES_KEYS.test(lower.slice(h.end, h.end + 8)) && cue.storage.test(sliceOf(lower, clauseAround(lower, h, 30, 30))))
+    : false;
+  const encryptsStoredDataOnly = !encryptsTransmission && phoneOrFaxWords.every((h) => h.tag.strength === "host") && encryptsStoredData;
   const storedDataHosts = encryptsStoredDataOnly ? phoneOrFaxWords : [];
   // A product whose spec answers no to being a listed type ("是否为安全芯片:否", "HSM: no") is none of that
   // type, whatever host words of it the text also uses ("集成电路") (reading rule 19).
@@ -624,6 +627,11 @@ function negationPhrase(cues: readonly Hit[], h: Hit): Hit {
   const cue = cues.filter((c) => c.end <= h.start && h.start - c.end <= 12).at(-1);
   return cue ? { ...h, start: cue.start } : h;
 }
+
+/** A crypto word that qualifies keys ("encryption keys", "加密密钥") names keys, not what is encrypted. */
+const NAMES_KEYS = /^[\s-]*(?:keys?\b|密钥)/;
+
+const sliceOf = (lower: string, span: { from: number; to: number }) => lower.slice(span.from, span.to);
 
 /** Whether a hit stands in a field whose key says what the item goes into ("Applications: …; consumer electronics"). */
 function inApplicationField(lower: string, h: Hit, applicationKey: RegExp): boolean {

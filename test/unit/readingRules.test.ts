@@ -50,7 +50,7 @@ describe("reading rules", () => {
     for (const spelling of ["end-to-end", "end to end"]) expect(classify(`P25 portable radio, AES-256 ${spelling} encryption`).import.verdict).toBe("licence_required");
   });
   it("names rule 15 where a phone or fax is left plain because its encryption protects what it stores", () => {
-    const r = classify("Office fax machine: received documents stored encrypted (AES-256) on the hard disk");
+    const r = classify("Office fax machine: hard disk encryption of received documents with AES-256");
     expect(r.import.reasons.join(" ")).toMatch(/“fax machine” is not read as an encrypted phone or fax.*reading rule 15/);
     expect(r.import.zh.reasons.join(" ")).toContain("阅读规则15");
     expect(r.export.reasons.join(" ")).not.toContain("reading rule 15");
