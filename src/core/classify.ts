@@ -227,7 +227,9 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
         : QUALIFIABLE_HOSTS.has(type) && p.storedDataOnly.length > 0
           ? false // its encryption protects what it stores, not what it transmits (rule 15)
           : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || (TOOL_TYPES.has(type) && p.toolFor.length > 0);
-    if (hosts.length > 0 && hostFunction) {
+    // A chip word in a text that names a general-purpose chip as the product ("32位MCU … 通用芯片") is that chip (rule 11).
+    const hostIsTheGeneralProduct = type === "security_chip" && p.generalProduct !== null;
+    if (hosts.length > 0 && hostFunction && !hostIsTheGeneralProduct) {
       found.push({ kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
     } else if (features.length > 0 && !anyPrimary && !(type === "cipher_machine" ? anyHostBesideNetwork : anyHost) && !p.generalProduct) {
       // (MACsec or crypto offload on a router or firewall is one feature of network equipment, as VPN is: rule 11.)

@@ -489,7 +489,8 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const headSoftware = namingSoftware.sort((a, b) => b.start - a.start)[0];
   // "No hardware supplied", "不含硬件": what ships is not hardware, whatever products the text names; with
   // no other kind word, it is software (an image, a package, a licence).
-  const hardwareDenied = found.of("hardware").find((h) => negated.has(h));
+  // ("无硬件加速单元", "no hardware encryption" deny a feature, not that the item is hardware.)
+  const hardwareDenied = found.of("hardware").find((h) => negated.has(h) && !modifiesNext(lower, h, cryptoHits));
   const namedHeads = heads.filter((x): x is [Parameters["itemKind"], Hit] => x[1] !== undefined && !(hardwareDenied && x[0] === "hardware"));
   const head: [Parameters["itemKind"], Hit] | undefined = headSoftware
     ? [headSoftware.tag.k === "software" ? "software" : headSoftware.tag.k === "publication" ? "publication" : "technology", headSoftware]
@@ -626,6 +627,11 @@ function liveKindWords<T extends Hit>(words: readonly T[], negated: Set<Hit>, ty
 function negationPhrase(cues: readonly Hit[], h: Hit): Hit {
   const cue = cues.filter((c) => c.end <= h.start && h.start - c.end <= 12).at(-1);
   return cue ? { ...h, start: cue.start } : h;
+}
+
+/** Whether a word is the modifier of the word after it: a Chinese compound ("硬件加速"), or a crypto word next ("hardware encryption"). */
+function modifiesNext(lower: string, h: Hit, cryptoHits: readonly Hit[]): boolean {
+  return CJK.test(lower[h.end] ?? "") || cryptoHits.some((c) => c.start >= h.end && c.start <= h.end + 1);
 }
 
 /** A crypto word that qualifies keys ("encryption keys", "加密密钥") names keys, not what is encrypted. */

@@ -51,6 +51,7 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["10: a tester of a sector's crypto product is for that product", "金融IC卡芯片检测平台，依据检测规范检测COS安全机制", ["not_listed", null], ["needs_info", "5B002.b"]],
   ["14: a crypto library named for no listed item is not software specially designed for one", "Embedded cryptographic library for IoT devices: AES-256, ECDSA P-256, SHA-256; commercial licence per product line", ["not_listed", null], ["not_listed", null]],
   ["14: a crypto library for a listed item asks for the item's figures", "Crypto library for HSM vendors: AES-256, RSA-4096, runs inside the HSM", ["not_listed", null], ["needs_info", "5D002"]],
+  ["11/14: 'no hardware acceleration' denies a feature, not that a general-purpose chip is hardware", "32位MCU，通用芯片集成AES/SM4硬件加密单元，非对称算法无硬件加速单元", ["not_listed", null], ["not_listed", null]],
   ["14: software for a product the export list does not cover is not 5D002", "对讲机AES-256加密功能软件授权，仅许可证文件，不含对讲机整机", ["not_listed", null], ["not_listed", null]],
   ["7: a figure in brackets glosses the interface before it, not the encryption", "Hardware security module, AES-256, RSA-2048 signing. Host interface: USB 2.0 full speed (12 Mbit/s)", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["7: a version with a wildcard does not hide the interface key from its figure", "密码卡|接口：USB-A 1.x 全速 12 Mbit/s|算法：SM4、SM2", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
