@@ -434,8 +434,16 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const equipmentModifiers = equipmentHead
     ? namingTypes.filter((h) => (h.tag.strength === "host" || QUALIFIABLE_HOSTS.has(h.tag.type)) && h.end <= equipmentHead.start)
     : [];
+  // A general-purpose product heads the name when no listed product word comes after it there
+  // ("打印机" in "多功能打印机", not in "打印机墨盒芯片", which is a chip).
+  const generalHead = namingTypes.some((h) => h.tag.strength === "primary")
+    ? undefined
+    : found.of("general").find((g) => within(g, naming) && !namingTypes.some((h) => h.tag.strength !== "feature" && h.end > g.end));
+  // Attacks named outside the name of a general-purpose product (an SoC's DPA countermeasures, a course
+  // on microcontrollers and glitching) are what it resists or discusses, not what it is (rules 10 and 13).
+  const attacksBesideGeneral = generalHead ? candidateTypes.filter((h) => h.tag.type === "cryptanalysis" && !within(h, naming)) : [];
   const typeHits = dropObjectMentions(
-    candidateTypes.filter((h) => !namedObjects.includes(h) && !typesOutsideName.includes(h) && !equipmentModifiers.includes(h)),
+    candidateTypes.filter((h) => !namedObjects.includes(h) && !typesOutsideName.includes(h) && !equipmentModifiers.includes(h) && !attacksBesideGeneral.includes(h)),
     lower,
     cue.objectBefore,
   );
@@ -451,11 +459,6 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const liveTechnology = liveKindWords(found.of("technology"), negated, candidateTypes);
   const liveService = liveKindWords(found.of("service"), negated, candidateTypes);
   const livePublication = liveKindWords(found.of("publication"), negated, candidateTypes);
-  // A general-purpose product heads the name when no listed product word comes after it there
-  // ("打印机" in "多功能打印机", not in "打印机墨盒芯片", which is a chip).
-  const generalHead = namingTypes.some((h) => h.tag.strength === "primary")
-    ? undefined
-    : found.of("general").find((g) => within(g, naming) && !namingTypes.some((h) => h.tag.strength !== "feature" && h.end > g.end));
   const heads: [Parameters["itemKind"], Hit | undefined][] = [
     // A product that exists only for a sector (税务UKey, 税控盘) is goods, named as such, and so is a
     // general product heading the name (a printer whose firmware encrypts its disk is a printer).
@@ -534,7 +537,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
       ...namedObjects.filter((h) => h.tag.k === "type" && h.tag.strength !== "host"),
       ...(headIsToolFor ? found.of("sector").filter((h) => h.tag.product) : []),
     ]),
-    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...typesOutsideName.filter((h) => !equipmentParts.includes(h))]),
+    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...typesOutsideName.filter((h) => !equipmentParts.includes(h)), ...attacksBesideGeneral]),
     listedParts: firstFew(norm, equipmentParts),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
     generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
