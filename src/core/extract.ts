@@ -231,7 +231,7 @@ const isCounted = (family: AlgorithmFamily) =>
 /** Cue words read in a small window around a finding, not matched as terms. */
 export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
 
-/** One alternation of cue words: Latin words stand alone ("for" is not in "form"), "x*" is a stem, Chinese cues are plain. */
+/** One alternation of cue words: Latin words stand alone ("for" is not in "form") and take a plural s, "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
   if (cues.length === 0) return "(?!)";
   const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
@@ -240,7 +240,8 @@ function cueAlternation(cues: readonly string[]): string {
       const stem = c.endsWith("*");
       const body = escape(c.replace(/\*$/, "").toLowerCase());
       if (!/^[a-z0-9]/.test(body)) return body;
-      return `\\b${body}${stem ? "\\w*" : "(?![a-z])"}`;
+      // (A plural is the same cue: "countermeasures", "calls".)
+      return `\\b${body}${stem ? "\\w*" : "s?(?![a-z])"}`;
     })
     .join("|");
 }
