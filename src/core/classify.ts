@@ -1,6 +1,6 @@
 import type { Direction, Edition, Entry, ProductTypeId } from "./listSchema.ts";
 import type { Vocabulary } from "./vocabularySchema.ts";
-import { type Evidence, type Parameters, type RateFound, type TraceStep, QUALIFIABLE_HOSTS, TOOL_TYPES, buildLexicon, extractParameters } from "./extract.ts";
+import { type Evidence, type Parameters, type RateFound, type TraceStep, type TypeFound, QUALIFIABLE_HOSTS, TOOL_TYPES, buildLexicon, extractParameters } from "./extract.ts";
 import { type Answers, type Question, type QuestionId, STATED_BY_USER, question } from "./questions.ts";
 import { normalise } from "./normalise.ts";
 import { createTypoCorrector } from "./typos.ts";
@@ -156,23 +156,40 @@ interface Signals {
   readonly cryptoSignal: boolean;
   readonly anyPrimary: boolean;
   readonly anyHost: boolean;
+  /** The product-type words of each type, in text order: most entries' types have none. */
+  readonly typesByType: ReadonlyMap<ProductTypeId, TypeFound[]>;
 }
 
 function signalsOf(p: Parameters): Signals {
   const anyPrimary = p.types.some((t) => t.strength === "primary");
+  const typesByType = new Map<ProductTypeId, TypeFound[]>();
+  for (const t of p.types) {
+    const list = typesByType.get(t.type);
+    if (list) list.push(t);
+    else typesByType.set(t.type, [t]);
+  }
   return {
     cryptoSignal: p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || anyPrimary,
     anyPrimary,
     // Equipment that offers encryption as one feature (a switch, DPU, storage array: the cipher-machine
     // hosts) may offer VPN as another, so it does not stop a VPN word being read (reading rule 11).
     anyHost: p.types.some((t) => t.strength === "host" && t.type !== "cipher_machine"),
+    typesByType,
   };
+}
+
+const NO_TYPES: readonly TypeFound[] = [];
+
+/** The firmer of two ways an entry is matched; the one found first among equals. */
+function firmer(found: CandidateMatch | null, other: CandidateMatch): CandidateMatch {
+  return found === null || MATCH_RANK[other.kind] > MATCH_RANK[found.kind] ? other : found;
 }
 
 /** How one entry is matched by the description and HS code, if at all (strongest way first). */
 function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: string | null, hasDescription: boolean): CandidateMatch | null {
   const { cryptoSignal, anyPrimary, anyHost } = signals;
-  const found: CandidateMatch[] = [];
+  // Entries are many and matches few: the firmest match so far is kept, no list of them is made.
+  let found: CandidateMatch | null = null;
   for (const type of entry.productTypes) {
     if (type === "sector_crypto_equipment") {
       // A sector word alone ("police", "bank") says who uses a product, not that it is made for them:
@@ -184,23 +201,23 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
       // A product that exists only for a sector (税控收款机, an encrypting PIN pad) carries its crypto in its name.
       // A sector's equipment with a listed part in it (an electricity meter with its ESAM) asks the question too (rule 12).
       if (p.itemKind === "hardware" && p.sectors.length > 0 && (cryptoSignal || p.listedParts.length > 0 || p.sectors.some((s) => s.product)) && sectorNamesProduct)
-        found.push({ kind: "sector", evidence: p.sectors.map((s) => s.evidence) });
+        found = firmer(found, { kind: "sector", evidence: p.sectors.map((s) => s.evidence) });
       continue;
     }
     if (type === "crypto_software" || type === "crypto_technology") {
       const kind = type === "crypto_software" ? "software" : "technology";
       // A crypto protocol named for it (a MACsec engine's RTL, IPsec firmware) says the software or design data is crypto.
       const protocolNamed = p.types.some((t) => t.strength === "feature");
-      if (p.itemKind === kind && (cryptoSignal || protocolNamed) && p.itemKindEvidence) found.push({ kind, evidence: [p.itemKindEvidence] });
+      if (p.itemKind === kind && (cryptoSignal || protocolNamed) && p.itemKindEvidence) found = firmer(found, { kind, evidence: [p.itemKindEvidence] });
       continue;
     }
     if (!HARDWARE_TYPES.has(type) || p.itemKind !== "hardware") continue;
-    const hits = p.types.filter((t) => t.type === type);
+    const hits = signals.typesByType.get(type) ?? NO_TYPES;
     // With no word of the type, only a cipher machine can still be read, from its rates (below).
     if (hits.length === 0 && type !== "cipher_machine") continue;
     const primary = hits.filter((t) => t.strength === "primary");
     if (primary.length > 0) {
-      found.push({ kind: "product_type", evidence: primary.map((t) => t.evidence) });
+      found = firmer(found, { kind: "product_type", evidence: primary.map((t) => t.evidence) });
       continue;
     }
     const hosts = hits.filter((t) => t.strength === "host");
@@ -212,15 +229,15 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
         ? features.length > 0
         : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || (TOOL_TYPES.has(type) && p.toolFor.length > 0);
     if (hosts.length > 0 && hostFunction) {
-      found.push({ kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
+      found = firmer(found, { kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
     } else if (features.length > 0 && !anyPrimary && !anyHost && !p.generalProduct) {
       // (A feature of a product named as something general, a printer's IPsec, is not a candidate: rule 11.)
-      found.push({ kind: "feature", evidence: features.map((t) => t.evidence) });
+      found = firmer(found, { kind: "feature", evidence: features.map((t) => t.evidence) });
     } else if (type === "cipher_machine" && p.types.length === 0 && !p.generalProduct) {
       // No product word, but listed algorithms with an encryption or signature rate stated for them (a
       // spec table of a cipher machine that never says what it is): the type is the question.
       const cryptoRates = p.rates.filter((r) => (r.kind === "symmetric" || r.kind === "signature") && r.labelFrom !== "none");
-      if (cryptoRates.length > 0 && p.algorithms.some((a) => a.counted)) found.push({ kind: "feature", evidence: cryptoRates.map((r) => r.evidence) });
+      if (cryptoRates.length > 0 && p.algorithms.some((a) => a.counted)) found = firmer(found, { kind: "feature", evidence: cryptoRates.map((r) => r.evidence) });
     }
   }
   if (hsCode) {
@@ -231,11 +248,10 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
     // goods are: its code, shared with security chips, does not make it one (rules 11 and 18).
     const namedOtherwise = hasDescription && p.generalProduct !== null && !p.types.some((t) => t.strength === "primary");
     if (codes.length > 0 && !namedOtherwise && (hsCode.length === 10 || !hasDescription || cryptoSignal)) {
-      found.push({ kind: "hs_code", evidence: codes.map((h) => ({ text: h.code, start: -1, end: -1 })) });
+      found = firmer(found, { kind: "hs_code", evidence: codes.map((h) => ({ text: h.code, start: -1, end: -1 })) });
     }
   }
-  if (found.length === 0) return null;
-  return found.sort((a, b) => MATCH_RANK[b.kind] - MATCH_RANK[a.kind])[0] as CandidateMatch;
+  return found;
 }
 
 function editionRef(e: Edition): EditionRef {
@@ -514,8 +530,7 @@ function decide(
         zh: `描述的是通用产品（${quote([p.generalProduct])}）：其密码功能是产品的附带功能而非主要功能，不因此成为安全芯片或密码设备（阅读规则11）；与清单物项相同的HS编码仅供参考（阅读规则18）。`,
       });
     }
-    const listsItsKind = (kind: "crypto_software" | "crypto_technology") => edition.entries.some((e) => e.productTypes.includes(kind));
-    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && !listsItsKind(p.itemKind === "software" ? "crypto_software" : "crypto_technology")) {
+    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && !listsType(edition, p.itemKind === "software" ? "crypto_software" : "crypto_technology")) {
       reasons.push({
         en: `The item is ${p.itemKind} (${quote([p.itemKindEvidence])}), and ${edition.id} lists equipment only: software and technology for a listed item are read on the export list's 5D002 and 5E002 (reading rule 14).`,
         zh: `该物项属于${p.itemKind === "software" ? "软件" : "技术"}（${quote([p.itemKindEvidence])}），而${edition.id}只列设备：为清单物项所用的软件和技术按出口管制清单5D002、5E002判断（阅读规则14）。`,
@@ -615,6 +630,10 @@ function decide(
   // which exclusion took it out.
   if (verdict === "exempt" && !massMarket) return outcome("not_listed", edition, null, [], reasons, [], [], notes);
   return outcome(verdict, edition, entryRef(c.entry), shown, reasons, checks, missing, notes, askMassMarket ? [question("mass_market", massMarketQuestion)] : []);
+}
+
+function listsType(edition: Edition, type: ProductTypeId): boolean {
+  return edition.entries.some((e) => e.productTypes.includes(type));
 }
 
 /** How firm a match is; a sector product named as such ranks just above a product type. */

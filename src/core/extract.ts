@@ -354,7 +354,6 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // …and so does a sector's own equipment (an electricity meter, an ATM).
   const sectorProducts = found.of("sector").filter((h) => h.tag.product || h.tag.equipment);
   const kindWords = [...namedTypes, ...sectorProducts, ...found.of("software"), ...found.of("technology"), ...found.of("publication"), ...found.of("service"), ...found.of("general")];
-  const inSpan = (words: readonly Hit[]) => (start: number, end: number) => words.some((h) => h.start >= start && h.end <= end);
   const naming = namingPhrase(lower, inSpan(kindWords), inSpan([...namedTypes, ...sectorProducts]));
   // Rule 10: the last word of a compound names what it is: an "HSM chip" is a chip. A host that ends
   // the product's name right after a listed word of another type heads that compound; the word before
@@ -561,6 +560,9 @@ function firstFew(norm: NormalisedText, hits: readonly { start: number; end: num
     (e) => e.text.toLowerCase(),
   );
 }
+
+/** Whether any of some words lies in a span, as the naming phrase asks it. */
+const inSpan = (words: readonly Hit[]) => (start: number, end: number) => words.some((h) => h.start >= start && h.end <= end);
 
 function within(h: { start: number; end: number }, span: { start: number; end: number }): boolean {
   return h.start >= span.start && h.end <= span.end;
