@@ -326,12 +326,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // Rule 13: an attack named once as what the product resists ("resistant to fault injection") is
   // the same attack when the text names it again in a list ("voltage glitching, EM fault injection").
   const typeWords = found.of("type");
-  const protectiveWords = new Set(
-    typeWords
-      .filter((h) => isCryptanalysis(h) && protectiveAround(lower, h, cues.protectiveCues))
-      .map((h) => lower.slice(h.start, h.end)),
-  );
-  const protectiveHits = protectiveWords.size === 0 ? [] : typeWords.filter((h) => isCryptanalysis(h) && protectiveWords.has(lower.slice(h.start, h.end)));
+  const protectiveHits = typeWords.some(isCryptanalysis) ? protectiveMentions(lower, typeWords, cues.protectiveCues) : [];
   // Rule 15: a phone or fax that encrypts what it sends ("AES encryption of voice and data", "通话加密")
   // is an encrypted phone or fax, whatever words its name uses.
   const encryptsTransmission =
@@ -342,7 +337,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     });
   // A product whose spec answers no to being a listed type ("是否为安全芯片:否", "HSM: no") is none of that
   // type, whatever host words of it the text also uses ("集成电路") (reading rule 19).
-  const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && cue.negativeAnswer.test(lower.slice(h.end, h.end + 16)));
+  const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && answeredNo(lower, h.end, cue.negativeAnswer));
   const deniedTypes = new Set(deniedWords.map((h) => h.tag.type));
   const namedTypes = dropContainedTypes(typeWords)
     .filter((h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type))
@@ -555,10 +550,11 @@ function evidenceOfHit(norm: NormalisedText, h: { start: number; end: number }):
  * the result (stored, sent, shown) stays bounded whatever the text repeats.
  */
 function firstFew(norm: NormalisedText, hits: readonly { start: number; end: number }[]): Evidence[] {
-  return firstPerKey(
-    hits.map((h) => evidenceOf(norm, h.start, h.end)),
-    (e) => e.text.toLowerCase(),
-  );
+  if (hits.length === 0) return [];
+  const evidence = hits.map((h) => evidenceOf(norm, h.start, h.end));
+  // No more hits than one wording may keep: every one is kept, with no counting.
+  if (evidence.length <= MAX_EVIDENCE_PER_FINDING) return evidence;
+  return firstPerKey(evidence, (e) => e.text.toLowerCase());
 }
 
 /** Whether any of some words lies in a span, as the naming phrase asks it. */
@@ -572,6 +568,14 @@ function isCryptanalysis(h: Hit): boolean {
   return h.tag.k === "type" && h.tag.type === "cryptanalysis";
 }
 
+/** Every mention of an attack that a protective cue stands around somewhere in the text (rule 13). */
+function protectiveMentions(lower: string, typeWords: readonly Hit[], cues: readonly string[]): Hit[] {
+  const protectiveWords = new Set(
+    typeWords.filter((h) => isCryptanalysis(h) && protectiveAround(lower, h, cues)).map((h) => lower.slice(h.start, h.end)),
+  );
+  return protectiveWords.size === 0 ? [] : typeWords.filter((h) => isCryptanalysis(h) && protectiveWords.has(lower.slice(h.start, h.end)));
+}
+
 /**
  * The hits a negation covers: a cue before them ("no encryption", "不支持加密"), or an answer after
  * them ("加密功能：无", "Encryption: none").
@@ -580,9 +584,20 @@ function negatedHits(lower: string, hits: readonly Hit[], cues: Hit[], negativeA
   const scopes = negationScopes(lower, cues);
   const negated = new Set<Hit>();
   for (const h of hits) {
-    if (scopes.some(([s, e]) => h.start >= s && h.start < e) || negativeAnswer.test(lower.slice(h.end, h.end + 16))) negated.add(h);
+    if (scopes.some(([s, e]) => h.start >= s && h.start < e) || answeredNo(lower, h.end, negativeAnswer)) negated.add(h);
   }
   return negated;
+}
+
+/**
+ * Whether the words right after a hit answer no to it ("加密功能：无", "HSM: no"). The answer follows
+ * a colon at most six characters on: most hits have none there, and the regex is not run for them.
+ */
+function answeredNo(lower: string, end: number, negativeAnswer: RegExp): boolean {
+  const colonBy = Math.min(lower.length, end + 7);
+  let i = end;
+  while (i < colonBy && lower[i] !== ":" && lower[i] !== "：") i++;
+  return i < colonBy && negativeAnswer.test(lower.slice(end, end + 16));
 }
 
 /**
