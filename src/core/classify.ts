@@ -240,16 +240,15 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
       if (cryptoRates.length > 0 && p.algorithms.some((a) => a.counted)) found = firmer(found, { kind: "feature", evidence: cryptoRates.map((r) => r.evidence) });
     }
   }
-  if (hsCode) {
-    const codes = entry.hsCodes.filter((h) => (hsCode.length === 10 ? h.code === hsCode : h.code.startsWith(hsCode)));
+  if (hsCode && entry.hsCodes.length > 0) {
     // A code shorter than ten digits covers far more than the listed line: alone it only
     // counts when there is no description, or the description speaks of cryptography.
     // A description naming a general-purpose product (a microcontroller, a processor) says what the
     // goods are: its code, shared with security chips, does not make it one (rules 11 and 18).
-    const namedOtherwise = hasDescription && p.generalProduct !== null && !p.types.some((t) => t.strength === "primary");
-    if (codes.length > 0 && !namedOtherwise && (hsCode.length === 10 || !hasDescription || cryptoSignal)) {
-      found = firmer(found, { kind: "hs_code", evidence: codes.map((h) => ({ text: h.code, start: -1, end: -1 })) });
-    }
+    const namedOtherwise = hasDescription && p.generalProduct !== null && !anyPrimary;
+    const codeCounts = !namedOtherwise && (hsCode.length === 10 || !hasDescription || cryptoSignal);
+    const codes = codeCounts ? entry.hsCodes.filter((h) => (hsCode.length === 10 ? h.code === hsCode : h.code.startsWith(hsCode))) : [];
+    if (codes.length > 0) found = firmer(found, { kind: "hs_code", evidence: codes.map((h) => ({ text: h.code, start: -1, end: -1 })) });
   }
   return found;
 }
@@ -619,17 +618,20 @@ function decide(
   // A consumer product word outweighed by enterprise words ("smartphone … for government"): whether it is sold
   // at retail for personal use is the user's to say (reading rule 16).
   const askMassMarket = verdict === "needs_info" && !massMarket && p.massMarket.weak.length > 0 && answers?.mass_market === undefined;
-  const massMarketQuestion: Bilingual = {
-    en: `Is it sold to the general public at retail for personal use (${quote(p.massMarket.weak)} names a consumer product, ${quote(businessWords(p))} a business or sector buyer; reading rule 16)?`,
-    zh: `是否面向公众零售、供个人使用（${quote(p.massMarket.weak)}为消费类产品，${quote(businessWords(p))}指向企业或行业用户；阅读规则16）？`,
-  };
-  const missing = verdict === "needs_info" ? [...questionsOf(checks), ...(askMassMarket ? [massMarketQuestion] : [])] : [];
-  const shown = results.map((r) => (r === chosen && askMassMarket ? { ...r.result, missing: [...r.result.missing, massMarketQuestion.en] } : r.result));
+  // (Written only when asked: most texts have no consumer word.)
+  const massMarketQuestion: Bilingual | null = askMassMarket
+    ? {
+        en: `Is it sold to the general public at retail for personal use (${quote(p.massMarket.weak)} names a consumer product, ${quote(businessWords(p))} a business or sector buyer; reading rule 16)?`,
+        zh: `是否面向公众零售、供个人使用（${quote(p.massMarket.weak)}为消费类产品，${quote(businessWords(p))}指向企业或行业用户；阅读规则16）？`,
+      }
+    : null;
+  const missing = verdict === "needs_info" ? [...questionsOf(checks), ...(massMarketQuestion ? [massMarketQuestion] : [])] : [];
+  const shown = results.map((r) => (r === chosen && massMarketQuestion ? { ...r.result, missing: [...r.result.missing, massMarketQuestion.en] } : r.result));
   // Public-domain and open-source software is outside the entry altogether, not an exempt consumer
   // product (reading rule 17): it is not listed, and the reasons say which entry it was read on and
   // which exclusion took it out.
   if (verdict === "exempt" && !massMarket) return outcome("not_listed", edition, null, [], reasons, [], [], notes);
-  return outcome(verdict, edition, entryRef(c.entry), shown, reasons, checks, missing, notes, askMassMarket ? [question("mass_market", massMarketQuestion)] : []);
+  return outcome(verdict, edition, entryRef(c.entry), shown, reasons, checks, missing, notes, massMarketQuestion ? [question("mass_market", massMarketQuestion)] : []);
 }
 
 function listsType(edition: Edition, type: ProductTypeId): boolean {
