@@ -315,6 +315,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const scanned = lexicon.findAll(lower, norm.text);
   // The steps read hits in text order.
   const all = brandTypes.length === 0 ? scanned : [...scanned, ...brandTypes].sort((a, b) => a.start - b.start);
+  if (all.length === 0) return readingWithoutTerms(norm, cues, cue, trace);
   const hits = dropMasked(all);
   const found = new HitsByKind(hits);
 
@@ -472,7 +473,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const consumerObjects = found.of("massWeak").filter((h) => afterObjectCue(lower, h, 0, cue.objectBefore));
   const parameters: Parameters = {
     algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
-    rates: firstPerKey(extractRates(norm, found.of("rateLabel"), cues.lowerBounds, cue), (r) => `${r.kind}/${r.value}/${r.unit}`),
+    rates: firstPerKey(extractRates(norm, found.of("rateLabel"), cues.lowerBounds, cue), rateKey),
     managedObjects: firstPerKey(extractManagedObjects(norm, found.of("managedObjects")), (m) => String(m.value)),
     types: firstPerKey(
       typeHits.map((h) => ({ type: h.tag.type, strength: h.tag.strength, evidence: evidenceOfHit(norm, h) })),
@@ -518,6 +519,54 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   }
   return parameters;
 }
+
+/**
+ * The reading of a text in which no vocabulary term stands, as many of a catalogue's rows are (a
+ * tariff line for beef): every step would find nothing, so only the text's shape and its figures
+ * are read. The result is the one the full reading gives, key for key and in the same order.
+ */
+function readingWithoutTerms(norm: NormalisedText, cues: ReadingCues, cue: CompiledCues, trace?: TraceStep[]): Parameters {
+  const parameters: Parameters = {
+    algorithms: [],
+    rates: firstPerKey(extractRates(norm, [], cues.lowerBounds, cue), rateKey),
+    managedObjects: [],
+    types: [],
+    sectors: [],
+    cryptoFunction: [],
+    massMarket: { strong: [], weak: [] },
+    enterprise: [],
+    negated: [],
+    noEncryption: null,
+    itemKind: "hardware",
+    itemKindEvidence: null,
+    publicDomain: [],
+    protective: [],
+    shape: textShape(norm.lower),
+    toolFor: [],
+    worksWith: [],
+    listedParts: [],
+    headType: null,
+    generalProduct: null,
+    sectorEquipment: null,
+    qualifiedHosts: [],
+    deniedTypes: [],
+  };
+  if (trace) {
+    const naming = namingPhrase(norm.lower, namesNothing, namesNothing);
+    trace.push(
+      ...traceOf(parameters, {
+        masked: [],
+        objects: [],
+        namingPhrase: naming.end > naming.start ? evidenceOf(norm, naming.start, naming.end) : null,
+        consumerObjects: [],
+      }),
+    );
+  }
+  return parameters;
+}
+
+const namesNothing = () => false;
+const rateKey = (r: RateFound) => `${r.kind}/${r.value}/${r.unit}`;
 
 /*
  * The steps of a reading are module functions rather than closures made per call: a catalogue
