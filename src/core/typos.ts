@@ -101,11 +101,12 @@ export function createTypoCorrector(
         start++;
         continue;
       }
-      let end = start + 1;
-      while (end < source.length && isLetter(source.charCodeAt(end))) end++;
+      // The word's letters are gathered as it is read, for the gate.
+      let letters = 0;
+      let end = start;
+      for (let c = source.charCodeAt(end); isLetter(c); c = source.charCodeAt(++end)) letters |= 1 << (c - 97);
       const length = end - start;
-      const fix =
-        length >= MIN_LENGTH && mayBeTypo(source.charCodeAt(start), length, letterSet(source, start, end)) ? correct(source.slice(start, end)) : null;
+      const fix = length >= MIN_LENGTH && mayBeTypo(source.charCodeAt(start), length, letters) ? correct(source.slice(start, end)) : null;
       if (fix !== null) {
         changed = true;
         text += norm.text.slice(last, start);
