@@ -196,19 +196,20 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
       // it raises the sector entry when the text says so, or when it names no other product type and
       // no general product (a bank's printers are printers).
       // Tooling for a sector's items (a tester of financial IC cards) is read as tooling.
+      // (Most texts name no sector: the rest is read only for those that do.)
+      if (p.itemKind !== "hardware" || p.sectors.length === 0) continue;
       const sectorNamesProduct =
         (p.headType === null || !TOOL_TYPES.has(p.headType)) && (p.sectors.some((s) => s.dedicated) || (!p.types.some((t) => t.strength !== "feature") && !p.generalProduct));
       // A product that exists only for a sector (税控收款机, an encrypting PIN pad) carries its crypto in its name.
       // A sector's equipment with a listed part in it (an electricity meter with its ESAM) asks the question too (rule 12).
-      if (p.itemKind === "hardware" && p.sectors.length > 0 && (cryptoSignal || p.listedParts.length > 0 || p.sectors.some((s) => s.product)) && sectorNamesProduct)
+      if ((cryptoSignal || p.listedParts.length > 0 || p.sectors.some((s) => s.product)) && sectorNamesProduct)
         found = firmer(found, { kind: "sector", evidence: p.sectors.map((s) => s.evidence) });
       continue;
     }
     if (type === "crypto_software" || type === "crypto_technology") {
       const kind = type === "crypto_software" ? "software" : "technology";
       // A crypto protocol named for it (a MACsec engine's RTL, IPsec firmware) says the software or design data is crypto.
-      const protocolNamed = p.types.some((t) => t.strength === "feature");
-      if (p.itemKind === kind && (cryptoSignal || protocolNamed) && p.itemKindEvidence) found = firmer(found, { kind, evidence: [p.itemKindEvidence] });
+      if (p.itemKind === kind && (cryptoSignal || p.types.some((t) => t.strength === "feature")) && p.itemKindEvidence) found = firmer(found, { kind, evidence: [p.itemKindEvidence] });
       continue;
     }
     if (!HARDWARE_TYPES.has(type) || p.itemKind !== "hardware") continue;
@@ -664,8 +665,20 @@ function pushWhatItIsNotes(into: Bilingual[], p: Parameters): void {
   });
 }
 
+/** Every leading part of every HS code an edition lists, by edition: most codes given are none of them. */
+const listedCodePrefixes = new WeakMap<Edition, Set<string>>();
+function mayListCode(edition: Edition, hsCode: string): boolean {
+  let prefixes = listedCodePrefixes.get(edition);
+  if (!prefixes) {
+    prefixes = new Set();
+    for (const e of edition.entries) for (const h of e.hsCodes) for (let n = 1; n <= h.code.length; n++) prefixes.add(h.code.slice(0, n));
+    listedCodePrefixes.set(edition, prefixes);
+  }
+  return prefixes.has(hsCode);
+}
+
 function addHsNote(into: Bilingual[], edition: Edition, hsCode: string | null, matched: boolean): void {
-  if (!hsCode) return;
+  if (!hsCode || !mayListCode(edition, hsCode)) return;
   const entries = edition.entries.filter((e) =>
     e.hsCodes.some((h) => (hsCode.length === 10 ? h.code === hsCode : h.code.startsWith(hsCode))),
   );
