@@ -446,14 +446,16 @@ function decide(
   let itemOutcome: Outcome | null | undefined;
   const results = candidates.map((c) => {
     const forListedItem = c.match.kind === "software" || c.match.kind === "technology";
-    const checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))]
-      // What the user says comes before what rule 14 infers from silence.
-      .map((check) => answered(check, answers))
-      .map((check) => {
-        if (!forListedItem || check.status !== "unknown") return check;
+    let checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))];
+    // What the user says comes before what rule 14 infers from silence.
+    if (answers) checks = checks.map((check) => answered(check, answers));
+    if (forListedItem) {
+      checks = checks.map((check) => {
+        if (check.status !== "unknown") return check;
         itemOutcome ??= p.itemKind === "software" || p.itemKind === "technology" ? decide(direction, edition, { ...p, itemKind: "hardware" }, null, hasDescription, asOf) : null;
         return settleForItem(check, itemOutcome);
       });
+    }
     const verdict = candidateVerdict(checks, massMarket !== null);
     const result: CandidateResult = {
       entry: { id: c.entry.id, nameZh: c.entry.nameZh, nameEn: c.entry.nameEn },
