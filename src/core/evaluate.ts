@@ -361,8 +361,28 @@ function ratesFor(measure: RateMeasure, p: Parameters, match: CandidateMatch): R
   return rates.some((r) => r.scope !== "aggregate") ? rates.filter((r) => r.scope !== "aggregate") : [];
 }
 
+type RateMeasures = { measure: RateMeasure; min: number }[];
+
+/** A rate criterion's label and threshold depend on the list alone: they are written once per criterion. */
+const rateWordsMade = new WeakMap<RateMeasures, { label: Bilingual; threshold: Bilingual }>();
+function rateWords(measures: RateMeasures): { label: Bilingual; threshold: Bilingual } {
+  let words = rateWordsMade.get(measures);
+  if (!words) {
+    const units = measures.map(({ measure, min }) => ({ min, m: MEASURES[measure] }));
+    words = {
+      label: { en: units.map((x) => x.m.label.en).join(" or "), zh: units.map((x) => x.m.label.zh).join("或") },
+      threshold: {
+        en: units.map((x) => `≥ ${fmt(x.min)} ${x.m.unit}`).join(" or "),
+        zh: units.map((x) => `${fmt(x.min)} ${x.m.unit}以上`).join("或"),
+      },
+    };
+    rateWordsMade.set(measures, words);
+  }
+  return words;
+}
+
 function rateCheck(
-  measures: { measure: RateMeasure; min: number }[],
+  measures: RateMeasures,
   p: Parameters,
   match: CandidateMatch,
   listText: Bilingual,
@@ -380,16 +400,12 @@ function rateCheck(
   });
   const status = anyOf(parts.map((x) => x.status));
   const unknown = parts.filter((x) => x.status === "unknown");
+  const { label, threshold } = rateWords(measures);
   return {
     criterion: "rate",
-    label: {
-      en: parts.map((x) => x.m.label.en).join(" or "),
-      zh: parts.map((x) => x.m.label.zh).join("或"),
-    },
-    threshold: {
-      en: parts.map((x) => `≥ ${fmt(x.min)} ${x.m.unit}`).join(" or "),
-      zh: parts.map((x) => `${fmt(x.min)} ${x.m.unit}以上`).join("或"),
-    },
+    // (Copies: each check is the caller's own.)
+    label: { ...label },
+    threshold: { ...threshold },
     value: joinValues(
       parts.map((x) =>
         x.best === null
