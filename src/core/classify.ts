@@ -214,8 +214,16 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
     }
     if (!HARDWARE_TYPES.has(type) || p.itemKind !== "hardware") continue;
     const hits = signals.typesByType.get(type) ?? NO_TYPES;
-    // With no word of the type, only a cipher machine can still be read, from its rates (below).
-    if (hits.length === 0 && type !== "cipher_machine") continue;
+    if (hits.length === 0) {
+      // With no word of the type, only a cipher machine can still be read, from its rates: with no product
+      // word, but listed algorithms with an encryption or signature rate stated for them (a spec table of a
+      // cipher machine that never says what it is), the type is the question.
+      if (type === "cipher_machine" && p.types.length === 0 && !p.generalProduct && p.algorithms.some((a) => a.counted)) {
+        const cryptoRates = p.rates.filter((r) => (r.kind === "symmetric" || r.kind === "signature") && r.labelFrom !== "none");
+        if (cryptoRates.length > 0) found = firmer(found, { kind: "feature", evidence: cryptoRates.map((r) => r.evidence) });
+      }
+      continue;
+    }
     const primary = hits.filter((t) => t.strength === "primary");
     if (primary.length > 0) {
       found = firmer(found, { kind: "product_type", evidence: primary.map((t) => t.evidence) });
@@ -234,11 +242,6 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
     } else if (features.length > 0 && !anyPrimary && !anyHost && !p.generalProduct) {
       // (A feature of a product named as something general, a printer's IPsec, is not a candidate: rule 11.)
       found = firmer(found, { kind: "feature", evidence: features.map((t) => t.evidence) });
-    } else if (type === "cipher_machine" && p.types.length === 0 && !p.generalProduct) {
-      // No product word, but listed algorithms with an encryption or signature rate stated for them (a
-      // spec table of a cipher machine that never says what it is): the type is the question.
-      const cryptoRates = p.rates.filter((r) => (r.kind === "symmetric" || r.kind === "signature") && r.labelFrom !== "none");
-      if (cryptoRates.length > 0 && p.algorithms.some((a) => a.counted)) found = firmer(found, { kind: "feature", evidence: cryptoRates.map((r) => r.evidence) });
     }
   }
   if (hsCode && entry.hsCodes.length > 0) {
@@ -490,20 +493,23 @@ function decide(
   // entry before the generic type its name also carries.
   // The sector product must name the product itself, before any listed type and not as a word inside
   // one: in "税控收款机(含税控IC卡)" the register is the product, the card a part of it; "税控IC卡" is a card.
-  const firstPrimary = p.types.filter((t) => t.strength === "primary").sort((a, b) => a.evidence.start - b.evidence.start)[0];
-  const sectorProductNamed = p.sectors.some(
-    (s) =>
-      s.product &&
-      (!firstPrimary ||
-        (s.evidence.start <= firstPrimary.evidence.start && (s.evidence.end >= firstPrimary.evidence.end || s.evidence.end <= firstPrimary.evidence.start))),
-  );
-  results.sort(
-    (a, b) =>
-      VERDICT_RANK[b.result.verdict] - VERDICT_RANK[a.result.verdict] ||
-      matchRank(b.c.match, sectorProductNamed) - matchRank(a.c.match, sectorProductNamed) ||
-      a.c.position - b.c.position ||
-      a.c.order - b.c.order,
-  );
+  // (Only a choice between candidates needs the order: most decisions have one candidate or none.)
+  if (results.length > 1) {
+    const firstPrimary = p.types.filter((t) => t.strength === "primary").sort((a, b) => a.evidence.start - b.evidence.start)[0];
+    const sectorProductNamed = p.sectors.some(
+      (s) =>
+        s.product &&
+        (!firstPrimary ||
+          (s.evidence.start <= firstPrimary.evidence.start && (s.evidence.end >= firstPrimary.evidence.end || s.evidence.end <= firstPrimary.evidence.start))),
+    );
+    results.sort(
+      (a, b) =>
+        VERDICT_RANK[b.result.verdict] - VERDICT_RANK[a.result.verdict] ||
+        matchRank(b.c.match, sectorProductNamed) - matchRank(a.c.match, sectorProductNamed) ||
+        a.c.position - b.c.position ||
+        a.c.order - b.c.order,
+    );
+  }
 
   const chosen = results[0];
   if (!chosen) {
