@@ -585,10 +585,13 @@ class HitsByKind {
     }
   }
 
-  of<K extends Tag["k"]>(k: K): TermHit<Extract<Tag, { k: K }>>[] {
-    return (this.byKind.get(k) ?? []) as TermHit<Extract<Tag, { k: K }>>[];
+  /** The hits of a kind, to read: most kinds are absent from a text, and share one empty list. */
+  of<K extends Tag["k"]>(k: K): readonly TermHit<Extract<Tag, { k: K }>>[] {
+    return (this.byKind.get(k) ?? NO_HITS) as readonly TermHit<Extract<Tag, { k: K }>>[];
   }
 }
+
+const NO_HITS: readonly Hit[] = [];
 
 function evidenceOfHit(norm: NormalisedText, h: { start: number; end: number }): Evidence {
   return evidenceOf(norm, h.start, h.end);
@@ -629,7 +632,7 @@ function protectiveMentions(lower: string, typeWords: readonly Hit[], cues: read
  * The hits a negation covers: a cue before them ("no encryption", "不支持加密"), or an answer after
  * them ("加密功能：无", "Encryption: none").
  */
-function negatedHits(lower: string, hits: readonly Hit[], cues: Hit[], negativeAnswer: RegExp): Set<Hit> {
+function negatedHits(lower: string, hits: readonly Hit[], cues: readonly Hit[], negativeAnswer: RegExp): Set<Hit> {
   const scopes = negationScopes(lower, cues);
   const negated = new Set<Hit>();
   for (const h of hits) {
@@ -807,7 +810,7 @@ function dropMasked(hits: Hit[]): Hit[] {
 }
 
 /** A product-type word inside a longer one ("vpn" in "vpn gateway", "密钥分发" in "量子密钥分发") is not a match of its own. */
-function dropContainedTypes<T extends Hit>(typeHits: T[]): T[] {
+function dropContainedTypes<T extends Hit>(typeHits: readonly T[]): T[] {
   return typeHits.filter(
     (h) =>
       !typeHits.some(
@@ -861,7 +864,7 @@ function dropObjectMentions<T extends TermHit<Extract<Tag, { k: "type" }>>>(type
  */
 const CJK_NEGATION_SCOPE = 8;
 const LATIN_NEGATION_SCOPE = 24;
-function negationScopes(lower: string, cues: Hit[]): [number, number][] {
+function negationScopes(lower: string, cues: readonly Hit[]): [number, number][] {
   const scopes: [number, number][] = [];
   for (const cue of cues) {
     let end = cue.end;
@@ -875,8 +878,8 @@ function negationScopes(lower: string, cues: Hit[]): [number, number][] {
 
 function extractAlgorithms(
   norm: NormalisedText,
-  hits: TermHit<Extract<Tag, { k: "algorithm" }>>[],
-  curves: TermHit<Extract<Tag, { k: "curve" }>>[],
+  hits: readonly TermHit<Extract<Tag, { k: "algorithm" }>>[],
+  curves: readonly TermHit<Extract<Tag, { k: "curve" }>>[],
 ): AlgorithmFound[] {
   const found: AlgorithmFound[] = [];
   const curveBits = curves.map((c) => c.tag.bits);
@@ -980,7 +983,7 @@ function isLowerBound(lower: string, start: number, end: number, cues: ReadingCu
 
 function extractRates(
   norm: NormalisedText,
-  labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[],
+  labels: readonly TermHit<Extract<Tag, { k: "rateLabel" }>>[],
   lowerBounds: ReadingCues["lowerBounds"],
   cue: CompiledCues,
 ): RateFound[] {
@@ -1032,7 +1035,7 @@ function extractRates(
 const BARE_UNIT_GAP = /^[\s:：=]*(?:吞吐量?|throughput|速率|rate|性能|performance)?[\s:：=]*(?:up to|最高|最大)?[\s:：=]*$/;
 const LINE_RATE_AFTER = /^\s*(?:ethernet|以太网|link|链路)/;
 
-function bareUnitInContext(lower: string, labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[], start: number, end: number): boolean {
+function bareUnitInContext(lower: string, labels: readonly TermHit<Extract<Tag, { k: "rateLabel" }>>[], start: number, end: number): boolean {
   if (LINE_RATE_AFTER.test(lower.slice(end, end + 12))) return true;
   return labels.some((l) => l.tag.kind !== "not_encryption" && l.end <= start && start - l.end <= 16 && BARE_UNIT_GAP.test(lower.slice(l.end, start)));
 }
@@ -1044,7 +1047,7 @@ function bareUnitInContext(lower: string, labels: TermHit<Extract<Tag, { k: "rat
  */
 function nearestLabel(
   lower: string,
-  labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[],
+  labels: readonly TermHit<Extract<Tag, { k: "rateLabel" }>>[],
   start: number,
   end: number,
 ): { kind: RateKind; from: LabelFrom } {
@@ -1122,7 +1125,7 @@ const COUNT = new RegExp(String.raw`(?<![A-Za-z0-9.])` + QUANTITY.source, "g");
 /** "管理对象数量5000个", "可管理1万个密钥对象", "2 million managed objects", "up to 10,000 keys". */
 function extractManagedObjects(
   norm: NormalisedText,
-  labels: Hit[],
+  labels: readonly Hit[],
 ): { value: number; evidence: Evidence }[] {
   const found: { value: number; evidence: Evidence }[] = [];
   if (labels.length === 0) return found;
@@ -1151,9 +1154,9 @@ function extractManagedObjects(
  */
 function extractSectors(
   norm: NormalisedText,
-  sectorHits: TermHit<Extract<Tag, { k: "sector" }>>[],
-  dedicationHits: Hit[],
-  typeHits: TermHit<Extract<Tag, { k: "type" }>>[],
+  sectorHits: readonly TermHit<Extract<Tag, { k: "sector" }>>[],
+  dedicationHits: readonly Hit[],
+  typeHits: readonly TermHit<Extract<Tag, { k: "type" }>>[],
 ): SectorFound[] {
   return sectorHits.map((s) => {
     if (s.tag.product) return { sector: s.tag.sector, dedicated: true, product: true, evidence: evidenceOfHit(norm, s), dedicationEvidence: evidenceOfHit(norm, s) };
