@@ -1,6 +1,6 @@
 import type { Direction, Edition, Entry, ProductTypeId } from "./listSchema.ts";
 import type { Vocabulary } from "./vocabularySchema.ts";
-import { type Evidence, type Parameters, type RateFound, type TraceStep, QUALIFIABLE_HOSTS, TOOL_TYPES, buildLexicon, extractParameters } from "./extract.ts";
+import { type Evidence, type Parameters, type RateFound, type TraceStep, type TypeFound, QUALIFIABLE_HOSTS, TOOL_TYPES, buildLexicon, extractParameters } from "./extract.ts";
 import { type Answers, type Question, type QuestionId, STATED_BY_USER, question } from "./questions.ts";
 import { normalise } from "./normalise.ts";
 import { createTypoCorrector } from "./typos.ts";
@@ -158,10 +158,18 @@ interface Signals {
   readonly anyHost: boolean;
   /** A host word of other equipment than network gear (a phone, a chip's host), which a cipher-machine feature does not make a candidate. */
   readonly anyHostBesideNetwork: boolean;
+  /** The product-type words of each type, in text order: most entries' types have none. */
+  readonly typesByType: ReadonlyMap<ProductTypeId, TypeFound[]>;
 }
 
 function signalsOf(p: Parameters): Signals {
   const anyPrimary = p.types.some((t) => t.strength === "primary");
+  const typesByType = new Map<ProductTypeId, TypeFound[]>();
+  for (const t of p.types) {
+    const list = typesByType.get(t.type);
+    if (list) list.push(t);
+    else typesByType.set(t.type, [t]);
+  }
   return {
     cryptoSignal: p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || anyPrimary,
     anyPrimary,
@@ -169,6 +177,7 @@ function signalsOf(p: Parameters): Signals {
     // hosts) may offer VPN as another, so it does not stop a VPN word being read (reading rule 11).
     anyHost: p.types.some((t) => t.strength === "host" && t.type !== "cipher_machine"),
     anyHostBesideNetwork: p.types.some((t) => t.strength === "host" && t.type !== "cipher_machine" && t.type !== "vpn_equipment"),
+    typesByType,
   };
 }
 
@@ -181,40 +190,58 @@ function mayBeForListedItem(p: Parameters): boolean {
   return !p.itemKindNamed || p.types.some((t) => t.strength !== "feature") || p.sectors.some((s) => s.product || s.dedicated);
 }
 
+const NO_TYPES: readonly TypeFound[] = [];
+
+/** The firmer of two ways an entry is matched; the one found first among equals. */
+function firmer(found: CandidateMatch | null, other: CandidateMatch): CandidateMatch {
+  return found === null || MATCH_RANK[other.kind] > MATCH_RANK[found.kind] ? other : found;
+}
+
 /** How one entry is matched by the description and HS code, if at all (strongest way first). */
 function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: string | null, hasDescription: boolean): CandidateMatch | null {
   const { cryptoSignal, anyPrimary, anyHost, anyHostBesideNetwork } = signals;
-  const found: CandidateMatch[] = [];
+  // Entries are many and matches few: the firmest match so far is kept, no list of them is made.
+  let found: CandidateMatch | null = null;
   for (const type of entry.productTypes) {
     if (type === "sector_crypto_equipment") {
       // A sector word alone ("police", "bank") says who uses a product, not that it is made for them:
       // it raises the sector entry when the text says so, or when it names no other product type and
       // no general product (a bank's printers are printers).
       // Tooling for a sector's items (a tester of financial IC cards) is read as tooling.
+      // (Most texts name no sector: the rest is read only for those that do.)
+      if (p.itemKind !== "hardware" || p.sectors.length === 0) continue;
       const sectorNamesProduct =
         (p.headType === null || !TOOL_TYPES.has(p.headType)) && (p.sectors.some((s) => s.dedicated) || (!p.types.some((t) => t.strength !== "feature") && !p.generalProduct));
       // A product that exists only for a sector (税控收款机, an encrypting PIN pad) carries its crypto in its name.
       // A sector's equipment with a listed part in it (an electricity meter with its ESAM) asks the question too (rule 12).
-      if (p.itemKind === "hardware" && p.sectors.length > 0 && (cryptoSignal || p.listedParts.length > 0 || p.sectors.some((s) => s.product)) && sectorNamesProduct)
-        found.push({ kind: "sector", evidence: p.sectors.map((s) => s.evidence) });
+      if ((cryptoSignal || p.listedParts.length > 0 || p.sectors.some((s) => s.product)) && sectorNamesProduct)
+        found = firmer(found, { kind: "sector", evidence: p.sectors.map((s) => s.evidence) });
       continue;
     }
     if (type === "crypto_software" || type === "crypto_technology") {
       const kind = type === "crypto_software" ? "software" : "technology";
       // A crypto protocol named for it (a MACsec engine's RTL, IPsec firmware) says the software or design data is crypto.
-      const protocolNamed = p.types.some((t) => t.strength === "feature");
       // …and it is for a listed item only where the text names one (an HSM's firmware, a VPN gateway's
       // OS): a crypto library or an application with a crypto module is not specially designed for one (rule 14).
-      if (p.itemKind === kind && (cryptoSignal || protocolNamed) && p.itemKindEvidence && mayBeForListedItem(p)) found.push({ kind, evidence: [p.itemKindEvidence] });
+      if (p.itemKind === kind && (cryptoSignal || p.types.some((t) => t.strength === "feature")) && p.itemKindEvidence && mayBeForListedItem(p))
+        found = firmer(found, { kind, evidence: [p.itemKindEvidence] });
       continue;
     }
     if (!HARDWARE_TYPES.has(type) || p.itemKind !== "hardware") continue;
-    const hits = p.types.filter((t) => t.type === type);
-    // With no word of the type, only a cipher machine can still be read, from its rates (below).
-    if (hits.length === 0 && type !== "cipher_machine") continue;
+    const hits = signals.typesByType.get(type) ?? NO_TYPES;
+    if (hits.length === 0) {
+      // With no word of the type, only a cipher machine can still be read, from its rates: with no product
+      // word, but listed algorithms with an encryption or signature rate stated for them (a spec table of a
+      // cipher machine that never says what it is), the type is the question.
+      if (type === "cipher_machine" && p.types.length === 0 && !p.generalProduct && p.algorithms.some((a) => a.counted)) {
+        const cryptoRates = p.rates.filter((r) => (r.kind === "symmetric" || r.kind === "signature") && r.labelFrom !== "none");
+        if (cryptoRates.length > 0) found = firmer(found, { kind: "feature", evidence: cryptoRates.map((r) => r.evidence) });
+      }
+      continue;
+    }
     const primary = hits.filter((t) => t.strength === "primary");
     if (primary.length > 0) {
-      found.push({ kind: "product_type", evidence: primary.map((t) => t.evidence) });
+      found = firmer(found, { kind: "product_type", evidence: primary.map((t) => t.evidence) });
       continue;
     }
     const hosts = hits.filter((t) => t.strength === "host");
@@ -230,31 +257,24 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
     // A chip word in a text that names a general-purpose chip as the product ("32位MCU … 通用芯片") is that chip (rule 11).
     const hostIsTheGeneralProduct = type === "security_chip" && p.generalProduct !== null;
     if (hosts.length > 0 && hostFunction && !hostIsTheGeneralProduct) {
-      found.push({ kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
+      found = firmer(found, { kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
     } else if (features.length > 0 && !anyPrimary && !(type === "cipher_machine" ? anyHostBesideNetwork : anyHost) && !p.generalProduct) {
       // (MACsec or crypto offload on a router or firewall is one feature of network equipment, as VPN is: rule 11.)
       // (A feature of a product named as something general, a printer's IPsec, is not a candidate: rule 11.)
-      found.push({ kind: "feature", evidence: features.map((t) => t.evidence) });
-    } else if (type === "cipher_machine" && p.types.length === 0 && !p.generalProduct) {
-      // No product word, but listed algorithms with an encryption or signature rate stated for them (a
-      // spec table of a cipher machine that never says what it is): the type is the question.
-      const cryptoRates = p.rates.filter((r) => (r.kind === "symmetric" || r.kind === "signature") && r.labelFrom !== "none");
-      if (cryptoRates.length > 0 && p.algorithms.some((a) => a.counted)) found.push({ kind: "feature", evidence: cryptoRates.map((r) => r.evidence) });
+      found = firmer(found, { kind: "feature", evidence: features.map((t) => t.evidence) });
     }
   }
-  if (hsCode) {
-    const codes = entry.hsCodes.filter((h) => (hsCode.length === 10 ? h.code === hsCode : h.code.startsWith(hsCode)));
+  if (hsCode && entry.hsCodes.length > 0) {
     // A code shorter than ten digits covers far more than the listed line: alone it only
     // counts when there is no description, or the description speaks of cryptography.
     // A description naming a general-purpose product (a microcontroller, a processor) says what the
     // goods are: its code, shared with security chips, does not make it one (rules 11 and 18).
-    const namedOtherwise = hasDescription && p.generalProduct !== null && !p.types.some((t) => t.strength === "primary");
-    if (codes.length > 0 && !namedOtherwise && (hsCode.length === 10 || !hasDescription || cryptoSignal)) {
-      found.push({ kind: "hs_code", evidence: codes.map((h) => ({ text: h.code, start: -1, end: -1 })) });
-    }
+    const namedOtherwise = hasDescription && p.generalProduct !== null && !anyPrimary;
+    const codeCounts = !namedOtherwise && (hsCode.length === 10 || !hasDescription || cryptoSignal);
+    const codes = codeCounts ? entry.hsCodes.filter((h) => (hsCode.length === 10 ? h.code === hsCode : h.code.startsWith(hsCode))) : [];
+    if (codes.length > 0) found = firmer(found, { kind: "hs_code", evidence: codes.map((h) => ({ text: h.code, start: -1, end: -1 })) });
   }
-  if (found.length === 0) return null;
-  return found.sort((a, b) => MATCH_RANK[b.kind] - MATCH_RANK[a.kind])[0] as CandidateMatch;
+  return found;
 }
 
 function editionRef(e: Edition): EditionRef {
@@ -449,14 +469,16 @@ function decide(
   let itemOutcome: Outcome | null | undefined;
   const results = candidates.map((c) => {
     const forListedItem = c.match.kind === "software" || c.match.kind === "technology";
-    const checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))]
-      // What the user says comes before what rule 14 infers from silence.
-      .map((check) => answered(check, answers))
-      .map((check) => {
-        if (!forListedItem || check.status !== "unknown") return check;
+    let checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))];
+    // What the user says comes before what rule 14 infers from silence.
+    if (answers) checks = checks.map((check) => answered(check, answers));
+    if (forListedItem) {
+      checks = checks.map((check) => {
+        if (check.status !== "unknown") return check;
         itemOutcome ??= p.itemKind === "software" || p.itemKind === "technology" ? decide(direction, edition, { ...p, itemKind: "hardware" }, null, hasDescription, asOf) : null;
         return settleForItem(check, itemOutcome);
       });
+    }
     const verdict = candidateVerdict(checks, massMarket !== null);
     const result: CandidateResult = {
       entry: { id: c.entry.id, nameZh: c.entry.nameZh, nameEn: c.entry.nameEn },
@@ -491,20 +513,23 @@ function decide(
   // entry before the generic type its name also carries.
   // The sector product must name the product itself, before any listed type and not as a word inside
   // one: in "税控收款机(含税控IC卡)" the register is the product, the card a part of it; "税控IC卡" is a card.
-  const firstPrimary = p.types.filter((t) => t.strength === "primary").sort((a, b) => a.evidence.start - b.evidence.start)[0];
-  const sectorProductNamed = p.sectors.some(
-    (s) =>
-      s.product &&
-      (!firstPrimary ||
-        (s.evidence.start <= firstPrimary.evidence.start && (s.evidence.end >= firstPrimary.evidence.end || s.evidence.end <= firstPrimary.evidence.start))),
-  );
-  results.sort(
-    (a, b) =>
-      VERDICT_RANK[b.result.verdict] - VERDICT_RANK[a.result.verdict] ||
-      matchRank(b.c.match, sectorProductNamed) - matchRank(a.c.match, sectorProductNamed) ||
-      a.c.position - b.c.position ||
-      a.c.order - b.c.order,
-  );
+  // (Only a choice between candidates needs the order: most decisions have one candidate or none.)
+  if (results.length > 1) {
+    const firstPrimary = p.types.filter((t) => t.strength === "primary").sort((a, b) => a.evidence.start - b.evidence.start)[0];
+    const sectorProductNamed = p.sectors.some(
+      (s) =>
+        s.product &&
+        (!firstPrimary ||
+          (s.evidence.start <= firstPrimary.evidence.start && (s.evidence.end >= firstPrimary.evidence.end || s.evidence.end <= firstPrimary.evidence.start))),
+    );
+    results.sort(
+      (a, b) =>
+        VERDICT_RANK[b.result.verdict] - VERDICT_RANK[a.result.verdict] ||
+        matchRank(b.c.match, sectorProductNamed) - matchRank(a.c.match, sectorProductNamed) ||
+        a.c.position - b.c.position ||
+        a.c.order - b.c.order,
+    );
+  }
 
   const chosen = results[0];
   if (!chosen) {
@@ -533,14 +558,14 @@ function decide(
         zh: `描述的是通用产品（${quote([p.generalProduct])}）：其密码功能是产品的附带功能而非主要功能，不因此成为安全芯片或密码设备（阅读规则11）；与清单物项相同的HS编码仅供参考（阅读规则18）。`,
       });
     }
-    const listsItsKind = (kind: "crypto_software" | "crypto_technology") => edition.entries.some((e) => e.productTypes.includes(kind));
-    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && listsItsKind(p.itemKind === "software" ? "crypto_software" : "crypto_technology") && signalsOf(p).cryptoSignal && !mayBeForListedItem(p)) {
+    const itemType = p.itemKind === "software" ? "crypto_software" : "crypto_technology";
+    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && listsType(edition, itemType) && signalsOf(p).cryptoSignal && !mayBeForListedItem(p)) {
       reasons.push({
         en: `The item is ${p.itemKind} (${quote([p.itemKindEvidence])}) with cryptography, but the text names no listed item it is specially designed for: ${p.itemKind === "software" ? "5D002" : "5E002"} covers only ${p.itemKind} for the items of 5A002, 5A004 or 5B002 (reading rule 14).`,
         zh: `该物项属于${p.itemKind === "software" ? "软件" : "技术"}（${quote([p.itemKindEvidence])}），具有密码功能，但文本未指明其专门为哪种清单物项设计：${p.itemKind === "software" ? "5D002" : "5E002"}仅涵盖为5A002、5A004、5B002物项专门设计的${p.itemKind === "software" ? "软件" : "技术"}（阅读规则14）。`,
       });
     }
-    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && !listsItsKind(p.itemKind === "software" ? "crypto_software" : "crypto_technology")) {
+    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && !listsType(edition, itemType)) {
       reasons.push({
         en: `The item is ${p.itemKind} (${quote([p.itemKindEvidence])}), and ${edition.id} lists equipment only: software and technology for a listed item are read on the export list's 5D002 and 5E002 (reading rule 14).`,
         zh: `该物项属于${p.itemKind === "software" ? "软件" : "技术"}（${quote([p.itemKindEvidence])}），而${edition.id}只列设备：为清单物项所用的软件和技术按出口管制清单5D002、5E002判断（阅读规则14）。`,
@@ -629,17 +654,24 @@ function decide(
   // A consumer product word outweighed by enterprise words ("smartphone … for government"): whether it is sold
   // at retail for personal use is the user's to say (reading rule 16).
   const askMassMarket = verdict === "needs_info" && !massMarket && p.massMarket.weak.length > 0 && answers?.mass_market === undefined;
-  const massMarketQuestion: Bilingual = {
-    en: `Is it sold to the general public at retail for personal use (${quote(p.massMarket.weak)} names a consumer product, ${quote(businessWords(p))} a business or sector buyer; reading rule 16)?`,
-    zh: `是否面向公众零售、供个人使用（${quote(p.massMarket.weak)}为消费类产品，${quote(businessWords(p))}指向企业或行业用户；阅读规则16）？`,
-  };
-  const missing = verdict === "needs_info" ? [...questionsOf(checks), ...(askMassMarket ? [massMarketQuestion] : [])] : [];
-  const shown = results.map((r) => (r === chosen && askMassMarket ? { ...r.result, missing: [...r.result.missing, massMarketQuestion.en] } : r.result));
+  // (Written only when asked: most texts have no consumer word.)
+  const massMarketQuestion: Bilingual | null = askMassMarket
+    ? {
+        en: `Is it sold to the general public at retail for personal use (${quote(p.massMarket.weak)} names a consumer product, ${quote(businessWords(p))} a business or sector buyer; reading rule 16)?`,
+        zh: `是否面向公众零售、供个人使用（${quote(p.massMarket.weak)}为消费类产品，${quote(businessWords(p))}指向企业或行业用户；阅读规则16）？`,
+      }
+    : null;
+  const missing = verdict === "needs_info" ? [...questionsOf(checks), ...(massMarketQuestion ? [massMarketQuestion] : [])] : [];
+  const shown = results.map((r) => (r === chosen && massMarketQuestion ? { ...r.result, missing: [...r.result.missing, massMarketQuestion.en] } : r.result));
   // Public-domain and open-source software is outside the entry altogether, not an exempt consumer
   // product (reading rule 17): it is not listed, and the reasons say which entry it was read on and
   // which exclusion took it out.
   if (verdict === "exempt" && !massMarket) return outcome("not_listed", edition, null, [], reasons, [], [], notes);
-  return outcome(verdict, edition, entryRef(c.entry), shown, reasons, checks, missing, notes, askMassMarket ? [question("mass_market", massMarketQuestion)] : []);
+  return outcome(verdict, edition, entryRef(c.entry), shown, reasons, checks, missing, notes, massMarketQuestion ? [question("mass_market", massMarketQuestion)] : []);
+}
+
+function listsType(edition: Edition, type: ProductTypeId): boolean {
+  return edition.entries.some((e) => e.productTypes.includes(type));
 }
 
 /** How firm a match is; a sector product named as such ranks just above a product type. */
@@ -674,8 +706,20 @@ function pushWhatItIsNotes(into: Bilingual[], p: Parameters, edition: Edition): 
   });
 }
 
+/** Every leading part of every HS code an edition lists, by edition: most codes given are none of them. */
+const listedCodePrefixes = new WeakMap<Edition, Set<string>>();
+function mayListCode(edition: Edition, hsCode: string): boolean {
+  let prefixes = listedCodePrefixes.get(edition);
+  if (!prefixes) {
+    prefixes = new Set();
+    for (const e of edition.entries) for (const h of e.hsCodes) for (let n = 1; n <= h.code.length; n++) prefixes.add(h.code.slice(0, n));
+    listedCodePrefixes.set(edition, prefixes);
+  }
+  return prefixes.has(hsCode);
+}
+
 function addHsNote(into: Bilingual[], edition: Edition, hsCode: string | null, matched: boolean): void {
-  if (!hsCode) return;
+  if (!hsCode || !mayListCode(edition, hsCode)) return;
   const entries = edition.entries.filter((e) =>
     e.hsCodes.some((h) => (hsCode.length === 10 ? h.code === hsCode : h.code.startsWith(hsCode))),
   );

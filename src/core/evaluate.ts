@@ -87,12 +87,15 @@ const anyOf = (statuses: CheckStatus[]): CheckStatus =>
 export function productTypeCheck(entry: Entry, match: CandidateMatch): Check {
   const words = match.evidence.map((e) => e.text);
   const settled = match.kind === "product_type" || match.kind === "sector" || match.kind === "software" || match.kind === "technology";
-  const question: Bilingual = entry.mainFunction
-    ? {
-        en: `Is the product's main function what the entry describes ("${entry.scopeEn}"), rather than one feature among others?`,
-        zh: `该产品是否以此为主要功能（“${entry.scopeZh}”），而不只是附带该功能？`,
-      }
-    : { en: `Is the product "${entry.scopeEn}"?`, zh: `该产品是否属于“${entry.scopeZh}”？` };
+  // (A settled check asks nothing: its question is not written.)
+  const question: Bilingual | null = settled
+    ? null
+    : entry.mainFunction
+      ? {
+          en: `Is the product's main function what the entry describes ("${entry.scopeEn}"), rather than one feature among others?`,
+          zh: `该产品是否以此为主要功能（“${entry.scopeZh}”），而不只是附带该功能？`,
+        }
+      : { en: `Is the product "${entry.scopeEn}"?`, zh: `该产品是否属于“${entry.scopeZh}”？` };
   return {
     criterion: "productType",
     label: entry.mainFunction ? { en: "Main function", zh: "主要功能" } : { en: "Product type", zh: "产品类型" },
@@ -101,8 +104,8 @@ export function productTypeCheck(entry: Entry, match: CandidateMatch): Check {
     status: settled ? "pass" : "unknown",
     evidence: match.kind === "hs_code" ? [] : match.evidence,
     listText: { en: entry.scopeEn, zh: entry.scopeZh },
-    question: settled ? null : question,
-    questions: settled ? [] : asked(entry.mainFunction ? "main_function" : "product_type", question),
+    question,
+    questions: asked(entry.mainFunction ? "main_function" : "product_type", question),
   };
 }
 
@@ -182,17 +185,19 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
     case "sectorDedicated": {
       const inScope = p.sectors.filter((s) => c.sectors.includes(s.sector));
       const dedicated = inScope.filter((s) => s.dedicated);
-      const asked = sectorNames(inScope.length > 0 ? inScope.map((s) => s.sector) : c.sectors);
+      const listed = sectorNames(c.sectors);
+      // The sectors the text names, or else those the entry lists, are the ones asked about.
+      const named = inScope.length > 0 ? sectorNames(inScope.map((s) => s.sector)) : listed;
       return {
         criterion: "sectorDedicated",
         label: { en: "Dedicated to a sector", zh: "专门用于特定领域" },
-        threshold: { en: `specially for the ${sectorNames(c.sectors).en} (etc.) sectors`, zh: `专门用于${sectorNames(c.sectors).zh}等领域` },
+        threshold: { en: `specially for the ${listed.en} (etc.) sectors`, zh: `专门用于${listed.zh}等领域` },
         value:
           inScope.length === 0
             ? null
             : {
-                en: `${sectorNames(inScope.map((s) => s.sector)).en} (${dedicated.length > 0 ? "dedicated" : "mentioned"})`,
-                zh: `${sectorNames(inScope.map((s) => s.sector)).zh}（${dedicated.length > 0 ? "专用" : "仅提及"}）`,
+                en: `${named.en} (${dedicated.length > 0 ? "dedicated" : "mentioned"})`,
+                zh: `${named.zh}（${dedicated.length > 0 ? "专用" : "仅提及"}）`,
               },
         status: dedicated.length > 0 ? "pass" : "unknown",
         evidence: (dedicated.length > 0 ? dedicated : inScope).flatMap((s) =>
@@ -203,8 +208,8 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
           dedicated.length > 0
             ? null
             : {
-                en: `Is it specially designed for the ${asked.en} sector (with algorithms dedicated to it)?`,
-                zh: `是否专门用于${asked.zh}领域（含该领域专用的密码算法）？`,
+                en: `Is it specially designed for the ${named.en} sector (with algorithms dedicated to it)?`,
+                zh: `是否专门用于${named.zh}领域（含该领域专用的密码算法）？`,
               },
       };
     }
@@ -271,9 +276,10 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
 }
 
 function sectorNames(ids: SectorId[]): Bilingual {
+  const distinct = [...new Set(ids)];
   return {
-    en: [...new Set(ids)].map((s) => SECTOR_NAMES[s].en).join(", "),
-    zh: [...new Set(ids)].map((s) => SECTOR_NAMES[s].zh).join("、"),
+    en: distinct.map((s) => SECTOR_NAMES[s].en).join(", "),
+    zh: distinct.map((s) => SECTOR_NAMES[s].zh).join("、"),
   };
 }
 
@@ -355,8 +361,28 @@ function ratesFor(measure: RateMeasure, p: Parameters, match: CandidateMatch): R
   return rates.some((r) => r.scope !== "aggregate") ? rates.filter((r) => r.scope !== "aggregate") : [];
 }
 
+type RateMeasures = { measure: RateMeasure; min: number }[];
+
+/** A rate criterion's label and threshold depend on the list alone: they are written once per criterion. */
+const rateWordsMade = new WeakMap<RateMeasures, { label: Bilingual; threshold: Bilingual }>();
+function rateWords(measures: RateMeasures): { label: Bilingual; threshold: Bilingual } {
+  let words = rateWordsMade.get(measures);
+  if (!words) {
+    const units = measures.map(({ measure, min }) => ({ min, m: MEASURES[measure] }));
+    words = {
+      label: { en: units.map((x) => x.m.label.en).join(" or "), zh: units.map((x) => x.m.label.zh).join("或") },
+      threshold: {
+        en: units.map((x) => `≥ ${fmt(x.min)} ${x.m.unit}`).join(" or "),
+        zh: units.map((x) => `${fmt(x.min)} ${x.m.unit}以上`).join("或"),
+      },
+    };
+    rateWordsMade.set(measures, words);
+  }
+  return words;
+}
+
 function rateCheck(
-  measures: { measure: RateMeasure; min: number }[],
+  measures: RateMeasures,
   p: Parameters,
   match: CandidateMatch,
   listText: Bilingual,
@@ -374,16 +400,12 @@ function rateCheck(
   });
   const status = anyOf(parts.map((x) => x.status));
   const unknown = parts.filter((x) => x.status === "unknown");
+  const { label, threshold } = rateWords(measures);
   return {
     criterion: "rate",
-    label: {
-      en: parts.map((x) => x.m.label.en).join(" or "),
-      zh: parts.map((x) => x.m.label.zh).join("或"),
-    },
-    threshold: {
-      en: parts.map((x) => `≥ ${fmt(x.min)} ${x.m.unit}`).join(" or "),
-      zh: parts.map((x) => `${fmt(x.min)} ${x.m.unit}以上`).join("或"),
-    },
+    // (Copies: each check is the caller's own.)
+    label: { ...label },
+    threshold: { ...threshold },
     value: joinValues(
       parts.map((x) =>
         x.best === null

@@ -330,6 +330,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const scanned = lexicon.findAll(lower, norm.text);
   // The steps read hits in text order.
   const all = brandTypes.length === 0 ? scanned : [...scanned, ...brandTypes].sort((a, b) => a.start - b.start);
+  if (all.length === 0) return readingWithoutTerms(norm, cues, cue, trace);
   const hits = dropMasked(all);
   const found = new HitsByKind(hits);
 
@@ -341,12 +342,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // Rule 13: an attack named once as what the product resists ("resistant to fault injection") is
   // the same attack when the text names it again in a list ("voltage glitching, EM fault injection").
   const typeWords = found.of("type");
-  const protectiveWords = new Set(
-    typeWords
-      .filter((h) => isCryptanalysis(h) && protectiveAround(lower, h, cues.protectiveCues))
-      .map((h) => lower.slice(h.start, h.end)),
-  );
-  const protectiveHits = protectiveWords.size === 0 ? [] : typeWords.filter((h) => isCryptanalysis(h) && protectiveWords.has(lower.slice(h.start, h.end)));
+  const protectiveHits = typeWords.some(isCryptanalysis) ? protectiveMentions(lower, typeWords, cues.protectiveCues) : [];
   // Rule 15: a phone or fax that encrypts what it sends ("AES encryption of voice and data", "通话加密")
   // is an encrypted phone or fax, whatever words its name uses.
   const namesPhoneOrFax = typeWords.some((h) => h.tag.k === "type" && QUALIFIABLE_HOSTS.has(h.tag.type));
@@ -364,7 +360,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const storedDataHosts = encryptsStoredDataOnly ? phoneOrFaxWords : [];
   // A product whose spec answers no to being a listed type ("是否为安全芯片:否", "HSM: no") is none of that
   // type, whatever host words of it the text also uses ("集成电路") (reading rule 19).
-  const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && cue.negativeAnswer.test(lower.slice(h.end, h.end + 16)));
+  const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && answeredNo(lower, h.end, cue.negativeAnswer));
   const deniedTypes = new Set(deniedWords.map((h) => h.tag.type));
   const namedTypes = dropContainedTypes(typeWords)
     .filter((h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type))
@@ -376,7 +372,6 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // …and so does a sector's own equipment (an electricity meter, an ATM).
   const sectorProducts = found.of("sector").filter((h) => h.tag.product || h.tag.equipment);
   const kindWords = [...namedTypes, ...sectorProducts, ...found.of("software"), ...found.of("technology"), ...found.of("publication"), ...found.of("service"), ...found.of("general")];
-  const inSpan = (words: readonly Hit[]) => (start: number, end: number) => words.some((h) => h.start >= start && h.end <= end);
   // (A space inside a term, "VPN 网关", is not between keywords.)
   const keywordGapAt = (i: number) => typedSpaceBefore(norm, i) && !kindWords.some((h) => h.start < i && h.end > i);
   const naming = namingPhrase(lower, inSpan(kindWords), inSpan([...namedTypes, ...sectorProducts]), keywordGapAt);
@@ -511,7 +506,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     typeWords.some((t) => t.tag.k === "type" && t.tag.strength === "primary" && t.start <= h.start && t.end >= h.end && t.end - t.start > h.end - h.start);
   const parameters: Parameters = {
     algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
-    rates: firstPerKey(extractRates(norm, found.of("rateLabel"), cues.lowerBounds, cue), (r) => `${r.kind}/${r.value}/${r.unit}`),
+    rates: firstPerKey(extractRates(norm, found.of("rateLabel"), cues.lowerBounds, cue), rateKey),
     managedObjects: firstPerKey(extractManagedObjects(norm, found.of("managedObjects")), (m) => String(m.value)),
     types: firstPerKey(
       typeHits.map((h) => ({ type: h.tag.type, strength: h.tag.strength, evidence: evidenceOfHit(norm, h) })),
@@ -560,6 +555,56 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   return parameters;
 }
 
+/**
+ * The reading of a text in which no vocabulary term stands, as many of a catalogue's rows are (a
+ * tariff line for beef): every step would find nothing, so only the text's shape and its figures
+ * are read. The result is the one the full reading gives, key for key and in the same order.
+ */
+function readingWithoutTerms(norm: NormalisedText, cues: ReadingCues, cue: CompiledCues, trace?: TraceStep[]): Parameters {
+  const parameters: Parameters = {
+    algorithms: [],
+    rates: firstPerKey(extractRates(norm, [], cues.lowerBounds, cue), rateKey),
+    managedObjects: [],
+    types: [],
+    sectors: [],
+    cryptoFunction: [],
+    massMarket: { strong: [], weak: [] },
+    enterprise: [],
+    negated: [],
+    noEncryption: null,
+    itemKind: "hardware",
+    itemKindEvidence: null,
+    itemKindNamed: false,
+    publicDomain: [],
+    protective: [],
+    shape: textShape(norm.lower),
+    toolFor: [],
+    worksWith: [],
+    listedParts: [],
+    headType: null,
+    generalProduct: null,
+    sectorEquipment: null,
+    qualifiedHosts: [],
+    deniedTypes: [],
+    storedDataOnly: [],
+  };
+  if (trace) {
+    const naming = namingPhrase(norm.lower, namesNothing, namesNothing);
+    trace.push(
+      ...traceOf(parameters, {
+        masked: [],
+        objects: [],
+        namingPhrase: naming.end > naming.start ? evidenceOf(norm, naming.start, naming.end) : null,
+        consumerObjects: [],
+      }),
+    );
+  }
+  return parameters;
+}
+
+const namesNothing = () => false;
+const rateKey = (r: RateFound) => `${r.kind}/${r.value}/${r.unit}`;
+
 /*
  * The steps of a reading are module functions rather than closures made per call: a catalogue
  * runs the reading for every row.
@@ -577,10 +622,13 @@ class HitsByKind {
     }
   }
 
-  of<K extends Tag["k"]>(k: K): TermHit<Extract<Tag, { k: K }>>[] {
-    return (this.byKind.get(k) ?? []) as TermHit<Extract<Tag, { k: K }>>[];
+  /** The hits of a kind, to read: most kinds are absent from a text, and share one empty list. */
+  of<K extends Tag["k"]>(k: K): readonly TermHit<Extract<Tag, { k: K }>>[] {
+    return (this.byKind.get(k) ?? NO_HITS) as readonly TermHit<Extract<Tag, { k: K }>>[];
   }
 }
+
+const NO_HITS: readonly Hit[] = [];
 
 function evidenceOfHit(norm: NormalisedText, h: { start: number; end: number }): Evidence {
   return evidenceOf(norm, h.start, h.end);
@@ -591,11 +639,15 @@ function evidenceOfHit(norm: NormalisedText, h: { start: number; end: number }):
  * the result (stored, sent, shown) stays bounded whatever the text repeats.
  */
 function firstFew(norm: NormalisedText, hits: readonly { start: number; end: number }[]): Evidence[] {
-  return firstPerKey(
-    hits.map((h) => evidenceOf(norm, h.start, h.end)),
-    (e) => e.text.toLowerCase(),
-  );
+  if (hits.length === 0) return [];
+  const evidence = hits.map((h) => evidenceOf(norm, h.start, h.end));
+  // No more hits than one wording may keep: every one is kept, with no counting.
+  if (evidence.length <= MAX_EVIDENCE_PER_FINDING) return evidence;
+  return firstPerKey(evidence, (e) => e.text.toLowerCase());
 }
+
+/** Whether any of some words lies in a span, as the naming phrase asks it. */
+const inSpan = (words: readonly Hit[]) => (start: number, end: number) => words.some((h) => h.start >= start && h.end <= end);
 
 function within(h: { start: number; end: number }, span: { start: number; end: number }): boolean {
   return h.start >= span.start && h.end <= span.end;
@@ -605,17 +657,36 @@ function isCryptanalysis(h: Hit): boolean {
   return h.tag.k === "type" && h.tag.type === "cryptanalysis";
 }
 
+/** Every mention of an attack that a protective cue stands around somewhere in the text (rule 13). */
+function protectiveMentions(lower: string, typeWords: readonly Hit[], cues: readonly string[]): Hit[] {
+  const protectiveWords = new Set(
+    typeWords.filter((h) => isCryptanalysis(h) && protectiveAround(lower, h, cues)).map((h) => lower.slice(h.start, h.end)),
+  );
+  return protectiveWords.size === 0 ? [] : typeWords.filter((h) => isCryptanalysis(h) && protectiveWords.has(lower.slice(h.start, h.end)));
+}
+
 /**
  * The hits a negation covers: a cue before them ("no encryption", "不支持加密"), or an answer after
  * them ("加密功能：无", "Encryption: none").
  */
-function negatedHits(lower: string, hits: readonly Hit[], cues: Hit[], negativeAnswer: RegExp): Set<Hit> {
+function negatedHits(lower: string, hits: readonly Hit[], cues: readonly Hit[], negativeAnswer: RegExp): Set<Hit> {
   const scopes = negationScopes(lower, cues);
   const negated = new Set<Hit>();
   for (const h of hits) {
-    if (scopes.some(([s, e]) => h.start >= s && h.start < e) || negativeAnswer.test(lower.slice(h.end, h.end + 16))) negated.add(h);
+    if (scopes.some(([s, e]) => h.start >= s && h.start < e) || answeredNo(lower, h.end, negativeAnswer)) negated.add(h);
   }
   return negated;
+}
+
+/**
+ * Whether the words right after a hit answer no to it ("加密功能：无", "HSM: no"). The answer follows
+ * a colon at most six characters on: most hits have none there, and the regex is not run for them.
+ */
+function answeredNo(lower: string, end: number, negativeAnswer: RegExp): boolean {
+  const colonBy = Math.min(lower.length, end + 7);
+  let i = end;
+  while (i < colonBy && lower[i] !== ":" && lower[i] !== "：") i++;
+  return i < colonBy && negativeAnswer.test(lower.slice(end, end + 16));
 }
 
 /**
@@ -742,8 +813,8 @@ function firstKeyword(
 /** Whether the user typed a space before character i: normalising drops one next to a Chinese character, the origin keeps it. */
 function typedSpaceBefore(norm: NormalisedText, i: number): boolean {
   if (norm.lower[i] === " ") return true;
-  const from = norm.origin[i] as number;
-  return from > (norm.origin[i - 1] as number) + 1 && SPACE.test(norm.source[from - 1] as string);
+  const from = norm.originAt(i) as number;
+  return from > (norm.originAt(i - 1) as number) + 1 && SPACE.test(norm.source[from - 1] as string);
 }
 const SPACE = /\s/;
 const CJK = /[\u4e00-\u9fff]/;
@@ -825,7 +896,7 @@ function dropMasked(hits: Hit[]): Hit[] {
 }
 
 /** A product-type word inside a longer one ("vpn" in "vpn gateway", "密钥分发" in "量子密钥分发") is not a match of its own. */
-function dropContainedTypes<T extends Hit>(typeHits: T[]): T[] {
+function dropContainedTypes<T extends Hit>(typeHits: readonly T[]): T[] {
   return typeHits.filter(
     (h) =>
       !typeHits.some(
@@ -879,7 +950,7 @@ function dropObjectMentions<T extends TermHit<Extract<Tag, { k: "type" }>>>(type
  */
 const CJK_NEGATION_SCOPE = 8;
 const LATIN_NEGATION_SCOPE = 24;
-function negationScopes(lower: string, cues: Hit[]): [number, number][] {
+function negationScopes(lower: string, cues: readonly Hit[]): [number, number][] {
   const scopes: [number, number][] = [];
   for (const cue of cues) {
     let end = cue.end;
@@ -893,8 +964,8 @@ function negationScopes(lower: string, cues: Hit[]): [number, number][] {
 
 function extractAlgorithms(
   norm: NormalisedText,
-  hits: TermHit<Extract<Tag, { k: "algorithm" }>>[],
-  curves: TermHit<Extract<Tag, { k: "curve" }>>[],
+  hits: readonly TermHit<Extract<Tag, { k: "algorithm" }>>[],
+  curves: readonly TermHit<Extract<Tag, { k: "curve" }>>[],
 ): AlgorithmFound[] {
   const found: AlgorithmFound[] = [];
   const curveBits = curves.map((c) => c.tag.bits);
@@ -998,7 +1069,7 @@ function isLowerBound(lower: string, start: number, end: number, cues: ReadingCu
 
 function extractRates(
   norm: NormalisedText,
-  labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[],
+  labels: readonly TermHit<Extract<Tag, { k: "rateLabel" }>>[],
   lowerBounds: ReadingCues["lowerBounds"],
   cue: CompiledCues,
 ): RateFound[] {
@@ -1050,7 +1121,7 @@ function extractRates(
 const BARE_UNIT_GAP = /^[\s:：=]*(?:吞吐量?|throughput|速率|rate|性能|performance)?[\s:：=]*(?:up to|最高|最大)?[\s:：=]*$/;
 const LINE_RATE_AFTER = /^\s*(?:ethernet|以太网|link|链路)/;
 
-function bareUnitInContext(lower: string, labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[], start: number, end: number): boolean {
+function bareUnitInContext(lower: string, labels: readonly TermHit<Extract<Tag, { k: "rateLabel" }>>[], start: number, end: number): boolean {
   if (LINE_RATE_AFTER.test(lower.slice(end, end + 12))) return true;
   return labels.some((l) => l.tag.kind !== "not_encryption" && l.end <= start && start - l.end <= 16 && BARE_UNIT_GAP.test(lower.slice(l.end, start)));
 }
@@ -1062,7 +1133,7 @@ function bareUnitInContext(lower: string, labels: TermHit<Extract<Tag, { k: "rat
  */
 function nearestLabel(
   lower: string,
-  labels: TermHit<Extract<Tag, { k: "rateLabel" }>>[],
+  labels: readonly TermHit<Extract<Tag, { k: "rateLabel" }>>[],
   start: number,
   end: number,
 ): { kind: RateKind; from: LabelFrom } {
@@ -1140,7 +1211,7 @@ const COUNT = new RegExp(String.raw`(?<![A-Za-z0-9.])` + QUANTITY.source, "g");
 /** "管理对象数量5000个", "可管理1万个密钥对象", "2 million managed objects", "up to 10,000 keys". */
 function extractManagedObjects(
   norm: NormalisedText,
-  labels: Hit[],
+  labels: readonly Hit[],
 ): { value: number; evidence: Evidence }[] {
   const found: { value: number; evidence: Evidence }[] = [];
   if (labels.length === 0) return found;
@@ -1169,9 +1240,9 @@ function extractManagedObjects(
  */
 function extractSectors(
   norm: NormalisedText,
-  sectorHits: TermHit<Extract<Tag, { k: "sector" }>>[],
-  dedicationHits: Hit[],
-  typeHits: TermHit<Extract<Tag, { k: "type" }>>[],
+  sectorHits: readonly TermHit<Extract<Tag, { k: "sector" }>>[],
+  dedicationHits: readonly Hit[],
+  typeHits: readonly TermHit<Extract<Tag, { k: "type" }>>[],
 ): SectorFound[] {
   return sectorHits.map((s) => {
     if (s.tag.product) return { sector: s.tag.sector, dedicated: true, product: true, evidence: evidenceOfHit(norm, s), dedicationEvidence: evidenceOfHit(norm, s) };

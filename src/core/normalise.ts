@@ -23,6 +23,51 @@ export interface NormalisedText {
    * one costs more than the rest of normalising.)
    */
   readonly origin: readonly number[];
+  /** origin[i], read without making the origin of a text that normalising left as it was. */
+  originAt(i: number): number | undefined;
+}
+
+/** A text normalising changed: each character's origin is written down. */
+export class MappedText implements NormalisedText {
+  constructor(
+    readonly source: string,
+    readonly text: string,
+    readonly lower: string,
+    readonly origin: readonly number[],
+  ) {}
+
+  originAt(i: number): number | undefined {
+    return this.origin[i];
+  }
+}
+
+/**
+ * A text normalising left as it was, as most descriptions are: every character is where it stands
+ * in the source, so no origin is kept unless something asks for it whole.
+ */
+class UnchangedText implements NormalisedText {
+  private identity: number[] | null = null;
+
+  constructor(
+    readonly source: string,
+    readonly lower: string,
+  ) {}
+
+  get text(): string {
+    return this.source;
+  }
+
+  get origin(): readonly number[] {
+    if (this.identity === null) {
+      this.identity = [];
+      for (let i = 0; i <= this.source.length; i++) this.identity.push(i);
+    }
+    return this.identity;
+  }
+
+  originAt(i: number): number | undefined {
+    return i >= 0 && i <= this.source.length ? i : undefined;
+  }
 }
 
 const isCjk = (c: number) => (c >= 0x3000 && c <= 0x303f) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff00 && c <= 0xffef);
@@ -35,12 +80,8 @@ const SPACE = /\s/;
 const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || (c > 0x7f && SPACE.test(String.fromCharCode(c)));
 
 export function normalise(input: string): NormalisedText {
-  if (isAlreadyNormal(input)) {
-    // Most descriptions are: each character stays where it is, and the tracking is skipped.
-    const origin: number[] = [];
-    for (let i = 0; i <= input.length; i++) origin.push(i);
-    return { source: input, text: input, lower: lowerKeepingLength(input), origin };
-  }
+  // Most descriptions are: each character stays where it is, and the tracking is skipped.
+  if (isAlreadyNormal(input)) return new UnchangedText(input, lowerKeepingLength(input));
   const written = new Written();
   for (let i = 0; i < input.length; ) {
     const code = input.charCodeAt(i);
@@ -67,7 +108,7 @@ export function normalise(input: string): NormalisedText {
   origin.push(input.length);
 
   const text = written.out.join("");
-  return { source: input, text, lower: lowerKeepingLength(text), origin };
+  return new MappedText(input, text, lowerKeepingLength(text), origin);
 }
 
 const isAsciiVisible = (c: number) => c > 0x20 && c < 0x7f;
@@ -155,8 +196,8 @@ class Written {
 
 /** Maps a span [start, end) of the normalised text back to the original string. */
 export function originalSpan(norm: NormalisedText, start: number, end: number): { start: number; end: number } {
-  const from = norm.origin[start] ?? norm.source.length;
-  const lastFrom = norm.origin[Math.max(start, end - 1)] ?? from;
+  const from = norm.originAt(start) ?? norm.source.length;
+  const lastFrom = norm.originAt(Math.max(start, end - 1)) ?? from;
   const lastWidth = (norm.source.codePointAt(lastFrom) ?? 0) > 0xffff ? 2 : 1;
   return { start: from, end: Math.min(norm.source.length, Math.max(from, lastFrom + lastWidth)) };
 }

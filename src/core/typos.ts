@@ -1,6 +1,6 @@
 import Fuse from "fuse.js";
 import type { Vocabulary } from "./vocabularySchema.ts";
-import type { NormalisedText } from "./normalise.ts";
+import { MappedText, type NormalisedText } from "./normalise.ts";
 
 /**
  * Corrects misspelt English product words ("encyrption", "firewal") to the vocabulary's
@@ -31,19 +31,25 @@ export function createTypoCorrector(
   // that share the first letter with a vocabulary word of about the same length are searched. One edit
   // brings in one letter at most, so the word must also have at most one letter that the vocabulary
   // word has not. Keyed by the initial's char code, and asked with the word's letters as a bit set,
-  // so the scan can ask before it cuts the word out of the text.
-  const shapesByInitial = new Map<number, { length: number; letters: number }[]>();
+  // so the scan can ask before it cuts the word out of the text. The letter sets are filed under the
+  // initial and each length within one of the word's, so a lookup finds only words of about its length.
+  const lettersByShape = new Map<number, number[]>();
   for (const w of words) {
-    const shapes = shapesByInitial.get(w.charCodeAt(0)) ?? [];
-    shapes.push({ length: w.length, letters: letterSet(w, 0, w.length) });
-    shapesByInitial.set(w.charCodeAt(0), shapes);
+    for (let length = w.length - 1; length <= w.length + 1; length++) {
+      const key = shapeKey(w.charCodeAt(0), length);
+      const sets = lettersByShape.get(key) ?? [];
+      sets.push(letterSet(w, 0, w.length));
+      lettersByShape.set(key, sets);
+    }
   }
   const mayBeTypo = (initial: number, length: number, letters: number): boolean => {
-    for (const shape of shapesByInitial.get(initial) ?? []) {
-      if (Math.abs(shape.length - length) > 1) continue;
-      const lettersNotInShape = letters & ~shape.letters;
-      // (Without the neighbour gate every plausible word is searched, the letter test included.)
-      if (options.neighbourGate === false || (lettersNotInShape & (lettersNotInShape - 1)) === 0) return true;
+    const sets = lettersByShape.get(shapeKey(initial, length));
+    if (sets === undefined) return false;
+    // (Without the neighbour gate every plausible word is searched, the letter test included.)
+    if (options.neighbourGate === false) return true;
+    for (const shapeLetters of sets) {
+      const lettersNotInShape = letters & ~shapeLetters;
+      if ((lettersNotInShape & (lettersNotInShape - 1)) === 0) return true;
     }
     return false;
   };
@@ -95,23 +101,24 @@ export function createTypoCorrector(
         start++;
         continue;
       }
-      let end = start + 1;
-      while (end < source.length && isLetter(source.charCodeAt(end))) end++;
+      // The word's letters are gathered as it is read, for the gate.
+      let letters = 0;
+      let end = start;
+      for (let c = source.charCodeAt(end); isLetter(c); c = source.charCodeAt(++end)) letters |= 1 << (c - 97);
       const length = end - start;
-      const fix =
-        length >= MIN_LENGTH && mayBeTypo(source.charCodeAt(start), length, letterSet(source, start, end)) ? correct(source.slice(start, end)) : null;
+      const fix = length >= MIN_LENGTH && mayBeTypo(source.charCodeAt(start), length, letters) ? correct(source.slice(start, end)) : null;
       if (fix !== null) {
         changed = true;
         text += norm.text.slice(last, start);
         lower += source.slice(last, start);
-        for (let i = last; i < start; i++) origin.push(norm.origin[i] as number);
+        for (let i = last; i < start; i++) origin.push(norm.originAt(i) as number);
         text += fix;
         lower += fix;
         // Every corrected letter points into the misspelt word, and the last to its last letter, so
         // evidence quotes the user's whole spelling.
         for (let i = 0; i < fix.length; i++) {
           const at = i === fix.length - 1 ? length - 1 : Math.min(i, length - 1);
-          origin.push(norm.origin[start + at] as number);
+          origin.push(norm.originAt(start + at) as number);
         }
         last = end;
       }
@@ -120,12 +127,15 @@ export function createTypoCorrector(
     if (!changed) return norm;
     text += norm.text.slice(last);
     lower += norm.lower.slice(last);
-    for (let i = last; i < norm.origin.length; i++) origin.push(norm.origin[i] as number);
-    return { source: norm.source, text, lower, origin };
+    for (let i = last; i <= norm.text.length; i++) origin.push(norm.originAt(i) as number);
+    return new MappedText(norm.source, text, lower, origin);
   };
 }
 
 const isLetter = (c: number) => c >= 97 && c <= 122;
+
+/** One number for a word's initial (a char code) and its length (no vocabulary word is near 65,535 letters). */
+const shapeKey = (initial: number, length: number) => initial * 0x10000 + Math.min(length, 0xffff);
 
 /** The letters a-z of text[from, to) as a bit set, bit 0 for "a". */
 function letterSet(text: string, from: number, to: number): number {
