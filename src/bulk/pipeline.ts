@@ -4,7 +4,7 @@ import { parse, type CsvError } from "csv-parse";
 import type { Verdict } from "../core/result.ts";
 import { DEFAULT_MAX_COLUMNS, MAX_DESCRIPTION_LENGTH, MAX_RECORD_CHARS } from "../core/limits.ts";
 import { type ColumnMapping, detectColumns, looksHeaderless } from "./columns.ts";
-import { safeCsv } from "./csvSafety.ts";
+import { safeCsv, safeCsvCell } from "./csvSafety.ts";
 import { XlsxInputError, XlsxResultWriter } from "./xlsx.ts";
 import { type CsvDelimiter, type CsvEncoding, decodeSample, decodeStream, detectDelimiter, detectEncoding } from "./detect.ts";
 import { RecordGuard, detectRecordDelimiter } from "./recordGuard.ts";
@@ -273,7 +273,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const emit = async (items: Item[]) => {
     const width = (header as string[]).length;
     const lines: string[][] = [];
-    let json = "";
+    let text = "";
     for (const { cells, row } of items) {
       if (row.error) errors++;
       const v = row.verdict;
@@ -283,17 +283,24 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
         if (v.importEntry) count(byEntry.import, v.importEntry);
         if (v.exportEntry) count(byEntry.export, v.exportEntry);
       }
-      if (format !== "ndjson") {
-        // Results always sit under their own headings; cells beyond the header's width (a ragged
-        // row) follow them, so nothing the user sent is lost.
+      // Results always sit under their own headings; cells beyond the header's width (a ragged
+      // row) follow them, so nothing the user sent is lost.
+      if (xlsx) {
         const own = cells.length >= width ? cells.slice(0, width) : cells.concat(Array<string>(width - cells.length).fill(""));
         lines.push(own.concat(resultCells(row), cells.length > width ? cells.slice(width) : []));
+      } else if (format === "csv") {
+        // Written cell by cell, with no array of the whole line to build first.
+        let line = safeCsvCell(cells[0] ?? "");
+        for (let i = 1; i < width; i++) line += `,${safeCsvCell(cells[i] ?? "")}`;
+        for (const result of resultCells(row)) line += `,${safeCsvCell(result)}`;
+        for (let i = width; i < cells.length; i++) line += `,${safeCsvCell(cells[i] as string)}`;
+        text += `${line}\n`;
       } else {
-        json += `${JSON.stringify(ndjsonLine(row, cells, header as string[], options.permalinkFor, options.precedentFor))}\n`;
+        text += `${JSON.stringify(ndjsonLine(row, cells, header as string[], options.permalinkFor, options.precedentFor))}\n`;
       }
     }
     if (xlsx) await xlsx.rows(lines);
-    else await write(format === "csv" ? safeCsv(lines) : json);
+    else await write(text);
     await options.onRows?.(items.map((i) => i.row));
     options.onProgress?.({ rows: rowNumber, errors, bytesRead, elapsedMs: Date.now() - started });
     if (options.yieldBetweenChunks) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -492,22 +499,24 @@ function readRow(cells: string[], row: number, line: number, mapping: ColumnMapp
   const read = readAnswers(cells, answerColumns, line);
   const link = permalinkColumn >= 0 ? BATCH_ROW_LINK.exec(cell(cells, permalinkColumn)?.trim() ?? "") : null;
   const answersFor = link ? { batchId: link[1] as string, row: Number(link[2]) } : null;
-  const base = { row, line, sku, description, hsCode, answers: typeof read === "string" ? null : read, answersFor, verdict: null };
-  if (typeof read === "string") return { ...base, asOf: rowAsOf ?? defaultAsOf, error: read };
+  // One object a row, its fields always in this order (one shape for the engine to see).
+  const result: MutableRow = { row, line, sku, description, hsCode, asOf: rowAsOf ?? defaultAsOf, answers: null, answersFor, verdict: null, error: null };
+  if (typeof read === "string") {
+    result.error = read;
+    return result;
+  }
+  result.answers = read;
   if (rowAsOf !== null && !isCalendarDate(rowAsOf)) {
-    return { ...base, asOf: defaultAsOf, error: `line ${line}: the as-of date "${rowAsOf.slice(0, 40)}" is not YYYY-MM-DD` };
+    result.asOf = defaultAsOf;
+    result.error = `line ${line}: the as-of date "${rowAsOf.slice(0, 40)}" is not YYYY-MM-DD`;
+  } else if (description === null && hsCode === null) {
+    result.error = `line ${line}: no description and no HS code`;
+  } else if (description !== null && description.length > MAX_DESCRIPTION_LENGTH) {
+    result.error = `line ${line}: the description is longer than ${MAX_DESCRIPTION_LENGTH} characters (${description.length})`;
+  } else if (hsCode !== null && !HS_TEXT.test(hsCode) && !HS_TEXT.test(hsCode.normalize("NFKC"))) {
+    result.error = `line ${line}: the HS code "${hsCode.slice(0, 40)}" is not 2 to 10 digits`;
   }
-  const asOf = rowAsOf ?? defaultAsOf;
-  if (description === null && hsCode === null) {
-    return { ...base, asOf, error: `line ${line}: no description and no HS code` };
-  }
-  if (description !== null && description.length > MAX_DESCRIPTION_LENGTH) {
-    return { ...base, asOf, error: `line ${line}: the description is longer than ${MAX_DESCRIPTION_LENGTH} characters (${description.length})` };
-  }
-  if (hsCode !== null && !HS_TEXT.test(hsCode) && !HS_TEXT.test(hsCode.normalize("NFKC"))) {
-    return { ...base, asOf, error: `line ${line}: the HS code "${hsCode.slice(0, 40)}" is not 2 to 10 digits` };
-  }
-  return { ...base, asOf, error: null };
+  return result;
 }
 
 interface AnswerColumn {

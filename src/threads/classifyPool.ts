@@ -38,6 +38,7 @@ export interface ClassifyPoolOptions {
 }
 
 const INTERACTIVE = { interactive: true };
+const ROW_TASKS_PER_THREAD = 3;
 
 /** Single classifications first, then bulk chunks, each in the order they came. */
 class InteractiveFirstQueue implements TaskQueue {
@@ -76,6 +77,10 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
       // Threads stay: each holds the compiled vocabulary, and starting one costs a fraction of a second.
       idleTimeout: Number.POSITIVE_INFINITY,
       taskQueue: new InteractiveFirstQueue(),
+      // A thread is handed its next task only when the main thread hears the last one done, and a
+      // main thread busy parsing and writing hears late: a pool for rows alone (no one waiting on a
+      // page) gives each thread a few chunks at once, so it never sits idle between them.
+      concurrentTasksPerWorker: options.rowsOnly ? ROW_TASKS_PER_THREAD : 1,
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
     // The pool replaces a thread that dies at once; how long the last one lived is the time since

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import iconv from "iconv-lite";
 import { detectDelimiter, detectEncoding, parseEncodingName, type CsvEncoding } from "../../src/bulk/detect.ts";
 import { detectColumns, looksHeaderless, type ColumnMapping } from "../../src/bulk/columns.ts";
-import { neutraliseCell } from "../../src/bulk/csvSafety.ts";
+import { stringify } from "csv-stringify/sync";
+import { neutraliseCell, safeCsv } from "../../src/bulk/csvSafety.ts";
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const HEADER_ZH = "料号,品名,商品编码\r\nA-1,服务器密码机，SM4加解密速率 20Gbps,8543709950\r\nA-2,密钥管理系统，支持SM2/SM4,\r\n";
@@ -206,6 +207,25 @@ describe("neutraliseCell", () => {
         else if (!/[;\t|]/.test(value)) expect(out).toBe(value);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("safeCsv", () => {
+  // What the bulk output was written with before: csv-stringify, each cell neutralised, other separators quoted.
+  const withCsvStringify = (rows: string[][]) => stringify(rows, { cast: { string: neutraliseCell }, quoted_match: /[;\t|]/ });
+
+  it("writes what csv-stringify writes, byte for byte", () => {
+    const cell = fc.oneof(
+      fc.string(),
+      fc.string({ unit: fc.constantFrom("a", "品", ",", '"', "\n", "\r", ";", "\t", "|", "=", "+", "-", "@", " ", "'") }),
+      fc.constant(""),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }), (rows) => {
+        expect(safeCsv(rows)).toBe(withCsvStringify(rows));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
