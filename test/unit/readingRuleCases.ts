@@ -35,6 +35,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["12: a payment terminal's crypto is the question of the sector entry", "Android payment terminal for acquiring banks, card data encrypted end to end (P2PE), remote key loading", ["not_listed", null], ["needs_info", "5A002.e"]],
   ["16: consumer products a component goes into are not its market", "Secure element, ECC P-256, AES-128 | Applications: smart home; consumer electronics; wearables", ["not_listed", null], ["needs_info", "5A002.a"]],
   ["16: 适用 lists where a chip is used, not who buys it", "安全芯片，SM2/SM4\n适用：消费级智能门锁、工业网关", ["not_listed", null], ["needs_info", "5A002.a"]],
+  ["16: a hardware wallet is a consumer product, whatever secure element it holds", "NFC crypto hardware wallet, card format, certified secure element chip, works with the iOS/Android app", ["not_listed", null], ["exempt", "5A002.a"]],
+  ["16: a smart lock is a consumer product", "Wi-Fi smart lock for the front door: fingerprint, PIN and app unlock, AES-128 encrypted Bluetooth link", ["not_listed", null], ["not_listed", null]],
   ["16: a phone sold at retail is a consumer product, whatever chip it holds", "5G手机 八核处理器 安全芯片 指纹解锁 256GB 全新国行", ["not_listed", null], ["exempt", "5A002.a"]],
   ["15/16: the phone word inside an encrypted phone's name is not a consumer word", "加密手机，配发党政机关工作人员，SM4通话加密", ["licence_required", "I-1"], ["not_listed", null]],
   ["15: a fax that encrypts only what it stores is a plain fax", "Office fax machine: hard disk encryption of received documents with AES-256, residual data overwritten", ["not_listed", null], ["not_listed", null]],
