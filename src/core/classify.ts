@@ -277,6 +277,24 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
   return found;
 }
 
+/**
+ * Whether matchEntry can match any entry of the edition at all. Most texts name no product type, no
+ * sector and no item kind, and give no HS code an entry lists: for them every entry is skipped here,
+ * and the parameters are not gathered into signals. Each way matchEntry matches needs one of these,
+ * so the two must change together.
+ */
+function mayMatchAnEntry(edition: Edition, p: Parameters, hsCode: string | null): boolean {
+  return (
+    p.types.length > 0 ||
+    p.sectors.length > 0 ||
+    p.itemKind === "software" ||
+    p.itemKind === "technology" ||
+    // (a cipher machine read from its rates alone, with no word of its type)
+    p.algorithms.some((a) => a.counted) ||
+    (hsCode !== null && mayListCode(edition, hsCode))
+  );
+}
+
 function editionRef(e: Edition): EditionRef {
   return {
     id: e.id,
@@ -452,7 +470,7 @@ function decide(
   }
 
   const candidates: Candidate[] = [];
-  if (!p.noEncryption) {
+  if (!p.noEncryption && mayMatchAnEntry(edition, p, hsCode)) {
     const signals = signalsOf(p);
     edition.entries.forEach((entry, order) => {
       const match = matchEntry(entry, p, signals, hsCode, hasDescription);
