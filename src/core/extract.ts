@@ -323,6 +323,11 @@ export interface SetAside {
  * objects, the item's head, then each parameter with the words it came from. With `trace`, each
  * step's findings are written there too.
  */
+/** A consumer word inside a listed type's own name ("手机" in "加密手机") is that type, not a consumer product. */
+function insideListedTypeName(h: Hit, typeWords: readonly Hit[]): boolean {
+  return typeWords.some((t) => t.tag.k === "type" && t.tag.strength === "primary" && t.start <= h.start && t.end >= h.end && t.end - t.start > h.end - h.start);
+}
+
 export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, cues: ReadingCues, trace?: TraceStep[]): Parameters {
   const cue = compileCues(cues);
   const lower = norm.lower;
@@ -373,8 +378,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const sectorProducts = found.of("sector").filter((h) => h.tag.product || h.tag.equipment);
   const kindWords = [...namedTypes, ...sectorProducts, ...found.of("software"), ...found.of("technology"), ...found.of("publication"), ...found.of("service"), ...found.of("general")];
   // (A space inside a term, "VPN 网关", is not between keywords.)
-  const keywordGapAt = (i: number) => typedSpaceBefore(norm, i) && !kindWords.some((h) => h.start < i && h.end > i);
-  const naming = namingPhrase(lower, inSpan(kindWords), inSpan([...namedTypes, ...sectorProducts]), keywordGapAt);
+  // (Written inline, not as a named const: tsx keeps function names by setting each named closure's
+  // name as it is made, a slow property write on every classification.)
+  const naming = namingPhrase(lower, inSpan(kindWords), inSpan([...namedTypes, ...sectorProducts]), (i) => typedSpaceBefore(norm, i) && !kindWords.some((h) => h.start < i && h.end > i));
   // Rule 10: the last word of a compound names what it is: an "HSM chip" is a chip. A host that ends
   // the product's name right after a listed word of another type heads that compound; the word before
   // it says what the chip (card, module) is for.
@@ -501,9 +507,6 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // …and so is one in a field that lists what the item goes into ("Applications: … consumer electronics").
   const consumerObjects = found.of("massWeak").filter((h) => afterObjectCue(lower, h, 0, cue.objectBefore) || inApplicationField(lower, h, cue.applicationKey));
   const consumerApplications = found.of("massStrong").filter((h) => inApplicationField(lower, h, cue.applicationKey));
-  // A consumer word inside a listed type's own name ("手机" in "加密手机") is that type, not a consumer product.
-  const consumerInsideType = (h: Hit) =>
-    typeWords.some((t) => t.tag.k === "type" && t.tag.strength === "primary" && t.start <= h.start && t.end >= h.end && t.end - t.start > h.end - h.start);
   const parameters: Parameters = {
     algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
     rates: firstPerKey(extractRates(norm, found.of("rateLabel"), cues.lowerBounds, cue), rateKey),
@@ -516,7 +519,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     cryptoFunction: firstFew(norm, liveCrypto),
     massMarket: {
       strong: firstFew(norm, found.of("massStrong").filter((h) => !consumerApplications.includes(h))),
-      weak: firstFew(norm, found.of("massWeak").filter((h) => !consumerObjects.includes(h) && !consumerInsideType(h))),
+      weak: firstFew(norm, found.of("massWeak").filter((h) => !consumerObjects.includes(h) && !insideListedTypeName(h, typeWords))),
     },
     enterprise: firstFew(norm, found.of("enterprise")),
     negated: firstFew(norm, [...negatedCrypto, ...found.of("algorithm").filter((h) => negated.has(h)), ...typeWords.filter((h) => negated.has(h))]),
