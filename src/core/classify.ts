@@ -3,6 +3,7 @@ import type { Vocabulary } from "./vocabularySchema.ts";
 import { type Evidence, type Parameters, type RateFound, type TraceStep, type TypeFound, QUALIFIABLE_HOSTS, TOOL_TYPES, buildLexicon, extractParameters } from "./extract.ts";
 import { type Answers, type Question, type QuestionId, STATED_BY_USER, question } from "./questions.ts";
 import { normalise } from "./normalise.ts";
+import { quoted } from "./trace.ts";
 import { createTypoCorrector } from "./typos.ts";
 import { normaliseHsCode } from "./hsCode.ts";
 import { type CandidateMatch, candidateVerdict, criterionCheck, productTypeCheck } from "./evaluate.ts";
@@ -162,6 +163,11 @@ interface Signals {
   readonly typesByType: ReadonlyMap<ProductTypeId, TypeFound[]>;
 }
 
+/** Whether the text speaks of cryptography: a crypto word, a counted algorithm, or a listed product named. */
+function hasCryptoSignal(p: Parameters): boolean {
+  return p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || p.types.some((t) => t.strength === "primary");
+}
+
 function signalsOf(p: Parameters): Signals {
   const anyPrimary = p.types.some((t) => t.strength === "primary");
   const typesByType = new Map<ProductTypeId, TypeFound[]>();
@@ -171,7 +177,7 @@ function signalsOf(p: Parameters): Signals {
     else typesByType.set(t.type, [t]);
   }
   return {
-    cryptoSignal: p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || anyPrimary,
+    cryptoSignal: hasCryptoSignal(p),
     anyPrimary,
     // Equipment that offers encryption as one feature (a switch, DPU, storage array: the cipher-machine
     // hosts) may offer VPN as another, so it does not stop a VPN word being read (reading rule 11).
@@ -320,14 +326,13 @@ const entryRef = (e: Entry): EntryRef => ({
   confidence: e.confidence,
   hsCodes: e.hsCodes.map((h) => h.code),
 });
-const quote = (list: Evidence[]) => list.map((e) => `“${e.text}”`).join(", ");
 
 /** Protective words that decided the reading say so (reading rule 13). */
 function pushProtectiveNote(reasons: Bilingual[], p: Parameters): void {
   if (p.protective.length === 0) return;
   reasons.push({
-    en: `${quote(p.protective)} is read as protection against attack, not as cryptanalysis (reading rule 13).`,
-    zh: `${quote(p.protective)}按产品自身的防护能力理解，不视为密码分析（阅读规则13）。`,
+    en: `${quoted(p.protective)} is read as protection against attack, not as cryptanalysis (reading rule 13).`,
+    zh: `${quoted(p.protective)}按产品自身的防护能力理解，不视为密码分析（阅读规则13）。`,
   });
 }
 
@@ -429,8 +434,8 @@ function pushAnswerNotes(reasons: Bilingual[], p: Parameters, answers: Answers |
     const read = (p.replacedByAnswers ?? []).filter((r) => r.kind === kind && r.unit === unit);
     if (read.length > 0) {
       reasons.push({
-        en: `Your answer ${value} ${unit} (${id}) differs from the text's ${quote(read.map((r) => r.evidence))}: your answer is used.`,
-        zh: `您的答复 ${value} ${unit}（${id}）与文本中的${quote(read.map((r) => r.evidence))}不一致：采用您的答复。`,
+        en: `Your answer ${value} ${unit} (${id}) differs from the text's ${quoted(read.map((r) => r.evidence))}: your answer is used.`,
+        zh: `您的答复 ${value} ${unit}（${id}）与文本中的${quoted(read.map((r) => r.evidence))}不一致：采用您的答复。`,
       });
     }
   }
@@ -553,8 +558,8 @@ function decide(
   if (!chosen) {
     if (p.noEncryption) {
       reasons.push({
-        en: `The description says the product has no encryption function (${quote([p.noEncryption])}).`,
-        zh: `描述表明产品不具备加密功能（${quote([p.noEncryption])}）。`,
+        en: `The description says the product has no encryption function (${quoted([p.noEncryption])}).`,
+        zh: `描述表明产品不具备加密功能（${quoted([p.noEncryption])}）。`,
       });
     }
     pushProtectiveNote(reasons, p);
@@ -566,33 +571,33 @@ function decide(
     }
     if (p.itemKind === "publication" && p.itemKindEvidence) {
       reasons.push({
-        en: `The text describes a published work (${quote([p.itemKindEvidence])}): what a paper, patent or tutorial publishes is public-domain technology, outside 5E002 and the import list (reading rules 14 and 17). Equipment, software or unpublished data sent with it are classified on their own.`,
-        zh: `描述的是已公开的出版物（${quote([p.itemKindEvidence])}）：论文、专利、教程公开的内容属公开领域技术，不在5E002及进口清单管控范围内（阅读规则14、17）。随附的设备、软件或未公开资料应单独分类。`,
+        en: `The text describes a published work (${quoted([p.itemKindEvidence])}): what a paper, patent or tutorial publishes is public-domain technology, outside 5E002 and the import list (reading rules 14 and 17). Equipment, software or unpublished data sent with it are classified on their own.`,
+        zh: `描述的是已公开的出版物（${quoted([p.itemKindEvidence])}）：论文、专利、教程公开的内容属公开领域技术，不在5E002及进口清单管控范围内（阅读规则14、17）。随附的设备、软件或未公开资料应单独分类。`,
       });
     }
     if (p.generalProduct && !p.types.some((t) => t.strength === "primary")) {
       reasons.push({
-        en: `The text names a general-purpose product (${quote([p.generalProduct])}): its cryptographic functions are features of it, not its main function, so it is not a security chip or cipher device as such (reading rule 11); an HS code shared with listed items is only a reference (rule 18).`,
-        zh: `描述的是通用产品（${quote([p.generalProduct])}）：其密码功能是产品的附带功能而非主要功能，不因此成为安全芯片或密码设备（阅读规则11）；与清单物项相同的HS编码仅供参考（阅读规则18）。`,
+        en: `The text names a general-purpose product (${quoted([p.generalProduct])}): its cryptographic functions are features of it, not its main function, so it is not a security chip or cipher device as such (reading rule 11); an HS code shared with listed items is only a reference (rule 18).`,
+        zh: `描述的是通用产品（${quoted([p.generalProduct])}）：其密码功能是产品的附带功能而非主要功能，不因此成为安全芯片或密码设备（阅读规则11）；与清单物项相同的HS编码仅供参考（阅读规则18）。`,
       });
     }
     const itemType = p.itemKind === "software" ? "crypto_software" : "crypto_technology";
-    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && listsType(edition, itemType) && signalsOf(p).cryptoSignal && !mayBeForListedItem(p)) {
+    if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && listsType(edition, itemType) && hasCryptoSignal(p) && !mayBeForListedItem(p)) {
       reasons.push({
-        en: `The item is ${p.itemKind} (${quote([p.itemKindEvidence])}) with cryptography, but the text names no listed item it is specially designed for: ${p.itemKind === "software" ? "5D002" : "5E002"} covers only ${p.itemKind} for the items of 5A002, 5A004 or 5B002 (reading rule 14).`,
-        zh: `该物项属于${p.itemKind === "software" ? "软件" : "技术"}（${quote([p.itemKindEvidence])}），具有密码功能，但文本未指明其专门为哪种清单物项设计：${p.itemKind === "software" ? "5D002" : "5E002"}仅涵盖为5A002、5A004、5B002物项专门设计的${p.itemKind === "software" ? "软件" : "技术"}（阅读规则14）。`,
+        en: `The item is ${p.itemKind} (${quoted([p.itemKindEvidence])}) with cryptography, but the text names no listed item it is specially designed for: ${p.itemKind === "software" ? "5D002" : "5E002"} covers only ${p.itemKind} for the items of 5A002, 5A004 or 5B002 (reading rule 14).`,
+        zh: `该物项属于${p.itemKind === "software" ? "软件" : "技术"}（${quoted([p.itemKindEvidence])}），具有密码功能，但文本未指明其专门为哪种清单物项设计：${p.itemKind === "software" ? "5D002" : "5E002"}仅涵盖为5A002、5A004、5B002物项专门设计的${p.itemKind === "software" ? "软件" : "技术"}（阅读规则14）。`,
       });
     }
     if ((p.itemKind === "software" || p.itemKind === "technology") && p.itemKindEvidence && !listsType(edition, itemType)) {
       reasons.push({
-        en: `The item is ${p.itemKind} (${quote([p.itemKindEvidence])}), and ${edition.id} lists equipment only: software and technology for a listed item are read on the export list's 5D002 and 5E002 (reading rule 14).`,
-        zh: `该物项属于${p.itemKind === "software" ? "软件" : "技术"}（${quote([p.itemKindEvidence])}），而${edition.id}只列设备：为清单物项所用的软件和技术按出口管制清单5D002、5E002判断（阅读规则14）。`,
+        en: `The item is ${p.itemKind} (${quoted([p.itemKindEvidence])}), and ${edition.id} lists equipment only: software and technology for a listed item are read on the export list's 5D002 and 5E002 (reading rule 14).`,
+        zh: `该物项属于${p.itemKind === "software" ? "软件" : "技术"}（${quoted([p.itemKindEvidence])}），而${edition.id}只列设备：为清单物项所用的软件和技术按出口管制清单5D002、5E002判断（阅读规则14）。`,
       });
     }
     if (p.itemKind === "service" && p.itemKindEvidence) {
       reasons.push({
-        en: `The text describes a service (${quote([p.itemKindEvidence])}), not goods: a service moves no item across the border, so the lists do not apply to it as such (reading rule 21). Equipment shipped to run it is classified on its own.`,
-        zh: `描述的是服务（${quote([p.itemKindEvidence])}），而非货物：服务本身不涉及物项进出境，清单不直接适用（阅读规则21）。为提供服务而运出的设备应单独分类。`,
+        en: `The text describes a service (${quoted([p.itemKindEvidence])}), not goods: a service moves no item across the border, so the lists do not apply to it as such (reading rule 21). Equipment shipped to run it is classified on its own.`,
+        zh: `描述的是服务（${quoted([p.itemKindEvidence])}），而非货物：服务本身不涉及物项进出境，清单不直接适用（阅读规则21）。为提供服务而运出的设备应单独分类。`,
       });
     }
     pushWhatItIsNotes(reasons, p, edition);
@@ -607,44 +612,44 @@ function decide(
 
   const { c, checks } = chosen;
   const verdict = chosen.result.verdict;
-  const matchedOn = c.match.kind === "hs_code" ? `HS code ${hsCode}` : quote(c.match.evidence);
+  const matchedOn = c.match.kind === "hs_code" ? `HS code ${hsCode}` : quoted(c.match.evidence);
   // Two exclusions, two statements (reading rule 17): mass market, or public domain / open source.
   const words = verdict === "exempt" && !massMarket ? PUBLIC_DOMAIN_WORDS : VERDICT_WORDS[verdict];
   reasons.push({
     en: `${words.en}: ${c.entry.id} ${c.entry.nameZh} (${c.entry.nameEn}), matched on ${matchedOn}.`,
-    zh: `${words.zh}：${c.entry.id} ${c.entry.nameZh}，依据${c.match.kind === "hs_code" ? `HS编码${hsCode}` : quote(c.match.evidence)}。`,
+    zh: `${words.zh}：${c.entry.id} ${c.entry.nameZh}，依据${c.match.kind === "hs_code" ? `HS编码${hsCode}` : quoted(c.match.evidence)}。`,
   });
   if (c.entry.criteria.every((cr) => cr.kind !== "cryptanalysis")) pushProtectiveNote(reasons, p);
   if (p.qualifiedHosts.length > 0 && c.entry.productTypes.some((t) => QUALIFIABLE_HOSTS.has(t))) {
     reasons.push({
-      en: `${quote(p.qualifiedHosts)} is read as an encrypting phone or fax: the text names it so or says it encrypts what it transmits, which meets the entry as written (reading rule 15).`,
-      zh: `${quote(p.qualifiedHosts)}按加密电话机或传真机理解：文本如此称呼，或表明其对所传输的信息加密，符合条目原文（阅读规则15）。`,
+      en: `${quoted(p.qualifiedHosts)} is read as an encrypting phone or fax: the text names it so or says it encrypts what it transmits, which meets the entry as written (reading rule 15).`,
+      zh: `${quoted(p.qualifiedHosts)}按加密电话机或传真机理解：文本如此称呼，或表明其对所传输的信息加密，符合条目原文（阅读规则15）。`,
     });
   }
   pushAnswerNotes(reasons, p, answers);
   const totals = p.rates.filter((r) => r.scope === "aggregate");
   if (totals.length > 0 && c.entry.criteria.some((cr) => cr.kind === "rate" || (cr.kind === "anyOf" && cr.of.some((l) => l.kind === "rate")))) {
     reasons.push({
-      en: `${quote(totals.map((r) => r.evidence))} is the total of several units, not one unit's figure: the unit is read on its own (reading rule 1).`,
-      zh: `${quote(totals.map((r) => r.evidence))}为多台合计，并非单台指标：按单台读取（阅读规则1）。`,
+      en: `${quoted(totals.map((r) => r.evidence))} is the total of several units, not one unit's figure: the unit is read on its own (reading rule 1).`,
+      zh: `${quoted(totals.map((r) => r.evidence))}为多台合计，并非单台指标：按单台读取（阅读规则1）。`,
     });
   }
   pushWhatItIsNotes(reasons, p, edition);
   if (c.entry.productTypes.some((t) => TOOL_TYPES.has(t)) && p.toolFor.length > 0) {
     reasons.push({
-      en: `The product is named as tooling for ${quote(p.toolFor)}: those items are what it is for, not what it is (reading rule 10).`,
-      zh: `产品名称表明其为${quote(p.toolFor)}所用的设备：这些物项是其服务对象，而非产品本身（阅读规则10）。`,
+      en: `The product is named as tooling for ${quoted(p.toolFor)}: those items are what it is for, not what it is (reading rule 10).`,
+      zh: `产品名称表明其为${quoted(p.toolFor)}所用的设备：这些物项是其服务对象，而非产品本身（阅读规则10）。`,
     });
   } else if ((c.match.kind === "host" || c.match.kind === "feature") && answers?.main_function === undefined && answers?.product_type === undefined) {
     reasons.push({
       en: `${matchedOn} names equipment that offers cryptography as one feature among others: whether it is the product's main function is a question for you (reading rule 11).`,
-      zh: `${quote(c.match.evidence)}表明设备只是附带密码功能：密码是否为其主要功能需由您确认（阅读规则11）。`,
+      zh: `${quoted(c.match.evidence)}表明设备只是附带密码功能：密码是否为其主要功能需由您确认（阅读规则11）。`,
     });
   }
   if (verdict === "exempt" && massMarket) {
     reasons.push({
-      en: `Mass-market consumer product (${quote(massMarket)}): commercial cryptography in mass-consumer products is outside import licensing and export control (reading rule 16).`,
-      zh: `大众消费类产品（${quote(massMarket)}）：大众消费类产品所采用的商用密码不实行进口许可和出口管制制度（阅读规则16）。`,
+      en: `Mass-market consumer product (${quoted(massMarket)}): commercial cryptography in mass-consumer products is outside import licensing and export control (reading rule 16).`,
+      zh: `大众消费类产品（${quoted(massMarket)}）：大众消费类产品所采用的商用密码不实行进口许可和出口管制制度（阅读规则16）。`,
     });
   }
   for (const check of checks) {
@@ -675,8 +680,8 @@ function decide(
   // (Written only when asked: most texts have no consumer word.)
   const massMarketQuestion: Bilingual | null = askMassMarket
     ? {
-        en: `Is it sold to the general public at retail for personal use (${quote(p.massMarket.weak)} names a consumer product, ${quote(businessWords(p))} a business or sector buyer; reading rule 16)?`,
-        zh: `是否面向公众零售、供个人使用（${quote(p.massMarket.weak)}为消费类产品，${quote(businessWords(p))}指向企业或行业用户；阅读规则16）？`,
+        en: `Is it sold to the general public at retail for personal use (${quoted(p.massMarket.weak)} names a consumer product, ${quoted(businessWords(p))} a business or sector buyer; reading rule 16)?`,
+        zh: `是否面向公众零售、供个人使用（${quoted(p.massMarket.weak)}为消费类产品，${quoted(businessWords(p))}指向企业或行业用户；阅读规则16）？`,
       }
     : null;
   const missing = verdict === "needs_info" ? [...questionsOf(checks), ...(massMarketQuestion ? [massMarketQuestion] : [])] : [];
@@ -701,26 +706,32 @@ function matchRank(m: CandidateMatch, sectorProductNamed: boolean): number {
 function pushWhatItIsNotes(into: Bilingual[], p: Parameters, edition: Edition): void {
   if (p.deniedTypes.length > 0) {
     into.push({
-      en: `The spec answers no to ${quote(p.deniedTypes)}: the product is not read as one, whatever other words of that type it uses (reading rule 19).`,
-      zh: `产品说明对${quote(p.deniedTypes)}答“否”：不按该类产品理解，即使文本中有该类的其他用语（阅读规则19）。`,
+      en: `The spec answers no to ${quoted(p.deniedTypes)}: the product is not read as one, whatever other words of that type it uses (reading rule 19).`,
+      zh: `产品说明对${quoted(p.deniedTypes)}答“否”：不按该类产品理解，即使文本中有该类的其他用语（阅读规则19）。`,
     });
   }
-  if (p.storedDataOnly.length > 0 && edition.entries.some((e) => e.productTypes.some((t) => QUALIFIABLE_HOSTS.has(t)))) {
+  if (p.storedDataOnly.length > 0 && [...QUALIFIABLE_HOSTS].some((t) => listsType(edition, t))) {
     into.push({
-      en: `${quote(p.storedDataOnly)} is not read as an encrypted phone or fax: the encryption the text names protects what it stores, not what it transmits, and I-1/I-2 are for data-transmission encryption (reading rule 15).`,
-      zh: `${quote(p.storedDataOnly)}不按加密电话机或传真机理解：文本所述加密保护的是其存储的数据，而非所传输的信息，而I-1/I-2针对数据传输加密（阅读规则15）。`,
+      en: `${quoted(p.storedDataOnly)} is not read as an encrypted phone or fax: the encryption the text names protects what it stores, not what it transmits, and I-1/I-2 are for data-transmission encryption (reading rule 15).`,
+      zh: `${quoted(p.storedDataOnly)}不按加密电话机或传真机理解：文本所述加密保护的是其存储的数据，而非所传输的信息，而I-1/I-2针对数据传输加密（阅读规则15）。`,
+    });
+  }
+  if (p.attacksAside.length > 0 && listsType(edition, "cryptanalysis")) {
+    into.push({
+      en: `${quoted(p.attacksAside)} names attacks that the general-purpose product resists or that the text discusses, not what the product is: it is not read as cryptanalysis equipment (reading rules 10 and 13).`,
+      zh: `${quoted(p.attacksAside)}是该通用产品所防御或文本所讨论的攻击，而非产品本身：不按密码分析设备理解（阅读规则10、13）。`,
     });
   }
   if (p.sectorEquipment) {
     into.push({
-      en: `${quote([p.sectorEquipment])} names a sector's own equipment: it is listed only if specially designed as that sector's cryptographic equipment; ${p.listedParts.length > 0 ? quote(p.listedParts) : "a listed part"} inside it is classified on its own entry (reading rule 12).`,
-      zh: `${quote([p.sectorEquipment])}是行业自身的设备：只有专门设计为该行业的密码设备时才受管控；其中所含${p.listedParts.length > 0 ? quote(p.listedParts) : "受管控部件"}按其自身条目分类（阅读规则12）。`,
+      en: `${quoted([p.sectorEquipment])} names a sector's own equipment: it is listed only if specially designed as that sector's cryptographic equipment; ${p.listedParts.length > 0 ? quoted(p.listedParts) : "a listed part"} inside it is classified on its own entry (reading rule 12).`,
+      zh: `${quoted([p.sectorEquipment])}是行业自身的设备：只有专门设计为该行业的密码设备时才受管控；其中所含${p.listedParts.length > 0 ? quoted(p.listedParts) : "受管控部件"}按其自身条目分类（阅读规则12）。`,
     });
   }
   if (p.worksWith.length === 0) return;
   into.push({
-    en: `${quote(p.worksWith)} names what the product works with or is for, not what it is: the product is what its name ends with (reading rule 10).`,
-    zh: `${quote(p.worksWith)}是产品配合使用或服务的对象，而非产品本身：产品以其名称的中心词为准（阅读规则10）。`,
+    en: `${quoted(p.worksWith)} names what the product works with or is for, not what it is: the product is what its name ends with (reading rule 10).`,
+    zh: `${quoted(p.worksWith)}是产品配合使用或服务的对象，而非产品本身：产品以其名称的中心词为准（阅读规则10）。`,
   });
 }
 

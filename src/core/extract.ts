@@ -117,6 +117,11 @@ export interface Parameters {
    * ("encryption of stored data", "写入 SSD 前自动加密"), not what it transmits (reading rule 15).
    */
   readonly storedDataOnly: Evidence[];
+  /**
+   * Attacks named outside the name of a general-purpose product (an SoC's DPA countermeasures, a course on
+   * microcontrollers and glitching): what it resists or discusses, not cryptanalysis equipment (rules 10, 13).
+   */
+  readonly attacksAside: Evidence[];
   /** Listed items named beside that equipment (an electricity meter's ESAM): parts of it, classified on their own (rule 12). */
   readonly listedParts: Evidence[];
   /** Figures of the text that a figure the user stated for the same measure replaced. */
@@ -348,21 +353,8 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // the same attack when the text names it again in a list ("voltage glitching, EM fault injection").
   const typeWords = found.of("type");
   const protectiveHits = typeWords.some(isCryptanalysis) ? protectiveMentions(lower, typeWords, cues.protectiveCues) : [];
-  // Rule 15: a phone or fax that encrypts what it sends ("AES encryption of voice and data", "通话加密")
-  // is an encrypted phone or fax, whatever words its name uses.
-  const namesPhoneOrFax = typeWords.some((h) => h.tag.k === "type" && QUALIFIABLE_HOSTS.has(h.tag.type));
-  const cryptoClauses = namesPhoneOrFax ? liveCrypto.map((h) => clauseAround(lower, h, 30, 30)).map(({ from, to }) => lower.slice(from, to)) : [];
-  const encryptsTransmission = cryptoClauses.some((clause) => cue.transmission.test(clause));
-  // …and one whose only encryption named is of what it stores (a fax's memory, an MFP's disk) is a plain
-  // phone or fax with a storage feature: I-1 and I-2 are for data-transmission encryption.
-  // (One named as encrypting, "加密传真机", is read as named.)
-  const phoneOrFaxWords = namesPhoneOrFax ? dropContainedTypes(typeWords.filter((h) => h.tag.k === "type" && QUALIFIABLE_HOSTS.has(h.tag.type))) : [];
-  // ("Encryption keys are stored in the module" stores keys: it says nothing of what is encrypted.)
-  const encryptsStoredData = namesPhoneOrFax
-    ? liveCrypto.some((h) => !NAMES_KEYS.test(lower.slice(h.end, h.end + 8)) && cue.storage.test(sliceOf(lower, clauseAround(lower, h, 30, 30))))
-    : false;
-  const encryptsStoredDataOnly = !encryptsTransmission && phoneOrFaxWords.every((h) => h.tag.strength === "host") && encryptsStoredData;
-  const storedDataHosts = encryptsStoredDataOnly ? phoneOrFaxWords : [];
+  // Rule 15: what a phone or fax encrypts, what it sends or only what it stores.
+  const { encryptsTransmission, storedDataHosts } = phoneOrFaxEncryption(lower, typeWords, liveCrypto, cue);
   // A product whose spec answers no to being a listed type ("是否为安全芯片:否", "HSM: no") is none of that
   // type, whatever host words of it the text also uses ("集成电路") (reading rule 19).
   const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && answeredNo(lower, h.end, cue.negativeAnswer));
@@ -536,7 +528,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
       ...namedObjects.filter((h) => h.tag.k === "type" && h.tag.strength !== "host"),
       ...(headIsToolFor ? found.of("sector").filter((h) => h.tag.product) : []),
     ]),
-    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...typesOutsideName.filter((h) => !equipmentParts.includes(h)), ...attacksBesideGeneral]),
+    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...typesOutsideName.filter((h) => !equipmentParts.includes(h))]),
     listedParts: firstFew(norm, equipmentParts),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
     generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
@@ -544,6 +536,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     qualifiedHosts: firstFew(norm, typeHits.filter((h) => !typeWords.includes(h))),
     deniedTypes: firstFew(norm, deniedWords),
     storedDataOnly: firstFew(norm, storedDataHosts),
+    attacksAside: firstFew(norm, attacksBesideGeneral),
   };
   if (trace) {
     trace.push(
@@ -590,6 +583,7 @@ function readingWithoutTerms(norm: NormalisedText, cues: ReadingCues, cue: Compi
     qualifiedHosts: [],
     deniedTypes: [],
     storedDataOnly: [],
+    attacksAside: [],
   };
   if (trace) {
     const naming = namingPhrase(norm.lower, namesNothing, namesNothing);
@@ -712,10 +706,34 @@ function modifiesNext(lower: string, h: Hit, cryptoHits: readonly Hit[]): boolea
   return CJK.test(lower[h.end] ?? "") || cryptoHits.some((c) => c.start >= h.end && c.start <= h.end + 1);
 }
 
+/**
+ * What a phone or fax the text names encrypts (reading rule 15). One that encrypts what it sends ("AES
+ * encryption of voice and data", "通话加密") is an encrypted phone or fax, whatever words its name uses;
+ * one whose only encryption named is of what it stores (a fax's memory, an MFP's disk) is a plain phone
+ * or fax with a storage feature, since I-1 and I-2 are for data-transmission encryption. One named as
+ * encrypting ("加密传真机") is read as named, and "encryption keys are stored in the module" stores keys:
+ * it says nothing of what is encrypted.
+ */
+function phoneOrFaxEncryption(
+  lower: string,
+  typeWords: readonly Hit[],
+  liveCrypto: readonly Hit[],
+  cue: CompiledCues,
+): { encryptsTransmission: boolean; storedDataHosts: Hit[] } {
+  const phoneOrFaxWords = dropContainedTypes(typeWords.filter((h) => h.tag.k === "type" && QUALIFIABLE_HOSTS.has(h.tag.type)));
+  if (phoneOrFaxWords.length === 0) return { encryptsTransmission: false, storedDataHosts: [] };
+  const clauses = liveCrypto.map((h) => {
+    const { from, to } = clauseAround(lower, h, 30, 30);
+    return { h, clause: lower.slice(from, to) };
+  });
+  const encryptsTransmission = clauses.some(({ clause }) => cue.transmission.test(clause));
+  const encryptsStoredData = clauses.some(({ h, clause }) => !NAMES_KEYS.test(lower.slice(h.end, h.end + 8)) && cue.storage.test(clause));
+  const storedOnly = !encryptsTransmission && encryptsStoredData && phoneOrFaxWords.every((h) => h.tag.k === "type" && h.tag.strength === "host");
+  return { encryptsTransmission, storedDataHosts: storedOnly ? phoneOrFaxWords : [] };
+}
+
 /** A crypto word that qualifies keys ("encryption keys", "加密密钥") names keys, not what is encrypted. */
 const NAMES_KEYS = /^[\s-]*(?:keys?\b|密钥)/;
-
-const sliceOf = (lower: string, span: { from: number; to: number }) => lower.slice(span.from, span.to);
 
 /** Whether a hit stands in a field whose key says what the item goes into ("Applications: …; consumer electronics"). */
 function inApplicationField(lower: string, h: Hit, applicationKey: RegExp): boolean {
@@ -820,6 +838,7 @@ function typedSpaceBefore(norm: NormalisedText, i: number): boolean {
   return from > (norm.originAt(i - 1) as number) + 1 && SPACE.test(norm.source[from - 1] as string);
 }
 const SPACE = /\s/;
+/** A Chinese character (an ideograph, not a full-width punctuation mark). */
 const CJK = /[\u4e00-\u9fff]/;
 /** Spaces in a title of at least this many keywords; fewer are a name with a model number in it. */
 const KEYWORD_TITLE_MIN_GAPS = 4;
@@ -860,7 +879,7 @@ function protectiveAround(lower: string, h: { start: number; end: number }, cues
   const before = lower.slice(from, h.start);
   const after = lower.slice(h.end, to);
   // A Chinese cue is a character or two ("防", "抗") that must touch the word: 防火墙 is a firewall.
-  return cues.some((c) => (/[\u4e00-\u9fff]/.test(c) ? before.slice(-2).includes(c) || after.slice(0, 4).includes(c) : before.includes(c) || after.includes(c)));
+  return cues.some((c) => (CJK.test(c) ? before.slice(-2).includes(c) || after.slice(0, 4).includes(c) : before.includes(c) || after.includes(c)));
 }
 
 /**
@@ -957,7 +976,7 @@ function negationScopes(lower: string, cues: readonly Hit[]): [number, number][]
   const scopes: [number, number][] = [];
   for (const cue of cues) {
     let end = cue.end;
-    const scope = /[\u4e00-\u9fff]/.test(lower.slice(cue.start, cue.end)) ? CJK_NEGATION_SCOPE : LATIN_NEGATION_SCOPE;
+    const scope = CJK.test(lower.slice(cue.start, cue.end)) ? CJK_NEGATION_SCOPE : LATIN_NEGATION_SCOPE;
     const limit = Math.min(lower.length, cue.end + scope);
     while (end < limit && !CLAUSE_BREAK.test(lower[end] as string)) end++;
     scopes.push([cue.end, end]);

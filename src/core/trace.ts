@@ -15,7 +15,18 @@ const KINDS: Record<Parameters["itemKind"], string> = {
   publication: "a published work (public-domain technology)",
 };
 
-const quoted = (list: readonly Evidence[]) => list.map((e) => `“${e.text}”`).join(", ");
+/** Words of the text, each wording once, as a reason or a trace line quotes them ("fax", not "fax", "fax"). */
+export function quoted(list: readonly Evidence[]): string {
+  const seen = new Set<string>();
+  const words: string[] = [];
+  for (const e of list) {
+    const key = e.text.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    words.push(`“${e.text}”`);
+  }
+  return words.join(", ");
+}
 const step = (name: string, rules: string | null, found: string[]): TraceStep[] => (found.length > 0 ? [{ step: name, rules, found }] : []);
 
 function rateLine(r: RateFound): string {
@@ -42,6 +53,7 @@ export function traceOf(p: Parameters, aside: SetAside): TraceStep[] {
     ...step("what the product works with", "10", p.worksWith.length > 0 ? [`${quoted(p.worksWith)}: another listed item, outside a name with a listed head, or before the head of a compound`] : []),
     ...step("qualified phone or fax", "15", p.qualifiedHosts.length > 0 ? [`${quoted(p.qualifiedHosts)}: an encryption word names the product, or it encrypts what it transmits`] : []),
     ...step("phone or fax encrypting stored data only", "15", p.storedDataOnly.length > 0 ? [`${quoted(p.storedDataOnly)}: the encryption named protects what it stores, not what it transmits`] : []),
+    ...step("attacks beside a general-purpose product", "10, 13", p.attacksAside.length > 0 ? [`${quoted(p.attacksAside)}: what the product resists or the text discusses, not what it is`] : []),
     ...step("types answered no", "19", p.deniedTypes.length > 0 ? [`${quoted(p.deniedTypes)}: the spec says the product is not one`] : []),
     ...step("sector equipment", "12", p.sectorEquipment ? [`“${p.sectorEquipment.text}”: the product's head names a sector's own equipment${p.listedParts.length > 0 ? `, with ${quoted(p.listedParts)} as parts of it` : ", which may contain a listed part"}`] : []),
     ...step("general-purpose product", "11", p.generalProduct ? [`“${p.generalProduct.text}”: the product's head names a general-purpose product; its crypto is a feature`] : []),

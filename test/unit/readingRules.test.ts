@@ -60,6 +60,13 @@ describe("reading rules", () => {
     expect(r.export.reasons.join(" ")).toMatch(/Mass-market consumer product \(“手机”\).*reading rule 16/);
     expect(r.export.zh.reasons.join(" ")).toContain("阅读规则16");
   });
+  it("names rules 10 and 13 where attacks stand beside a general-purpose product's name", () => {
+    const r = classify("32-bit MCU with AES engine; DPA countermeasures: differential power analysis is a side-channel attack technique");
+    expect(r.export.verdict).toBe("not_listed");
+    expect(r.export.reasons.join(" ")).toMatch(/names attacks that the general-purpose product resists or that the text discusses.*reading rules 10 and 13/);
+    expect(r.export.zh.reasons.join(" ")).toContain("阅读规则10、13");
+    expect(r.import.reasons.join(" ")).not.toContain("reading rules 10 and 13");
+  });
   it("names rule 14 where software names no listed item it is for", () => {
     const r = classify("Embedded cryptographic library for IoT devices: AES-256, ECDSA P-256, SHA-256");
     expect(r.export.reasons.join(" ")).toMatch(/names no listed item it is specially designed for.*reading rule 14/);
