@@ -193,7 +193,7 @@ function signalsOf(p: Parameters): Signals {
  * runs it, "firmware upgrade" being one of its features).
  */
 function mayBeForListedItem(p: Parameters): boolean {
-  return !p.itemKindNamed || p.types.some((t) => t.strength !== "feature") || p.sectors.some((s) => s.product || s.dedicated);
+  return !p.itemKindNamed || p.chipDesign || p.types.some((t) => t.strength !== "feature") || p.sectors.some((s) => s.product || s.dedicated);
 }
 
 const NO_TYPES: readonly TypeFound[] = [];
@@ -720,6 +720,12 @@ function pushWhatItIsNotes(into: Bilingual[], p: Parameters, edition: Edition): 
     into.push({
       en: `${quoted(p.attacksAside)} names attacks that the general-purpose product resists or that the text discusses, not what the product is: it is not read as cryptanalysis equipment (reading rules 10 and 13).`,
       zh: `${quoted(p.attacksAside)}是该通用产品所防御或文本所讨论的攻击，而非产品本身：不按密码分析设备理解（阅读规则10、13）。`,
+    });
+  }
+  if (p.chipDesign && p.itemKindEvidence && listsType(edition, "crypto_technology")) {
+    into.push({
+      en: `${quoted([p.itemKindEvidence])} names the design of a chip: with the cryptography it implements, it may be technology for a security chip (5A002.a), which 5E002 covers (reading rule 14).`,
+      zh: `${quoted([p.itemKindEvidence])}是芯片的设计：实现了密码功能的设计可能属于安全芯片（5A002.a）的技术，归5E002管控（阅读规则14）。`,
     });
   }
   if (p.sectorEquipment) {

@@ -82,6 +82,8 @@ export interface Parameters {
   readonly itemKindEvidence: Evidence | null;
   /** Whether the word that says what the item is stands in the product's name (not only elsewhere in the text). */
   readonly itemKindNamed: boolean;
+  /** The item is named as a chip's design (an IP core, RTL, a netlist): technology for a chip (rule 14). */
+  readonly chipDesign: boolean;
   readonly publicDomain: Evidence[];
   /** Analytic words a protective cue turns into a defence (reading rule 13): not cryptanalysis. */
   readonly protective: Evidence[];
@@ -153,6 +155,8 @@ type Tag =
   | { k: "software" }
   | { k: "hardware" }
   | { k: "technology" }
+  | { k: "chipDesign" }
+  | { k: "designCore" }
   | { k: "publicDomain" }
   | { k: "service" }
   | { k: "publication" }
@@ -206,6 +210,8 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
   addAll(vocab.software, { k: "software" });
   addAll(vocab.hardware, { k: "hardware" });
   addAll(vocab.technology, { k: "technology" });
+  addAll(vocab.chipDesigns, { k: "chipDesign" });
+  addAll(vocab.designCores, { k: "designCore" });
   addAll(vocab.publicDomain, { k: "publicDomain" });
   addAll(vocab.services, { k: "service" });
   addAll(vocab.publications, { k: "publication" });
@@ -368,7 +374,10 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // A product that exists only for a sector (税务UKey) names the product as much as a listed type does.
   // …and so does a sector's own equipment (an electricity meter, an ATM).
   const sectorProducts = found.of("sector").filter((h) => h.tag.product || h.tag.equipment);
-  const kindWords = [...namedTypes, ...sectorProducts, ...found.of("software"), ...found.of("technology"), ...found.of("publication"), ...found.of("service"), ...found.of("general")];
+  // "Core" names a design only after what it computes, in its own clause ("AES-GCM encrypt/decrypt
+  // core"); elsewhere it is a processor's ("36 Arm cores").
+  const technologyWords = [...found.of("technology"), ...found.of("chipDesign"), ...found.of("designCore").filter((h) => namesWhatItComputes(lower, h, algorithmHits, found.of("crypto"), namedTypes))];
+  const kindWords = [...namedTypes, ...sectorProducts, ...found.of("software"), ...technologyWords, ...found.of("publication"), ...found.of("service"), ...found.of("general")];
   // (A space inside a term, "VPN 网关", is not between keywords.)
   // (Written inline, not as a named const: tsx keeps function names by setting each named closure's
   // name as it is made, a slow property write on every classification.)
@@ -450,7 +459,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // What the item is: the kind of word named first (its head, reading rule 10). A kind word that is
   // negated ("no software needed", "不带任何硬件") does not name the item.
   const liveSoftware = liveKindWords(found.of("software"), negated, candidateTypes);
-  const liveTechnology = liveKindWords(found.of("technology"), negated, candidateTypes);
+  const liveTechnology = liveKindWords(technologyWords, negated, candidateTypes);
   const liveService = liveKindWords(found.of("service"), negated, candidateTypes);
   const livePublication = liveKindWords(found.of("publication"), negated, candidateTypes);
   const heads: [Parameters["itemKind"], Hit | undefined][] = [
@@ -519,6 +528,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     itemKind,
     itemKindEvidence,
     itemKindNamed: head !== undefined && within(head[1], naming),
+    chipDesign: head !== undefined && (head[1].tag.k === "chipDesign" || head[1].tag.k === "designCore"),
     publicDomain: firstFew(norm, [...found.of("publicDomain"), ...(itemKind === "publication" ? found.of("publication") : [])]),
     protective: firstFew(norm, protectiveHits),
     shape,
@@ -571,6 +581,7 @@ function readingWithoutTerms(norm: NormalisedText, cues: ReadingCues, cue: Compi
     itemKind: "hardware",
     itemKindEvidence: null,
     itemKindNamed: false,
+    chipDesign: false,
     publicDomain: [],
     protective: [],
     shape: textShape(norm.lower),
@@ -760,6 +771,15 @@ function clauseAround(lower: string, h: { start: number; end: number }, before: 
   let to = h.end;
   while (to < lower.length && to - h.end < after && !CLAUSE_BREAK.test(lower[to] as string)) to++;
   return { from, to };
+}
+
+/** Whether an algorithm or a crypto word comes before a word in its clause: what a design core computes. */
+// (Not a processor's "multi-core", nor a core named after a product word: "cipher card on a … core".)
+function namesWhatItComputes(lower: string, h: Hit, algorithms: readonly Hit[], cryptoWords: readonly Hit[], productWords: readonly Hit[]): boolean {
+  if (lower[h.start - 1] === "-") return false;
+  const { from } = clauseAround(lower, h, 60, 0);
+  const computes = [...algorithms, ...cryptoWords].filter((a) => a.start >= from && a.end <= h.start);
+  return computes.length > 0 && !productWords.some((t) => t.start >= from && t.end <= h.start);
 }
 
 /** Whether a word stands inside a title in 《》: the name of a work, not of a product. */

@@ -92,6 +92,13 @@ export const Vocabulary = z.object({
   /** Words for goods as hardware ("hardware", "硬件"): negated ("no hardware supplied") they say the item is not goods of that kind. */
   hardware: Terms.default([]),
   technology: Terms,
+  /** Technology words that name a chip's design ("IP core", "RTL", "netlist"): with cryptography, the design of a security chip (reading rule 14). */
+  chipDesigns: Terms.default([]),
+  /**
+   * Words that name a design when they end a clause that names an algorithm or what it does ("AES-GCM
+   * encrypt/decrypt core", "SM4 core"): an IP core is technology (reading rule 14), not a chip.
+   */
+  designCores: Terms.default([]),
   publicDomain: Terms,
   /**
    * Words that make an analytic word protective (reading rule 13): "防暴力破解", "brute-force

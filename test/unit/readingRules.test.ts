@@ -72,6 +72,13 @@ describe("reading rules", () => {
     expect(r.export.reasons.join(" ")).toMatch(/names no listed item it is specially designed for.*reading rule 14/);
     expect(r.export.zh.reasons.join(" ")).toContain("阅读规则14");
   });
+  it("names rule 14 where an IP core is read as the design of a security chip", () => {
+    const r = classify("AES-GCM encrypt/decrypt core, 256 bits/cycle, 128/256-bit keys, for ASIC or FPGA");
+    expect(r.export.entry?.id).toBe("5E002");
+    expect(r.export.reasons.join(" ")).toMatch(/“core” names the design of a chip.*reading rule 14/);
+    expect(r.export.zh.reasons.join(" ")).toContain("阅读规则14");
+    expect(r.import.reasons.join(" ")).not.toContain("names the design of a chip");
+  });
   it("names rule 14 where software is for a product the list does not cover", () => {
     expect(classify("Radio firmware upgrade licence enabling AES-256 on portable radios").export.reasons.join(" ")).toMatch(/a product no entry of export-2024 covers.*reading rule 14/);
   });
