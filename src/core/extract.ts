@@ -458,7 +458,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
 
   // What the item is: the kind of word named first (its head, reading rule 10). A kind word that is
   // negated ("no software needed", "不带任何硬件") does not name the item.
-  const liveSoftware = liveKindWords(found.of("software"), negated, candidateTypes);
+  // Software named together with hardware ("硬件软件综合体", "hardware and software") ships with it: the item is the hardware (rule 14).
+  const hardwareWords = found.of("hardware").filter((h) => !negated.has(h));
+  const liveSoftware = liveKindWords(found.of("software"), negated, candidateTypes).filter((h) => !hardwareWords.some((w) => namedTogether(lower, w, h)));
   const liveTechnology = liveKindWords(technologyWords, negated, candidateTypes);
   const liveService = liveKindWords(found.of("service"), negated, candidateTypes);
   const livePublication = liveKindWords(found.of("publication"), negated, candidateTypes);
@@ -705,6 +707,13 @@ function answeredNo(lower: string, end: number, negativeAnswer: RegExp): boolean
 function liveKindWords<T extends Hit>(words: readonly T[], negated: Set<Hit>, types: readonly Hit[]): T[] {
   return words.filter((h) => !negated.has(h) && !types.some((t) => t.start < h.end && h.start < t.end && t.end - t.start > h.end - h.start));
 }
+
+/** Whether two words are named as one pair: next to each other or joined by "and", "和", "/", "+". */
+function namedTogether(lower: string, a: Hit, b: Hit): boolean {
+  const [first, second] = a.start < b.start ? [a, b] : [b, a];
+  return second.start >= first.end && PAIR_JOIN.test(lower.slice(first.end, second.start));
+}
+const PAIR_JOIN = /^\s*(?:和|与|及|、|\+|\/|&|and|-)?\s*$/;
 
 /** A negated word with the cue that negates it ("no hardware"), as one span. */
 function negationPhrase(cues: readonly Hit[], h: Hit): Hit {

@@ -58,6 +58,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["14: a processor's cores are not a design", "PCIe cipher card on a 16-core processor, SM2/SM3/SM4, SM4 25 Gbps", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
   ["14: a netlist of a crypto engine is technology for a chip", "Netlist licence: ECC P-256 and AES-GCM crypto engine for SoC integration", ["not_listed", null], ["needs_info", "5E002"]],
   ["14: an app is software, not the device it makes a phone into", "VPN app for iOS and Android: WireGuard and IKEv2/IPsec, AES-256-GCM, kill switch, monthly subscription", ["not_listed", null], ["not_listed", null]],
+  ["14: software named together with hardware ships with it: the item is the hardware", "IPsec VPN hardware and software complex, AES-256, IPsec throughput 20 Gbps", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
+  ["14: 硬件软件 names the hardware with its software", "加密VPN硬件软件综合体，GOST 28147-89，加密速率最高20 Gbit/s", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
   ["14: software for a product the export list does not cover is not 5D002", "对讲机AES-256加密功能软件授权，仅许可证文件，不含对讲机整机", ["not_listed", null], ["not_listed", null]],
   ["7: a figure in brackets glosses the interface before it, not the encryption", "Hardware security module, AES-256, RSA-2048 signing. Host interface: USB 2.0 full speed (12 Mbit/s)", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["7: a version with a wildcard does not hide the interface key from its figure", "密码卡|接口：USB-A 1.x 全速 12 Mbit/s|算法：SM4、SM2", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
