@@ -188,6 +188,7 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
     addAll(pt.hosts, { k: "type", type: pt.type, strength: "host" });
     addAll(pt.features, { k: "type", type: pt.type, strength: "feature" });
     if (pt.compoundHosts) addAll(compounds(pt.compoundHosts.modifiers, pt.compoundHosts.heads), { k: "type", type: pt.type, strength: "host" });
+    if (pt.compoundPrimaries) addAll(compounds(pt.compoundPrimaries.modifiers, pt.compoundPrimaries.heads), { k: "type", type: pt.type, strength: "primary" });
   }
   addAll(vocab.cryptoFunction, { k: "crypto" });
   for (const spec of vocab.algorithms) addAll(spec.aliases, { k: "algorithm", spec });
@@ -987,7 +988,9 @@ function dropObjectMentions<T extends TermHit<Extract<Tag, { k: "type" }>>>(type
   return typeHits.filter(
     (h) =>
       h === first ||
-      h.tag.strength !== "primary" ||
+      // (A host after a listed product's name is an object, too: "Key Management Facility for P25 radios".)
+      h.tag.strength === "feature" ||
+      (h.tag.strength === "host" && first.tag.strength !== "primary") ||
       h.tag.type === first.tag.type ||
       !objectBefore.test(lower.slice(Math.max(first.end, h.start - 30), h.start)),
   );

@@ -52,6 +52,8 @@ export const Vocabulary = z.object({
        * "测试平台", "检测方案"), so the vocabulary holds the parts rather than every pairing of them.
        */
       compoundHosts: z.object({ modifiers: Terms.min(1), heads: Terms.min(1) }).optional(),
+      /** A feature named with an equipment word ("key management facility", "密钥分发中心") names the product itself. */
+      compoundPrimaries: z.object({ modifiers: Terms.min(1), heads: Terms.min(1) }).optional(),
     }),
   ),
   /** Words that say the product is crypto in some way ("encrypt*", "加密"): the feature of hosts that need one. */
