@@ -62,6 +62,7 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["14: 硬件软件 names the hardware with its software", "加密VPN硬件软件综合体，GOST 28147-89，加密速率最高20 Gbit/s", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
   ["10: a radio named after a key manager's 'for' is what it serves, not a second product", "Key Management Facility for P25 radio networks: generates and distributes traffic encryption keys over the air (OTAR), AES-256", ["not_listed", null], ["needs_info", "5A002.d"]],
   ["11: key management named with an equipment word is a key-management product", "密钥分发中心，SM4，支持10万个密钥", ["not_listed", null], ["licence_required", "5A002.d"]],
+  ["14/17: a simulator of a listed item is software, and an open-source one is excluded", "Payment HSM simulator, free open-source download from GitHub", ["not_listed", null], ["not_listed", null]],
   ["14: software for a product the export list does not cover is not 5D002", "对讲机AES-256加密功能软件授权，仅许可证文件，不含对讲机整机", ["not_listed", null], ["not_listed", null]],
   ["7: a figure in brackets glosses the interface before it, not the encryption", "Hardware security module, AES-256, RSA-2048 signing. Host interface: USB 2.0 full speed (12 Mbit/s)", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["7: a version with a wildcard does not hide the interface key from its figure", "密码卡|接口：USB-A 1.x 全速 12 Mbit/s|算法：SM4、SM2", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
