@@ -241,7 +241,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
+export type ReadingCues = Pick<Vocabulary, "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form") and take a plural s, "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -274,6 +274,9 @@ interface CompiledCues {
   readonly applicationKey: RegExp;
   readonly aggregate: RegExp;
   readonly perUnit: RegExp;
+  /** Feature words that need a crypto word before them in their clause, and that crypto word. */
+  readonly qualifiedFeatures: ReadonlySet<string>;
+  readonly featureQualifierBefore: RegExp;
 }
 const compiled = new WeakMap<ReadingCues, CompiledCues>();
 function compileCues(cues: ReadingCues): CompiledCues {
@@ -289,6 +292,8 @@ function compileCues(cues: ReadingCues): CompiledCues {
       applicationKey: new RegExp(`(?:^|[|\\n])\\s*(?:${cueAlternation(cues.applicationKeys)})\\s*[:：][^|\\n]*$`),
       aggregate: new RegExp(cueAlternation(cues.unitScope.aggregate)),
       perUnit: new RegExp(cueAlternation(cues.unitScope.perUnit)),
+      qualifiedFeatures: new Set(cues.qualifiedFeatures.terms.map((t) => t.toLowerCase())),
+      featureQualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifiedFeatures.qualifiers)})[^,;，；。|\\n]{0,30}$`),
       // (A field's answer is its own: "终端|型号:无" does not negate the 终端.)
       negativeAnswer: new RegExp(`^[^,;，；。\\n:：|]{0,6}[:：]\\s*(?:${cueAlternation(cues.negativeAnswers)})`),
     };
@@ -367,7 +372,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && answeredNo(lower, h.end, cue.negativeAnswer));
   const deniedTypes = new Set(deniedWords.map((h) => h.tag.type));
   const namedTypes = dropContainedTypes(typeWords)
-    .filter((h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type))
+    .filter((h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type) && !unqualifiedFeature(lower, h, cue))
     .map((h) => promoteQualifiedHost(h, lower, cue.qualifierBefore, cue.qualifierAfter, encryptsTransmission));
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
@@ -707,6 +712,11 @@ function answeredNo(lower: string, end: number, negativeAnswer: RegExp): boolean
  */
 function liveKindWords<T extends Hit>(words: readonly T[], negated: Set<Hit>, types: readonly Hit[]): T[] {
   return words.filter((h) => !negated.has(h) && !types.some((t) => t.start < h.end && h.start < t.end && t.end - t.start > h.end - h.start));
+}
+
+/** A feature word that names a crypto function only after a crypto word, with none before it in its clause ("OVS offload"). */
+function unqualifiedFeature(lower: string, h: Hit, cue: CompiledCues): boolean {
+  return h.tag.k === "type" && h.tag.strength === "feature" && cue.qualifiedFeatures.has(lower.slice(h.start, h.end)) && !cue.featureQualifierBefore.test(lower.slice(Math.max(0, h.start - 40), h.start));
 }
 
 /** Whether two words are named as one pair: next to each other or joined by "and", "和", "/", "+". */

@@ -107,6 +107,11 @@ export const Vocabulary = z.object({
    * protection", "side-channel resistant" say how a product defends itself, not that it breaks anything.
    * Read in the clause right around a cryptanalysis word, not matched as terms.
    */
+  /**
+   * Feature words that name a crypto function only after a crypto word in their clause: "SSL offload",
+   * "IPsec/SSL卸载", "cryptography offload", not "OVS offload" or "stateless offload engines" (reading rule 11).
+   */
+  qualifiedFeatures: z.object({ terms: Terms, qualifiers: Terms }).default({ terms: [], qualifiers: [] }),
   protectiveCues: Terms.default([]),
   /**
    * Words before a product name that make it what the product works with, not the product: "test
