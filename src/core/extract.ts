@@ -398,9 +398,15 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     lastWord && lastWord.tag.k === "type" && lastWord.tag.strength === "host" && !TOOL_TYPES.has(lastWord.tag.type)
       ? named.find((h) => h.tag.strength === "primary" && h.tag.type !== lastWord.tag.type && lastWord.start - h.end >= 0 && lastWord.start - h.end <= 1)
       : undefined;
-  const candidateTypes = compoundOf
+  // …and a host right before a listed product of another type says what that product is for ("P25 Key
+  // Management Facility" keys radios; it is not one).
+  const hostModifiers = namedTypes.filter(
+    (h) => h.tag.strength === "host" && namedTypes.some((p) => p.tag.strength === "primary" && p.tag.type !== h.tag.type && p.start - h.end >= 0 && p.start - h.end <= 1),
+  );
+  const compounded = compoundOf
     ? namedTypes.filter((h) => h !== compoundOf).map((h) => (h === lastWord ? { ...h, tag: { ...h.tag, strength: "primary" as const } } : h))
     : namedTypes;
+  const candidateTypes = hostModifiers.length > 0 ? compounded.filter((h) => !hostModifiers.includes(h)) : compounded;
   const namingTypes = candidateTypes.filter((h) => within(h, naming));
   const lastNamed = namingTypes.reduce<Hit | undefined>((last, h) => (!last || h.end > last.end ? h : last), undefined);
   const headIsToolFor = lastNamed !== undefined && lastNamed.tag.k === "type" && TOOL_TYPES.has(lastNamed.tag.type);

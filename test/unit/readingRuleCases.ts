@@ -68,6 +68,7 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["14: software named together with hardware ships with it: the item is the hardware", "IPsec VPN hardware and software complex, AES-256, IPsec throughput 20 Gbps", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
   ["14: 硬件软件 names the hardware with its software", "加密VPN硬件软件综合体，GOST 28147-89，加密速率最高20 Gbit/s", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
   ["10: a radio named after a key manager's 'for' is what it serves, not a second product", "Key Management Facility for P25 radio networks: generates and distributes traffic encryption keys over the air (OTAR), AES-256", ["not_listed", null], ["needs_info", "5A002.d"]],
+  ["10: a host word right before a listed product says what it is for", "Product | P25 Key Management Facility\nAlgorithm | AES-256\nCapacity | 3000 radios", ["not_listed", null], ["needs_info", "5A002.d"]],
   ["11: key management named with an equipment word is a key-management product", "密钥分发中心，SM4，支持10万个密钥", ["not_listed", null], ["licence_required", "5A002.d"]],
   ["14/17: a simulator of a listed item is software, and an open-source one is excluded", "Payment HSM simulator, free open-source download from GitHub", ["not_listed", null], ["not_listed", null]],
   ["14: software for a product the export list does not cover is not 5D002", "对讲机AES-256加密功能软件授权，仅许可证文件，不含对讲机整机", ["not_listed", null], ["not_listed", null]],
