@@ -400,9 +400,11 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
       : undefined;
   // …and a host right before a listed product of another type says what that product is for ("P25 Key
   // Management Facility" keys radios; it is not one).
-  const hostModifiers = namedTypes.filter(
-    (h) => h.tag.strength === "host" && namedTypes.some((p) => p.tag.strength === "primary" && p.tag.type !== h.tag.type && p.start - h.end >= 0 && p.start - h.end <= 1),
-  );
+  // (Read before a phone is promoted by its encryption words: "手机加密卡" is a card for phones.)
+  const hostModifiers = namedTypes.filter((h) => {
+    const word = typeWords.find((w) => w.start === h.start && w.end === h.end);
+    return word?.tag.k === "type" && word.tag.strength === "host" && modifiesListedProduct(h, namedTypes);
+  });
   const compounded = compoundOf
     ? namedTypes.filter((h) => h !== compoundOf).map((h) => (h === lastWord ? { ...h, tag: { ...h.tag, strength: "primary" as const } } : h))
     : namedTypes;
@@ -520,7 +522,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
 
   // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
   // …and so is one in a field that lists what the item goes into ("Applications: … consumer electronics").
-  const consumerObjects = found.of("massWeak").filter((h) => afterObjectCue(lower, h, 0, cue.objectBefore) || inApplicationField(lower, h, cue.applicationKey));
+  const consumerObjects = found
+    .of("massWeak")
+    .filter((h) => afterObjectCue(lower, h, 0, cue.objectBefore) || inApplicationField(lower, h, cue.applicationKey) || modifiesListedProduct(h, namedTypes));
   const consumerApplications = found.of("massStrong").filter((h) => inApplicationField(lower, h, cue.applicationKey));
   const parameters: Parameters = {
     algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
@@ -723,6 +727,11 @@ function liveKindWords<T extends Hit>(words: readonly T[], negated: Set<Hit>, ty
 /** A feature word that names a crypto function only after a crypto word, with none before it in its clause ("OVS offload"). */
 function unqualifiedFeature(lower: string, h: Hit, cue: CompiledCues): boolean {
   return h.tag.k === "type" && h.tag.strength === "feature" && cue.qualifiedFeatures.has(lower.slice(h.start, h.end)) && !cue.featureQualifierBefore.test(lower.slice(Math.max(0, h.start - 40), h.start));
+}
+
+/** Whether a word stands right before a listed product's own name of another type: what that product is for ("手机加密卡"). */
+function modifiesListedProduct(h: Hit, types: readonly Hit[]): boolean {
+  return types.some((p) => p.tag.k === "type" && p.tag.strength === "primary" && (h.tag.k !== "type" || p.tag.type !== h.tag.type) && p.start - h.end >= 0 && p.start - h.end <= 1);
 }
 
 /** Whether two words are named as one pair: next to each other or joined by "and", "和", "/", "+". */

@@ -41,6 +41,7 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["12: a phone word before a meter in its name is not a phone", "手机充值电表，ESAM安全模块，加密通信", ["not_listed", null], ["needs_info", "5A002.e"]],
   ["12: a payment terminal's crypto is the question of the sector entry", "Android payment terminal for acquiring banks, card data encrypted end to end (P2PE), remote key loading", ["not_listed", null], ["needs_info", "5A002.e"]],
   ["16: consumer products a component goes into are not its market", "Secure element, ECC P-256, AES-128 | Applications: smart home; consumer electronics; wearables", ["not_listed", null], ["needs_info", "5A002.a"]],
+  ["10/16: a consumer word right before a listed product says what it is for, not its market", "手机加密卡，SM4，用于手机通话加密", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["16: 适用 lists where a chip is used, not who buys it", "安全芯片，SM2/SM4\n适用：消费级智能门锁、工业网关", ["not_listed", null], ["needs_info", "5A002.a"]],
   ["16: a hardware wallet is a consumer product, whatever secure element it holds", "NFC crypto hardware wallet, card format, certified secure element chip, works with the iOS/Android app", ["not_listed", null], ["exempt", "5A002.a"]],
   ["16: a smart lock is a consumer product", "Wi-Fi smart lock for the front door: fingerprint, PIN and app unlock, AES-128 encrypted Bluetooth link", ["not_listed", null], ["not_listed", null]],
