@@ -36,6 +36,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["11: a SmartNIC with crypto offload asks for its main function", "SmartNIC, 2x100GbE, inline IPsec and TLS offload, AES-GCM-256", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["11: 阵列 names a storage array", "HPE 阵列，支持 AES-256 数据加密，双控制器", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["11: a storage array with encryption asks for its main function", "全闪存存储阵列，双控，支持AES-256数据加密", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
+  ["15: a secure voice terminal is a phone without the word", "Secure voice terminal for government users, end-to-end AES-256 encrypted calls over LTE", ["licence_required", "I-1"], ["not_listed", null]],
+  ["15: 保密通信终端 for the police is a phone without the word", "保密通信终端，用于公安干警，端到端SM4加密语音", ["licence_required", "I-1"], ["not_listed", null]],
   ["15: a radio for the police is read as a phone, not as sector equipment", "TETRA radio for police, AES-256 end-to-end encryption", ["licence_required", "I-1"], ["not_listed", null]],
   ["12: a smart meter with crypto asks whether it is the sector's crypto equipment", "Smart meter for a power utility, AES-128 encrypted DLMS/COSEM, key agreement with the HSM at the head-end", ["not_listed", null], ["needs_info", "5A002.e"]],
   ["12: a phone word before a meter in its name is not a phone", "手机充值电表，ESAM安全模块，加密通信", ["not_listed", null], ["needs_info", "5A002.e"]],
