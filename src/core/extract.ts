@@ -494,7 +494,8 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     ],
     ["service", liveService[0]],
     ["technology", liveTechnology[0]],
-    ["software", liveSoftware[0]],
+    // (Software a device runs or comes with, "runs pfSense software", "HSM with SDK", is not the item.)
+    ["software", liveSoftware.find((h) => !afterObjectCue(lower, h, 0, cue.objectBefore))],
   ];
   // Software named last in the naming phrase is its head ("Luna HSM firmware 7.7"); otherwise the kind named first.
   // …and so is a publication ("Senetas CN encryptors FIPS security policy").

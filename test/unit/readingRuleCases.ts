@@ -76,6 +76,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["14/17: a simulator of a listed item is software, and an open-source one is excluded", "Payment HSM simulator, free open-source download from GitHub", ["not_listed", null], ["not_listed", null]],
   ["14: source code for a listed item is software for it", "Source code of an SM4 cipher card driver, proprietary", ["not_listed", null], ["needs_info", "5D002"]],
   ["14: 源代码 names software", "SM4 密码卡驱动源代码，非公开", ["not_listed", null], ["needs_info", "5D002"]],
+  ["14: software a device runs is not the item", "Network appliance, runs pfSense software, IPsec VPN throughput 2.2 Gbps (AES-GCM)", ["below_threshold", "I-4"], ["below_threshold", "5A002.c"]],
+  ["14: 预装 software comes with the hardware", "安全网关硬件，预装开源 OPNsense 软件，IPsec VPN 吞吐 1.5Gbps，AES-256", ["below_threshold", "I-4"], ["below_threshold", "5A002.c"]],
   ["14: software for a product the export list does not cover is not 5D002", "对讲机AES-256加密功能软件授权，仅许可证文件，不含对讲机整机", ["not_listed", null], ["not_listed", null]],
   ["7: a figure in brackets glosses the interface before it, not the encryption", "Hardware security module, AES-256, RSA-2048 signing. Host interface: USB 2.0 full speed (12 Mbit/s)", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["7: a version with a wildcard does not hide the interface key from its figure", "密码卡|接口：USB-A 1.x 全速 12 Mbit/s|算法：SM4、SM2", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
