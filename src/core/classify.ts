@@ -710,6 +710,12 @@ function pushWhatItIsNotes(into: Bilingual[], p: Parameters, edition: Edition): 
       zh: `产品说明对${quoted(p.deniedTypes)}答“否”：不按该类产品理解，即使文本中有该类的其他用语（阅读规则19）。`,
     });
   }
+  if (p.citedTypes.length > 0) {
+    into.push({
+      en: `${quoted(p.citedTypes)}, quoted in a question whether the product is one, cites the list's entry; it does not say what the product is (reading rule 10).`,
+      zh: `${quoted(p.citedTypes)}是在询问产品是否属于该类时引用的清单条目名称，并不说明产品是什么（阅读规则10）。`,
+    });
+  }
   if (p.storedDataOnly.length > 0 && [...QUALIFIABLE_HOSTS].some((t) => listsType(edition, t))) {
     into.push({
       en: `${quoted(p.storedDataOnly)} is not read as an encrypted phone or fax: the encryption the text names protects what it stores, not what it transmits, and I-1/I-2 are for data-transmission encryption (reading rule 15).`,

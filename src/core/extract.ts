@@ -114,6 +114,8 @@ export interface Parameters {
   readonly qualifiedHosts: Evidence[];
   /** Listed types the spec answers no to ("是否为安全芯片:否"): the product is none of them (reading rule 19). */
   readonly deniedTypes: Evidence[];
+  /** Listed types' names quoted in a question whether the product is one ("这算“加密电话机”"): the list cited, not the product (rule 10). */
+  readonly citedTypes: Evidence[];
   /**
    * Phone or fax words left plain because the encryption the text names protects what the device stores
    * ("encryption of stored data", "写入 SSD 前自动加密"), not what it transmits (reading rule 15).
@@ -241,7 +243,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
+export type ReadingCues = Pick<Vocabulary, "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form") and take a plural s, "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -276,6 +278,8 @@ interface CompiledCues {
   readonly perUnit: RegExp;
   /** Feature words that need a crypto word before them in their clause, and that crypto word. */
   readonly qualifiedFeatures: ReadonlySet<string>;
+  /** A question whether the product is a listed type, ending in an opening quote: "这是不是“", "count as a "". */
+  readonly citationBefore: RegExp;
   readonly featureQualifierBefore: RegExp;
 }
 const compiled = new WeakMap<ReadingCues, CompiledCues>();
@@ -292,6 +296,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
       applicationKey: new RegExp(`(?:^|[|\\n])\\s*(?:${cueAlternation(cues.applicationKeys)})\\s*[:：][^|\\n]*$`),
       aggregate: new RegExp(cueAlternation(cues.unitScope.aggregate)),
       perUnit: new RegExp(cueAlternation(cues.unitScope.perUnit)),
+      citationBefore: new RegExp(`(?:${cueAlternation(cues.citationCues)})\\s*(?:an?\\s+)?[“"「‘']$`),
       qualifiedFeatures: new Set(cues.qualifiedFeatures.terms.map((t) => t.toLowerCase())),
       featureQualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifiedFeatures.qualifiers)})[^,;，；。|\\n]{0,30}$`),
       // (A field's answer is its own: "终端|型号:无" does not negate the 终端.)
@@ -371,8 +376,10 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // type, whatever host words of it the text also uses ("集成电路") (reading rule 19).
   const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && answeredNo(lower, h.end, cue.negativeAnswer));
   const deniedTypes = new Set(deniedWords.map((h) => h.tag.type));
+  // A listed type's name quoted in a question whether the product is one ("这算“加密电话机”") cites the list.
+  const citedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && QUOTE_CLOSE.test(lower[h.end] ?? "") && cue.citationBefore.test(lower.slice(Math.max(0, h.start - 16), h.start)));
   const namedTypes = dropContainedTypes(typeWords)
-    .filter((h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type) && !unqualifiedFeature(lower, h, cue))
+    .filter((h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type) && !citedWords.includes(h) && !unqualifiedFeature(lower, h, cue))
     .map((h) => promoteQualifiedHost(h, lower, cue.qualifierBefore, cue.qualifierAfter, encryptsTransmission));
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
@@ -564,6 +571,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     sectorEquipment: equipmentHead ? evidenceOfHit(norm, equipmentHead) : null,
     qualifiedHosts: firstFew(norm, typeHits.filter((h) => !typeWords.includes(h))),
     deniedTypes: firstFew(norm, deniedWords),
+    citedTypes: firstFew(norm, citedWords),
     storedDataOnly: firstFew(norm, storedDataHosts),
     attacksAside: firstFew(norm, attacksBesideGeneral),
   };
@@ -612,6 +620,7 @@ function readingWithoutTerms(norm: NormalisedText, cues: ReadingCues, cue: Compi
     sectorEquipment: null,
     qualifiedHosts: [],
     deniedTypes: [],
+    citedTypes: [],
     storedDataOnly: [],
     attacksAside: [],
   };
@@ -734,6 +743,8 @@ function unqualifiedFeature(lower: string, h: Hit, cue: CompiledCues): boolean {
 function modifiesListedProduct(h: Hit, types: readonly Hit[]): boolean {
   return types.some((p) => p.tag.k === "type" && p.tag.strength === "primary" && (h.tag.k !== "type" || p.tag.type !== h.tag.type) && p.start - h.end >= 0 && p.start - h.end <= 1);
 }
+
+const QUOTE_CLOSE = /[”"」’']/;
 
 /** Whether two words are named as one pair: next to each other or joined by "and", "和", "/", "+". */
 function namedTogether(lower: string, a: Hit, b: Hit): boolean {

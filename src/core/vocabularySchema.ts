@@ -135,6 +135,11 @@ export const Vocabulary = z.object({
    * product named there is where a component is used, not the market the item itself is sold in (rule 16).
    */
   applicationKeys: Terms.default([]),
+  /**
+   * Words that ask whether the product is a listed type, named in quotes right after them ("这是不是“加密
+   * VPN设备”？", "does it count as an "encrypted telephone""): the quoted name cites the list, not the product (rule 10).
+   */
+  citationCues: Terms.default([]),
   /** Answers after a key's colon that negate the key ("加密功能：无", "Encryption: none"). */
   negativeAnswers: Terms.default([]),
   /**

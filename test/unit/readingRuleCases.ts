@@ -70,6 +70,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["14: an app is software, not the device it makes a phone into", "VPN app for iOS and Android: WireGuard and IKEv2/IPsec, AES-256-GCM, kill switch, monthly subscription", ["not_listed", null], ["not_listed", null]],
   ["14: software named together with hardware ships with it: the item is the hardware", "IPsec VPN hardware and software complex, AES-256, IPsec throughput 20 Gbps", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
   ["14: 硬件软件 names the hardware with its software", "加密VPN硬件软件综合体，GOST 28147-89，加密速率最高20 Gbit/s", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
+  ["10: a listed type's name quoted in the user's question cites the list", "50 部 iPhone 要发到内地给销售团队用，消息用 RSA 1280 位密钥加密。他担心这算“加密电话机”，进口要办许可证吗？", ["not_listed", null], ["not_listed", null]],
+  ["10: a product's own name in quotes is still its name", "采购“服务器密码机”1台，SM4 20Gbps", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
   ["10: a radio named after a key manager's 'for' is what it serves, not a second product", "Key Management Facility for P25 radio networks: generates and distributes traffic encryption keys over the air (OTAR), AES-256", ["not_listed", null], ["needs_info", "5A002.d"]],
   ["10: a host word right before a listed product says what it is for", "Product | P25 Key Management Facility\nAlgorithm | AES-256\nCapacity | 3000 radios", ["not_listed", null], ["needs_info", "5A002.d"]],
   ["11: key management named with an equipment word is a key-management product", "密钥分发中心，SM4，支持10万个密钥", ["not_listed", null], ["licence_required", "5A002.d"]],

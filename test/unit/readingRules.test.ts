@@ -79,6 +79,11 @@ describe("reading rules", () => {
     expect(r.export.zh.reasons.join(" ")).toContain("阅读规则14");
     expect(r.import.reasons.join(" ")).not.toContain("names the design of a chip");
   });
+  it("names rule 10 where a quoted list name in a question was set aside", () => {
+    const r = classify("他担心这算“加密电话机”，进口要办许可证吗？消息用 RSA 1280 位密钥加密。");
+    expect(r.import.reasons.join(" ")).toMatch(/“加密电话机”, quoted in a question whether the product is one, cites the list's entry.*reading rule 10/);
+    expect(r.import.zh.reasons.join(" ")).toContain("阅读规则10");
+  });
   it("names rule 14 where software is for a product the list does not cover", () => {
     expect(classify("Radio firmware upgrade licence enabling AES-256 on portable radios").export.reasons.join(" ")).toMatch(/a product no entry of export-2024 covers.*reading rule 14/);
   });
