@@ -243,7 +243,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
+export type ReadingCues = Pick<Vocabulary, "requestWords" | "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form") and take a plural s, "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -280,6 +280,8 @@ interface CompiledCues {
   readonly qualifiedFeatures: ReadonlySet<string>;
   /** A question whether the product is a listed type, ending in an opening quote: "这是不是“", "count as a "". */
   readonly citationBefore: RegExp;
+  /** Words that ask about a product rather than name one ("quote", "request"), ending a clause's words before "for". */
+  readonly requestBefore: RegExp;
   readonly featureQualifierBefore: RegExp;
 }
 const compiled = new WeakMap<ReadingCues, CompiledCues>();
@@ -296,6 +298,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
       applicationKey: new RegExp(`(?:^|[|\\n])\\s*(?:${cueAlternation(cues.applicationKeys)})\\s*[:：][^|\\n]*$`),
       aggregate: new RegExp(cueAlternation(cues.unitScope.aggregate)),
       perUnit: new RegExp(cueAlternation(cues.unitScope.perUnit)),
+      requestBefore: new RegExp(`(?:${cueAlternation(cues.requestWords)})\\s*$`),
       citationBefore: new RegExp(`(?:${cueAlternation(cues.citationCues)})\\s*(?:an?\\s+)?[“"「‘']$`),
       qualifiedFeatures: new Set(cues.qualifiedFeatures.terms.map((t) => t.toLowerCase())),
       featureQualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifiedFeatures.qualifiers)})[^,;，；。|\\n]{0,30}$`),
@@ -466,8 +469,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // Attacks named outside the name of a general-purpose product (an SoC's DPA countermeasures, a course
   // on microcontrollers and glitching) are what it resists or discusses, not what it is (rules 10 and 13).
   const attacksBesideGeneral = generalHead ? candidateTypes.filter((h) => h.tag.type === "cryptanalysis" && !within(h, naming)) : [];
+  // "Rack rails for Thales Luna HSM", "transceivers for SRX Series Services Gateways": words the vocabulary
+  // does not know, named before "for" in the clause, name the item; the listed product after it is what
+  // the item is for (rule 10) — unless they only ask about it ("quote for", "request for").
+  const accessoryObjects = candidateTypes.filter((h) => h.tag.strength !== "feature" && within(h, naming) && forUnknownHead(lower, h, kindWords, cue.requestBefore));
   const typeHits = dropObjectMentions(
-    candidateTypes.filter((h) => !namedObjects.includes(h) && !typesOutsideName.includes(h) && !equipmentModifiers.includes(h) && !attacksBesideGeneral.includes(h)),
+    candidateTypes.filter((h) => !namedObjects.includes(h) && !typesOutsideName.includes(h) && !equipmentModifiers.includes(h) && !attacksBesideGeneral.includes(h) && !accessoryObjects.includes(h)),
     lower,
     cue.objectBefore,
   );
@@ -745,6 +752,18 @@ function modifiesListedProduct(h: Hit, types: readonly Hit[]): boolean {
 }
 
 const QUOTE_CLOSE = /[”"」’']/;
+
+/** Whether a product word follows "for" after words of its clause that name nothing the vocabulary knows. */
+function forUnknownHead(lower: string, h: Hit, kindWords: readonly Hit[], requestBefore: RegExp): boolean {
+  const { from } = clauseAround(lower, h, 60, 0);
+  const before = lower.slice(from, h.start);
+  const m = UNKNOWN_HEAD_FOR.exec(before);
+  if (!m) return false;
+  const head = before.slice(0, m.index + m[1]!.length);
+  return !requestBefore.test(head) && !kindWords.some((k) => k.start >= from && k.end <= from + head.length);
+}
+/** Words (three letters at least) before " for ", and at most a few words between it and the product word. */
+const UNKNOWN_HEAD_FOR = /([a-z]{3}[^]*?)\sfor\s(?:[^\s]+\s){0,4}$/;
 
 /** Whether two words are named as one pair: next to each other or joined by "and", "和", "/", "+". */
 function namedTogether(lower: string, a: Hit, b: Hit): boolean {

@@ -140,6 +140,8 @@ export const Vocabulary = z.object({
    * VPN设备”？", "does it count as an "encrypted telephone""): the quoted name cites the list, not the product (rule 10).
    */
   citationCues: Terms.default([]),
+  /** Words that ask about a product rather than name one, before "for" ("quote for", "request for"): reading rule 10. */
+  requestWords: Terms.default([]),
   /** Answers after a key's colon that negate the key ("加密功能：无", "Encryption: none"). */
   negativeAnswers: Terms.default([]),
   /**
