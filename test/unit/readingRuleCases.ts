@@ -75,6 +75,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["10: an accessory named before 'for' is the item, the listed product after it what it fits", "ACC-3301 | rack rails for Thales Luna HSM | 2 sets", ["not_listed", null], ["not_listed", null]],
   ["10: a quote for a listed product asks about that product", "Quote for 2 x Thales Luna Network HSM A790", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["10: a tester that involves no encrypted traffic tests no listed item", "测试仪，检测网闸吞吐量，不涉及加密流量或VPN隧道", ["not_listed", null], ["not_listed", null]],
+  ["10: 不是 denies the listed type it names", "这不是加密机，而是一台普通的工控机，无加密功能。", ["not_listed", null], ["not_listed", null]],
+  ["10: 是不是 asks, it does not deny", "这是不是加密机？SM4 10Gbps", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
   ["10: test equipment for a listed item is test equipment", "测试设备，用于检测服务器密码机", ["not_listed", null], ["needs_info", "5B002.b"]],
   ["10: a radio named after a key manager's 'for' is what it serves, not a second product", "Key Management Facility for P25 radio networks: generates and distributes traffic encryption keys over the air (OTAR), AES-256", ["not_listed", null], ["needs_info", "5A002.d"]],
   ["10: a host word right before a listed product says what it is for", "Product | P25 Key Management Facility\nAlgorithm | AES-256\nCapacity | 3000 radios", ["not_listed", null], ["needs_info", "5A002.d"]],
