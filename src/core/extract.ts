@@ -243,7 +243,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "requestWords" | "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
+export type ReadingCues = Pick<Vocabulary, "siliconCues" | "requestWords" | "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form") and take a plural s, "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -282,6 +282,9 @@ interface CompiledCues {
   readonly citationBefore: RegExp;
   /** Words that ask about a product rather than name one ("quote", "request"), ending a clause's words before "for". */
   readonly requestBefore: RegExp;
+  /** A chip's process node ("5 nm", "28nm"), and a crypto block said to be built into a chip ("integrated in system-on-chips"). */
+  readonly processNode: RegExp;
+  readonly embeddedInChip: RegExp;
   readonly featureQualifierBefore: RegExp;
 }
 const compiled = new WeakMap<ReadingCues, CompiledCues>();
@@ -298,6 +301,8 @@ function compileCues(cues: ReadingCues): CompiledCues {
       applicationKey: new RegExp(`(?:^|[|\\n])\\s*(?:${cueAlternation(cues.applicationKeys)})\\s*[:：][^|\\n]*$`),
       aggregate: new RegExp(cueAlternation(cues.unitScope.aggregate)),
       perUnit: new RegExp(cueAlternation(cues.unitScope.perUnit)),
+      processNode: new RegExp(`(?<![\\d.])(?:${cues.siliconCues.processNodes.join("|")})\\s?nm\\b`),
+      embeddedInChip: new RegExp(`^[^,;，；。|\\n]{0,16}?(?:${cueAlternation(cues.siliconCues.embedding)})\\s*(?:the\\s+|an?\\s+)?(?:${cueAlternation(cues.siliconCues.chips)})`),
       requestBefore: new RegExp(`(?:${cueAlternation(cues.requestWords)})\\s*$`),
       citationBefore: new RegExp(`(?:${cueAlternation(cues.citationCues)})\\s*(?:an?\\s+)?[“"「‘']$`),
       qualifiedFeatures: new Set(cues.qualifiedFeatures.terms.map((t) => t.toLowerCase())),
@@ -377,13 +382,21 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const { encryptsTransmission, storedDataHosts } = phoneOrFaxEncryption(lower, typeWords, liveCrypto, cue);
   // A product whose spec answers no to being a listed type ("是否为安全芯片:否", "HSM: no") is none of that
   // type, whatever host words of it the text also uses ("集成电路") (reading rule 19).
+  // Rule 11: a crypto accelerator built into a chip ("integrated in system-on-chips", "as hard IP in the
+  // FPGA") is a chip, not a cipher card, and so is a DPU or offload engine made at a process node ("5 nm
+  // TSMC"); a cipher card named as such stays one, whatever node its SoC is made at.
+  const builtIntoChip = typeWords.some((h) => h.tag.k === "type" && h.tag.type === "cipher_machine" && cue.embeddedInChip.test(lower.slice(h.end, h.end + 48)));
+  const madeAtNode = cue.processNode.test(lower);
   const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && answeredNo(lower, h.end, cue.negativeAnswer));
   const deniedTypes = new Set(deniedWords.map((h) => h.tag.type));
   // A listed type's name quoted in a question whether the product is one ("这算“加密电话机”") cites the list.
   const citedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && QUOTE_CLOSE.test(lower[h.end] ?? "") && cue.citationBefore.test(lower.slice(Math.max(0, h.start - 16), h.start)));
   const namedTypes = dropContainedTypes(typeWords)
     .filter((h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type) && !citedWords.includes(h) && !unqualifiedFeature(lower, h, cue))
-    .map((h) => promoteQualifiedHost(h, lower, cue.qualifierBefore, cue.qualifierAfter, encryptsTransmission));
+    .map((h) => promoteQualifiedHost(h, lower, cue.qualifierBefore, cue.qualifierAfter, encryptsTransmission))
+    .map((h) =>
+      h.tag.k === "type" && h.tag.type === "cipher_machine" && (builtIntoChip || (madeAtNode && h.tag.strength !== "primary")) ? { ...h, tag: { ...h.tag, type: "security_chip" as const } } : h,
+    );
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).

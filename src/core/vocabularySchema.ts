@@ -142,6 +142,13 @@ export const Vocabulary = z.object({
   citationCues: Terms.default([]),
   /** Words that ask about a product rather than name one, before "for" ("quote for", "request for"): reading rule 10. */
   requestWords: Terms.default([]),
+  /**
+   * What makes a crypto accelerator silicon rather than a card (reading rule 11): a process node it is made
+   * at, or words that build it into a chip ("integrated in" SoCs, "as hard IP in" an FPGA).
+   */
+  siliconCues: z
+    .object({ processNodes: z.array(z.string().regex(/^\d+$/)), embedding: Terms, chips: Terms })
+    .default({ processNodes: [], embedding: [], chips: [] }),
   /** Answers after a key's colon that negate the key ("加密功能：无", "Encryption: none"). */
   negativeAnswers: Terms.default([]),
   /**
