@@ -36,6 +36,7 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["11: a crypto accelerator integrated in SoCs is a chip's block", "Crypto accelerator integrated in the SoC: AES-GCM, SHA-256", ["not_listed", null], ["needs_info", "5A002.a"]],
   ["11: a cipher card stays one, whatever node its SoC is made at", "PCIe cipher card, SM4 20 Gbps, powered by a 16 nm SoC", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
   ["11: a DPU card is a cipher-card candidate", "DPU card, 2x100GbE, inline IPsec offload, AES-GCM-256", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
+  ["11: an encryption system (加密系统) has encryption as its main function", "高速混合加密系统硬件原型，SM2/SM4，SM4吞吐率最高达53.76 Gbps，1 套", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
   ["11: a storage array, as the rule names it, asks for its main function", "Storage array, dual controllers, 24 NVMe bays, data-at-rest encryption with AES-256 XTS", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["11: a SmartNIC with crypto offload asks for its main function", "SmartNIC, 2x100GbE, inline IPsec and TLS offload, AES-GCM-256", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["11: 阵列 names a storage array", "HPE 阵列，支持 AES-256 数据加密，双控制器", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
