@@ -6,7 +6,7 @@
  *
  *   node scripts/build.mjs     builds when src/ changed since the last build (npm ci runs it, as `prepare`)
  *
- * The build is stamped with a hash of the sources, of this file and of esbuild's version; `built()`
+ * The build is stamped with a hash of the sources, tsconfig.json, this file and esbuild's version; `built()`
  * checks the stamp on every start (a few milliseconds) and builds again when it differs, so an edit in
  * src/ is always what runs. Builds are serialised by a lock file and swapped in whole.
  */
@@ -41,6 +41,8 @@ function esbuildVersion() {
 
 function hashOf(files, version) {
   const hash = crypto.createHash("sha256").update(`esbuild ${version}\0`).update(fs.readFileSync(fileURLToPath(import.meta.url)));
+  // esbuild reads tsconfig.json too (the target, class fields).
+  hash.update(fs.readFileSync(path.join(ROOT, "tsconfig.json")));
   for (const file of files) hash.update(`\0${path.relative(SRC, file)}\0`).update(fs.readFileSync(file));
   return hash.digest("hex");
 }
