@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "var/", "coverage/", "test/e2e/screenshots/", "public/"] },
+  { ignores: ["node_modules/", "dist/", "dist.*/", "var/", "coverage/", "test/e2e/screenshots/", "public/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -17,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { writeBulkFile } from "./bulkFile.ts";
 import { SERVER_NODE_ARGS } from "../src/serverCommand.ts";
+import { CLASSIFY_NODE_ARGS } from "../src/cli/command.ts";
 
 const SIZES = (process.env.BULK_SIZES ?? "100000,300000,1000000").split(",").map(Number);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clc-bulk-bench-"));
@@ -40,10 +41,11 @@ function watchRss(pid: number): { stop: () => { peakKb: number; lastKb: number }
   return { stop: () => (clearInterval(timer), { peakKb, lastKb }) };
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; peakKb: number; stdout: string; stderr: string; code: number }> {
+/** `node` with these arguments, from the repository root. */
+function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; peakKb: number; stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env } });
     const rss = watchRss(child.pid as number);
     let stdout = "";
     let stderr = "";
@@ -76,11 +78,11 @@ async function main() {
     );
     // BULK_CLI=0 only writes the file, for a run of the browser path alone.
     if (process.env.BULK_CLI === "0") continue;
-    const bare = await run(["bench/passThrough.ts", input, path.join(dir, "pass.csv")]);
+    const bare = await run(["--import", "tsx", "bench/passThrough.ts", input, path.join(dir, "pass.csv")]);
     const bareRate = rows / (bare.ms / 1000);
     console.log(`  bare pass-through (csv-parse → csv-stringify): ${(bare.ms / 1000).toFixed(1)} s, ${rate(rows, bare.ms)} rows/s, peak RSS ${mb(bare.peakKb)}`);
-    // The same Node flags as `npm run classify` (package.json) and the bin.
-    const cli = await run(["--max-old-space-size=192", "src/cli/classifyCsv.ts", input, "-o", path.join(dir, "classified.csv")]);
+    // Started as `npm run classify` starts it (package.json).
+    const cli = await run([...CLASSIFY_NODE_ARGS, input, "-o", path.join(dir, "classified.csv")]);
     if (cli.code !== 0) throw new Error(`CLI failed: ${cli.stderr}`);
     console.log(
       `  full CLI classification:                      ${(cli.ms / 1000).toFixed(1)} s, ${rate(rows, cli.ms)} rows/s, peak RSS ${mb(cli.peakKb)} ` +
@@ -91,9 +93,9 @@ async function main() {
   // The .xlsx path at the largest size: the same rows as a workbook, classified by the CLI into a workbook.
   if (process.env.BULK_XLSX !== "0") {
     const book = path.join(dir, `catalogue-${ROWS}.xlsx`);
-    const written = await run(["bench/csvToXlsx.ts", input, book]);
+    const written = await run(["--import", "tsx", "bench/csvToXlsx.ts", input, book]);
     if (written.code !== 0) throw new Error(`could not write the workbook: ${written.stderr}`);
-    const xlsx = await run(["--max-old-space-size=192", "src/cli/classifyCsv.ts", book, "-o", path.join(dir, "classified.xlsx")]);
+    const xlsx = await run([...CLASSIFY_NODE_ARGS, book, "-o", path.join(dir, "classified.xlsx")]);
     if (xlsx.code !== 0) throw new Error(`CLI failed on the workbook: ${xlsx.stderr}`);
     console.log(
       `\n.xlsx path, ${ROWS.toLocaleString("en-US")} rows (${(fs.statSync(book).size / 1048576).toFixed(1)} MB workbook → workbook): ` +

@@ -210,7 +210,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   parser.on("error", () => {});
 
   const format = options.format ?? "csv";
-  const xlsx = format === "xlsx" && options.output ? new XlsxResultWriter(options.output) : null;
+  const xlsx = format === "xlsx" && options.output ? await XlsxResultWriter.open(options.output) : null;
   const chunkSize = options.chunkSize ?? 1000;
   const maxInFlight = options.maxInFlight ?? 8;
   const out = options.output;

@@ -1,13 +1,13 @@
 import { PassThrough, Readable, type Writable } from "node:stream";
-import ExcelJS from "exceljs";
-import archiver from "archiver";
-import { stringify } from "csv-stringify/sync";
+import type ExcelJS from "exceljs";
+import type { Archiver } from "archiver";
 
 /**
  * Excel in and out, streamed with exceljs so a sheet of a million rows keeps memory flat. A workbook
  * is read as the CSV the bulk pipeline already reads (first sheet, or a chosen one), so every guard,
  * limit and error row applies to Excel as it does to CSV; results are written as a real workbook by a
- * writer of our own on archiver (exceljs's streaming writer keeps a whole sheet in memory).
+ * writer of our own on archiver (exceljs's streaming writer keeps a whole sheet in memory). Both are
+ * loaded when a workbook is first read or written: a CSV run never loads them.
  */
 
 export class XlsxInputError extends Error {
@@ -66,7 +66,8 @@ export async function xlsxAsCsv(input: Readable, options: { sheet?: string | und
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
     })(),
   );
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(body, { sharedStrings: "cache", hyperlinks: "ignore", styles: "ignore", worksheets: "emit", entries: "ignore" });
+  const [{ default: excel }, { stringify }] = await Promise.all([import("exceljs"), import("csv-stringify/sync")]);
+  const reader = new excel.stream.xlsx.WorkbookReader(body, { sharedStrings: "cache", hyperlinks: "ignore", styles: "ignore", worksheets: "emit", entries: "ignore" });
   const out = new PassThrough();
   const wanted = options.sheet?.trim();
   void (async () => {
@@ -161,7 +162,6 @@ function columnName(index: number): string {
  * Every cell is an inline string, so nothing a user sent runs as a formula when it is opened.
  */
 export class XlsxResultWriter {
-  private readonly zip = archiver("zip", { zlib: { level: 6 } });
   private readonly sheet = new PassThrough();
   private readonly done: Promise<void>;
   private verdictColumns = new Set<number>();
@@ -170,7 +170,15 @@ export class XlsxResultWriter {
   private rowNumber = 0;
   private readonly links: { ref: string; url: string }[] = [];
 
-  constructor(output: Writable) {
+  static async open(output: Writable): Promise<XlsxResultWriter> {
+    const { default: archiver } = await import("archiver");
+    return new XlsxResultWriter(output, archiver("zip", { zlib: { level: 6 } }));
+  }
+
+  private constructor(
+    output: Writable,
+    private readonly zip: Archiver,
+  ) {
     this.done = new Promise<void>((resolve, reject) => {
       output.once("finish", resolve).once("close", resolve).once("error", reject);
       this.zip.once("error", reject);
@@ -254,7 +262,7 @@ const WORKBOOK_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
  */
 export async function csvResultAsXlsx(csv: Readable, output: Writable): Promise<void> {
   const { parse } = await import("csv-parse");
-  const writer = new XlsxResultWriter(output);
+  const writer = await XlsxResultWriter.open(output);
   const parser = csv.pipe(parse({ bom: true, relax_column_count: true, relax_quotes: true }));
   let first = true;
   let batch: string[][] = [];

@@ -38,6 +38,8 @@ export interface ClassifyPoolOptions {
 }
 
 const INTERACTIVE = { interactive: true };
+/** The classifier's thread module beside this one: built JavaScript when this file runs built (dist/), else the TypeScript. */
+const CLASSIFY_WORKER = new URL(import.meta.url.endsWith(".ts") ? "./classifyWorker.ts" : "./classifyWorker.js", import.meta.url);
 const ROW_TASKS_PER_THREAD = 3;
 
 /** Single classifications first, then bulk chunks, each in the order they came. */
@@ -71,7 +73,7 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
   const make = () => {
     const p = new Piscina<PoolTask, ResultJson | (RowVerdict | RowFailure)[]>({
       filename: new URL("./boot.mjs", import.meta.url).pathname,
-      workerData: { module: (options.module ?? new URL("./classifyWorker.ts", import.meta.url)).href, listData: options.listData, rowsOnly: options.rowsOnly === true },
+      workerData: { module: (options.module ?? CLASSIFY_WORKER).href, listData: options.listData, rowsOnly: options.rowsOnly === true },
       minThreads: Math.max(1, options.threads),
       maxThreads: Math.max(1, options.threads),
       // Threads stay: each holds the compiled vocabulary, and starting one costs a fraction of a second.
