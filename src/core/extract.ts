@@ -331,7 +331,7 @@ const MAY_HOLD_BRAND_ACRONYM = /[a-z][A-Z]{3}/;
 function brandCompoundTypes(norm: NormalisedText, lexicon: Lexicon<Tag>): Hit[] {
   const found: Hit[] = [];
   if (!MAY_HOLD_BRAND_ACRONYM.test(norm.text)) return found;
-  for (const m of norm.text.matchAll(BRAND_ACRONYM)) {
+  for (const m of allMatches(BRAND_ACRONYM, norm.text)) {
     const acronym = m[0].toLowerCase();
     for (const h of lexicon.findAll(acronym, m[0])) {
       if (h.start === 0 && h.end === acronym.length && h.tag.k === "type") found.push({ start: m.index + h.start, end: m.index + h.end, tag: h.tag });
@@ -685,6 +685,23 @@ class HitsByKind {
 }
 
 const NO_HITS: readonly Hit[] = [];
+
+/**
+ * Every match of a global pattern in a text, as `text.matchAll(pattern)` gives them. matchAll copies the
+ * pattern on every call, which for the long rate pattern costs more than the scan itself; exec on the
+ * pattern does not. (All matches are read before the caller's loop runs, so nothing the loop calls
+ * can move the pattern's lastIndex under it.)
+ */
+function allMatches(pattern: RegExp, text: string): RegExpExecArray[] {
+  const matches: RegExpExecArray[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    matches.push(m);
+    // (An empty match would find itself again: step past it, as matchAll does.)
+    if (m[0] === "") pattern.lastIndex++;
+  }
+  return matches;
+}
 
 function evidenceOfHit(norm: NormalisedText, h: { start: number; end: number }): Evidence {
   return evidenceOf(norm, h.start, h.end);
@@ -1140,6 +1157,11 @@ function mergeAlgorithms(found: AlgorithmFound[]): AlgorithmFound[] {
   return [...byName.values()];
 }
 
+/** Where the clause of a key length written after an algorithm ends. */
+const KEY_CLAUSE_BREAK = /[,;，；。\n]/;
+/** A key length: "256-bit", "128 bits", "256位". */
+const KEY_LENGTH = /(\d{2,5})\s*-?\s*(?:bits?|位)/g;
+
 const RATE_UNIT_AHEAD = /^\s*(?:[gmkt]?(?:bps|b\/s|bit\/s)|次|tps)/;
 
 const plausible = (n: number) => n >= KEY_BITS_MIN && n <= KEY_BITS_MAX;
@@ -1161,8 +1183,10 @@ function statedKeyBits(lower: string, start: number, end: number, stopAt: number
     }
   }
   const window = lower.slice(end, Math.min(stopAt, end + 28));
-  const clause = window.split(/[,;，；。\n]/)[0] ?? "";
-  for (const m of clause.matchAll(/(\d{2,5})\s*-?\s*(?:bits?|位)/g)) if (plausible(Number(m[1]))) bits.push(Number(m[1]));
+  // (The clause is cut where a break is found, not split: a split on a pattern copies the pattern first.)
+  const clauseEnd = window.search(KEY_CLAUSE_BREAK);
+  const clause = clauseEnd < 0 ? window : window.slice(0, clauseEnd);
+  for (const m of allMatches(KEY_LENGTH, clause)) if (plausible(Number(m[1]))) bits.push(Number(m[1]));
   // "ARC4, 40-bit key", "AES，256位密钥": a key length named as such right after the comma is the algorithm's.
   const keyAfterComma = /^\s*[,，]\s*(\d{2,5})\s*-?\s*(?:bits?|位)\s*(?:key|密钥)/.exec(window);
   if (keyAfterComma && plausible(Number(keyAfterComma[1]))) bits.push(Number(keyAfterComma[1]));
@@ -1198,7 +1222,7 @@ function extractRates(
 ): RateFound[] {
   const rates: RateFound[] = [];
   if (!MAY_HOLD_FIGURE.test(norm.text)) return rates;
-  for (const m of norm.text.matchAll(RATE)) {
+  for (const m of allMatches(RATE, norm.text)) {
     const quantity = parseQuantity(m[1] as string, m[2]);
     const unit = m[3] as string;
     if (quantity === null) continue;
@@ -1338,7 +1362,7 @@ function extractManagedObjects(
 ): { value: number; evidence: Evidence }[] {
   const found: { value: number; evidence: Evidence }[] = [];
   if (labels.length === 0) return found;
-  for (const m of norm.text.matchAll(COUNT)) {
+  for (const m of allMatches(COUNT, norm.text)) {
     const value = parseQuantity(m[1] as string, m[2]);
     // Objects are counted in whole numbers: "4.2 密钥管理" is a clause number, "1.5万个密钥" is 15,000.
     if (value === null || !Number.isInteger(value)) continue;
