@@ -342,7 +342,7 @@ function pushProtectiveNote(reasons: Bilingual[], p: Parameters): void {
  * is below the thresholds; "not public domain" passes when it is made for a listed item and nothing
  * says it is published. Otherwise the check stays unknown.
  */
-function settleForItem(check: Check, item: Outcome | null): Check {
+function settleForItem(check: Check, item: ItemVerdict | null): Check {
   if (!item?.entry) return check;
   const { id, nameZh, nameEn } = item.entry;
   if (check.criterion === "notPublicDomain" && item.verdict === "licence_required") {
@@ -456,24 +456,33 @@ function businessWords(p: Parameters): Evidence[] {
   return [...p.enterprise, ...p.sectors.map((s) => s.evidence)];
 }
 
-function decide(
+/** A candidate entry with its checks and verdict. */
+interface RankedCandidate {
+  readonly c: Candidate;
+  readonly result: CandidateResult;
+  readonly checks: Check[];
+}
+
+/** The candidates of an edition read and ranked (the chosen one first), before any reason is written for the chosen one. */
+interface CandidateReading {
+  readonly results: RankedCandidate[];
+  /** Reasons the reading gave on the way (an item for software no entry covers); decide adds its own. */
+  readonly reasons: Bilingual[];
+  readonly massMarket: Evidence[] | null;
+  /** How many candidates the user's answers took out. */
+  readonly droppedByAnswer: number;
+}
+
+function readCandidates(
   direction: Direction,
-  edition: Edition | null,
+  edition: Edition,
   p: Parameters,
   hsCode: string | null,
   hasDescription: boolean,
   asOf: string,
-  answers: Answers | null = null,
-): Outcome {
+  answers: Answers | null,
+): CandidateReading {
   const reasons: Bilingual[] = [];
-  if (!edition) {
-    reasons.push({
-      en: `No ${direction} list edition was in force on ${asOf}.`,
-      zh: `${asOf}没有生效的${direction === "import" ? "进口许可清单" : "出口管制清单"}。`,
-    });
-    return outcome("not_listed", null, null, [], reasons);
-  }
-
   const candidates: Candidate[] = [];
   if (!p.noEncryption && mayMatchAnEntry(edition, p, hsCode)) {
     const signals = signalsOf(p);
@@ -489,7 +498,7 @@ function decide(
   // Software or technology for a listed item (reading rules 10 and 14): the item it is for is read
   // on its own entry, with the figures given; its verdict settles "specially designed for".
   // Read once, and only when a check needs it.
-  let itemOutcome: Outcome | null | undefined;
+  let itemOutcome: ItemVerdict | null | undefined;
   const results = candidates.map((c) => {
     const forListedItem = c.match.kind === "software" || c.match.kind === "technology";
     let checks = [productTypeCheck(c.entry, c.match), ...c.entry.criteria.map((cr) => criterionCheck(cr, c.entry, p, c.match))];
@@ -498,7 +507,7 @@ function decide(
     if (forListedItem) {
       checks = checks.map((check) => {
         if (check.status !== "unknown") return check;
-        itemOutcome ??= p.itemKind === "software" || p.itemKind === "technology" ? decide(direction, edition, { ...p, itemKind: "hardware" }, null, hasDescription, asOf) : null;
+        itemOutcome ??= p.itemKind === "software" || p.itemKind === "technology" ? itemVerdict(direction, edition, { ...p, itemKind: "hardware" }, hasDescription, asOf) : null;
         return settleForItem(check, itemOutcome);
       });
     }
@@ -553,6 +562,46 @@ function decide(
         a.c.order - b.c.order,
     );
   }
+  return { results, reasons, massMarket, droppedByAnswer };
+}
+
+/** The verdict and entry decide gives an edition, without the reasons, checks and questions it writes for them. */
+interface ItemVerdict {
+  readonly verdict: Verdict;
+  readonly entry: Pick<Entry, "id" | "nameZh" | "nameEn"> | null;
+}
+
+/**
+ * The verdict on the item that software or technology is for (reading rule 14): decide's verdict for
+ * the hardware reading of the text, read without writing the outcome nobody shows.
+ */
+function itemVerdict(direction: Direction, edition: Edition, p: Parameters, hasDescription: boolean, asOf: string): ItemVerdict {
+  const { results, massMarket } = readCandidates(direction, edition, p, null, hasDescription, asOf, null);
+  const chosen = results[0];
+  // (As decide has it: public-domain software is outside the entry, so not listed.)
+  if (!chosen || (chosen.result.verdict === "exempt" && !massMarket)) return { verdict: "not_listed", entry: null };
+  return { verdict: chosen.result.verdict, entry: chosen.c.entry };
+}
+
+function decide(
+  direction: Direction,
+  edition: Edition | null,
+  p: Parameters,
+  hsCode: string | null,
+  hasDescription: boolean,
+  asOf: string,
+  answers: Answers | null = null,
+): Outcome {
+  if (!edition) {
+    const noEdition: Bilingual = {
+      en: `No ${direction} list edition was in force on ${asOf}.`,
+      zh: `${asOf}没有生效的${direction === "import" ? "进口许可清单" : "出口管制清单"}。`,
+    };
+    return outcome("not_listed", null, null, [], [noEdition]);
+  }
+
+  // (The reasons the reading gave come first; the ones for its outcome are added to them.)
+  const { results, reasons, massMarket, droppedByAnswer } = readCandidates(direction, edition, p, hsCode, hasDescription, asOf, answers);
 
   const chosen = results[0];
   if (!chosen) {
