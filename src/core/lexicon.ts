@@ -26,6 +26,9 @@ interface Node<T> {
   terms: TermEnd<T>[];
 }
 
+/** More children than this, and a node's ASCII children are looked up in a table rather than scanned. */
+const WIDE_NODE_CHILDREN = 4;
+
 /**
  * The same trie laid out in a few flat arrays for the scan: a map per node puts its children in
  * objects of their own all over the heap, and a walk down them misses the processor's cache at
@@ -41,6 +44,13 @@ class FlatTrie<T> {
   /** The terms that end at node n are terms[firstTerm[n], firstTerm[n + 1]): most nodes end none. */
   readonly firstTerm: Int32Array;
   readonly terms: TermEnd<T>[] = [];
+  /**
+   * A node with many children (the first letter of many terms: "s", "c", "加") has a table of its
+   * ASCII children, so the walk does not scan its edges: wideTable[n] is the table's offset in
+   * wideChild, -1 for a node with few children.
+   */
+  readonly wideTable: Int32Array;
+  readonly wideChild: Int32Array;
 
   constructor(root: Node<T>) {
     const nodes: Node<T>[] = [];
@@ -69,10 +79,19 @@ class FlatTrie<T> {
     this.firstEdge[nodes.length] = edge;
     this.firstTerm[nodes.length] = this.terms.length;
     for (const [code, child] of root.next) this.rootChild[code] = ids.get(child) as number;
+    this.wideTable = new Int32Array(nodes.length).fill(-1);
+    const wide = nodes.filter((node) => node.next.size > WIDE_NODE_CHILDREN);
+    this.wideChild = new Int32Array(wide.length * 128).fill(-1);
+    wide.forEach((node, k) => {
+      this.wideTable[ids.get(node) as number] = k * 128;
+      for (const [code, child] of node.next) if (code < 128) this.wideChild[k * 128 + code] = ids.get(child) as number;
+    });
   }
 
   /** The child of a node by code unit, -1 for none. Below the root most nodes have one child or two. */
   child(node: number, code: number): number {
+    const table = this.wideTable[node] as number;
+    if (table >= 0 && code < 128) return this.wideChild[table + code] as number;
     const end = this.firstEdge[node + 1] as number;
     for (let edge = this.firstEdge[node] as number; edge < end; edge++) if (this.edgeCode[edge] === code) return this.edgeChild[edge] as number;
     return -1;
