@@ -829,12 +829,13 @@ function addHsNote(into: Bilingual[], edition: Edition, hsCode: string | null, m
 }
 
 function questionsOf(checks: Check[]): Bilingual[] {
-  const seen = new Set<string>();
+  // An entry has a few checks: the questions kept so far are compared as they are, which costs less
+  // than hashing each question's freshly written text into a set.
   const out: Bilingual[] = [];
   for (const c of checks) {
-    if (c.status !== "unknown" || !c.question || seen.has(c.question.en)) continue;
-    seen.add(c.question.en);
-    out.push(c.question);
+    const q = c.question;
+    if (c.status !== "unknown" || !q || out.some((kept) => kept.en === q.en)) continue;
+    out.push(q);
   }
   return out;
 }

@@ -17,6 +17,8 @@ const KINDS: Record<Parameters["itemKind"], string> = {
 
 /** Words of the text, each wording once, as a reason or a trace line quotes them ("fax", not "fax", "fax"). */
 export function quoted(list: readonly Evidence[]): string {
+  // Most quote one wording: it needs no set of those seen.
+  if (list.length === 1) return `“${(list[0] as Evidence).text}”`;
   const seen = new Set<string>();
   const words: string[] = [];
   for (const e of list) {
