@@ -495,6 +495,8 @@ function readCandidates(
   }
 
   const massMarket = massMarketSignal(p, answers);
+  // Most texts match no entry: with no candidate there is nothing to check, drop or rank.
+  if (candidates.length === 0) return { results: [], reasons, massMarket, droppedByAnswer: 0 };
   // Software or technology for a listed item (reading rules 10 and 14): the item it is for is read
   // on its own entry, with the figures given; its verdict settles "specially designed for".
   // Read once, and only when a check needs it.
