@@ -1,7 +1,7 @@
 import type { Criterion, Entry, LeafCriterion, RateMeasure, SectorId } from "./listSchema.ts";
 import type { AlgorithmFound, Evidence, Parameters, RateFound } from "./extract.ts";
 import type { Bilingual, Check, CheckStatus, MatchKind, Verdict } from "./result.ts";
-import { type QuestionId, STATED_BY_USER, question as ask } from "./questions.ts";
+import { type Question, type QuestionId, STATED_BY_USER, question as ask } from "./questions.ts";
 
 /** Evidence of a figure the user stated, not words of their text. */
 const byUser = (e: Evidence) => e.start < 0 && e.text === STATED_BY_USER.en;
@@ -60,6 +60,17 @@ const MEASURES: Record<RateMeasure, { label: Bilingual; unit: string; question: 
 };
 
 const same = (text: string): Bilingual => ({ en: text, zh: text });
+const NO_QUESTIONS: readonly Question[] = [];
+
+/**
+ * The lists of some items joined, in order, as flatMap joins them: V8 runs flatMap through a slow
+ * generic path, and checks join their parts' lists for every candidate.
+ */
+function flatList<T, U>(items: readonly T[], listOf: (item: T) => readonly U[]): U[] {
+  const out: U[] = [];
+  for (const item of items) for (const u of listOf(item)) out.push(u);
+  return out;
+}
 const joinValues = (values: (Bilingual | null)[]): Bilingual | null => {
   const present = values.filter((v): v is Bilingual => v !== null);
   return present.length === 0 ? null : { en: present.map((v) => v.en).join("; "), zh: present.map((v) => v.zh).join("；") };
@@ -119,10 +130,10 @@ export function criterionCheck(c: Criterion, entry: Entry, p: Parameters, match:
       threshold: { en: parts.map((x) => x.threshold.en).join(" OR "), zh: parts.map((x) => x.threshold.zh).join(" 或 ") },
       value: joinValues(parts.map((x) => x.value)),
       status,
-      evidence: parts.flatMap((x) => x.evidence),
+      evidence: flatList(parts, (x) => x.evidence),
       listText: { en: c.textEn, zh: c.textZh },
       question: status === "unknown" ? joinQuestions(parts.filter((x) => x.status === "unknown")) : null,
-      questions: status === "unknown" ? parts.filter((x) => x.status === "unknown").flatMap((x) => x.questions ?? []) : [],
+      questions: status === "unknown" ? flatList(parts, (x) => (x.status === "unknown" ? (x.questions ?? NO_QUESTIONS) : NO_QUESTIONS)) : [],
       parts,
     };
   }
@@ -200,7 +211,7 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
                 zh: `${named.zh}（${dedicated.length > 0 ? "专用" : "仅提及"}）`,
               },
         status: dedicated.length > 0 ? "pass" : "unknown",
-        evidence: (dedicated.length > 0 ? dedicated : inScope).flatMap((s) =>
+        evidence: flatList(dedicated.length > 0 ? dedicated : inScope, (s) =>
           s.dedicationEvidence ? [s.dedicationEvidence, s.evidence] : [s.evidence],
         ),
         listText,
@@ -427,7 +438,7 @@ function rateCheck(
       ),
     ),
     status,
-    evidence: parts.flatMap((x) => (x.best ? [x.best.evidence] : [])),
+    evidence: flatList(parts, (x) => (x.best ? [x.best.evidence] : [])),
     listText,
     questions:
       status === "unknown"
