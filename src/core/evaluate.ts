@@ -247,10 +247,13 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
     case "speciallyDesigned": {
       // Test and production equipment named as such is designed for crypto items; software and technology are not known from a name.
       const settled = match.kind === "product_type";
+      // (The entries are joined once for the threshold and the question alike.)
+      const forEn = c.forEntries.join(", ");
+      const forZh = c.forEntries.join("、");
       return {
         criterion: "speciallyDesigned",
         label: { en: "Specially designed for listed items", zh: "为清单所列物项专门设计" },
-        threshold: { en: `for items of ${c.forEntries.join(", ")}`, zh: `用于${c.forEntries.join("、")}` },
+        threshold: { en: `for items of ${forEn}`, zh: `用于${forZh}` },
         value: settled ? same(match.evidence.map((e) => e.text).join(", ")) : null,
         status: settled ? "pass" : "unknown",
         evidence: settled ? match.evidence : [],
@@ -258,8 +261,8 @@ function leafCheck(c: LeafCriterion, entry: Entry, p: Parameters, match: Candida
         question: settled
           ? null
           : {
-              en: `Is it specially designed or modified for the development, production or use of items under ${c.forEntries.join(", ")}?`,
-              zh: `是否为研发、生产或使用${c.forEntries.join("、")}所列物项而专门设计或改进？`,
+              en: `Is it specially designed or modified for the development, production or use of items under ${forEn}?`,
+              zh: `是否为研发、生产或使用${forZh}所列物项而专门设计或改进？`,
             },
       };
     }

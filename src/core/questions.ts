@@ -59,7 +59,11 @@ export const Answers = z.strictObject(
 );
 export type Answers = Partial<Record<QuestionId, number | boolean>>;
 
-export const question = (id: QuestionId, text: Bilingual): Question => ({ id, ...QUESTION_KINDS[id], text });
+export const question = (id: QuestionId, text: Bilingual): Question => {
+  // (Written out, not spread: a spread of the kind copies it through a slow path, for every question asked.)
+  const { kind, unit } = QUESTION_KINDS[id];
+  return { id, kind, unit, text };
+};
 
 /** Evidence for a figure or a yes/no the user gave, instead of words of their text. */
 export const STATED_BY_USER = { en: "stated by the user", zh: "用户声明" } as const;
