@@ -282,7 +282,7 @@ interface CompiledCues {
   readonly citationBefore: RegExp;
   /** Words that ask about a product rather than name one ("quote", "request"), ending a clause's words before "for". */
   readonly requestBefore: RegExp;
-  /** A chip's process node ("5 nm", "28nm"), and a crypto block said to be built into a chip ("integrated in system-on-chips"). */
+  /** A chip's process node ("5 nm", "28nm"), and a crypto block said to be built into a chip ("integrated in the SoC"). */
   readonly processNode: RegExp;
   readonly embeddedInChip: RegExp;
   readonly featureQualifierBefore: RegExp;
@@ -380,19 +380,22 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const protectiveHits = typeWords.some(isCryptanalysis) ? protectiveMentions(lower, typeWords, cues.protectiveCues) : [];
   // Rule 15: what a phone or fax encrypts, what it sends or only what it stores.
   const { encryptsTransmission, storedDataHosts } = phoneOrFaxEncryption(lower, typeWords, liveCrypto, cue);
-  // A product whose spec answers no to being a listed type ("是否为安全芯片:否", "HSM: no") is none of that
-  // type, whatever host words of it the text also uses ("集成电路") (reading rule 19).
-  // Rule 11: a crypto accelerator built into a chip ("integrated in system-on-chips", "as hard IP in the
-  // FPGA") is a chip, not a cipher card, and so is a DPU or offload engine made at a process node ("5 nm
-  // TSMC"); a cipher card named as such stays one, whatever node its SoC is made at.
+  // Rule 11: a crypto accelerator a few words before "in" a chip ("integrated in the SoC", "as hard
+  // IP in the FPGA") is a chip, not a cipher card, and so is a DPU or offload engine made at a process node
+  // ("5 nm TSMC"); a cipher card named as such stays one, whatever node its SoC is made at.
   const builtIntoChip = typeWords.some((h) => h.tag.k === "type" && h.tag.type === "cipher_machine" && cue.embeddedInChip.test(lower.slice(h.end, h.end + 48)));
   const madeAtNode = cue.processNode.test(lower);
+  // A product whose spec answers no to being a listed type ("是否为安全芯片:否", "HSM: no") is none of that
+  // type, whatever host words of it the text also uses ("集成电路") (reading rule 19).
   const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && answeredNo(lower, h.end, cue.negativeAnswer));
   const deniedTypes = new Set(deniedWords.map((h) => h.tag.type));
   // A listed type's name quoted in a question whether the product is one ("这算“加密电话机”") cites the list.
   const citedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && QUOTE_CLOSE.test(lower[h.end] ?? "") && cue.citationBefore.test(lower.slice(Math.max(0, h.start - 16), h.start)));
-  const namedTypes = dropContainedTypes(typeWords)
-    .filter((h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type) && !citedWords.includes(h) && !unqualifiedFeature(lower, h, cue))
+  const liveTypeWords = dropContainedTypes(typeWords).filter(
+    (h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type) && !citedWords.includes(h) && !unqualifiedFeature(lower, h, cue),
+  );
+  // (Index for index with liveTypeWords: a phone its encryption words promote keeps its place.)
+  const namedTypes = liveTypeWords
     .map((h) => promoteQualifiedHost(h, lower, cue.qualifierBefore, cue.qualifierAfter, encryptsTransmission))
     .map((h) =>
       h.tag.k === "type" && h.tag.type === "cipher_machine" && (builtIntoChip || (madeAtNode && h.tag.strength !== "primary")) ? { ...h, tag: { ...h.tag, type: "security_chip" as const } } : h,
@@ -405,7 +408,13 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const sectorProducts = found.of("sector").filter((h) => h.tag.product || h.tag.equipment);
   // "Core" names a design only after what it computes, in its own clause ("AES-GCM encrypt/decrypt
   // core"); elsewhere it is a processor's ("36 Arm cores").
-  const technologyWords = [...found.of("technology"), ...found.of("chipDesign"), ...found.of("designCore").filter((h) => namesWhatItComputes(lower, h, algorithmHits, found.of("crypto"), namedTypes))];
+  // (Most texts name no chip design: their technology words are the vocabulary's own list, not a new one.)
+  const chipDesignWords = found.of("chipDesign");
+  const coreWords = found.of("designCore");
+  const technologyWords =
+    chipDesignWords.length === 0 && coreWords.length === 0
+      ? found.of("technology")
+      : [...found.of("technology"), ...chipDesignWords, ...coreWords.filter((h) => namesWhatItComputes(lower, h, algorithmHits, found.of("crypto"), namedTypes))];
   const kindWords = [...namedTypes, ...sectorProducts, ...found.of("software"), ...technologyWords, ...found.of("publication"), ...found.of("service"), ...found.of("general")];
   // (A space inside a term, "VPN 网关", is not between keywords.)
   // (Written inline, not as a named const: tsx keeps function names by setting each named closure's
@@ -419,14 +428,14 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const compoundOf =
     // (Tooling named this way keeps its own reading: the items before it are what it is for.)
     lastWord && lastWord.tag.k === "type" && lastWord.tag.strength === "host" && !TOOL_TYPES.has(lastWord.tag.type)
-      ? named.find((h) => h.tag.strength === "primary" && h.tag.type !== lastWord.tag.type && lastWord.start - h.end >= 0 && lastWord.start - h.end <= 1)
+      ? named.find((h) => h.tag.strength === "primary" && h.tag.type !== lastWord.tag.type && rightBefore(h, lastWord))
       : undefined;
   // …and a host right before a listed product of another type says what that product is for ("P25 Key
   // Management Facility" keys radios; it is not one).
   // (Read before a phone is promoted by its encryption words: "手机加密卡" is a card for phones.)
-  const hostModifiers = namedTypes.filter((h) => {
-    const word = typeWords.find((w) => w.start === h.start && w.end === h.end);
-    return word?.tag.k === "type" && word.tag.strength === "host" && modifiesListedProduct(h, namedTypes);
+  const hostModifiers = namedTypes.filter((h, i) => {
+    const word = liveTypeWords[i] as Hit;
+    return word.tag.k === "type" && word.tag.strength === "host" && modifiesListedProduct(h, namedTypes);
   });
   const compounded = compoundOf
     ? namedTypes.filter((h) => h !== compoundOf).map((h) => (h === lastWord ? { ...h, tag: { ...h.tag, strength: "primary" as const } } : h))
@@ -584,7 +593,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
       ...namedObjects.filter((h) => h.tag.k === "type" && h.tag.strength !== "host"),
       ...(headIsToolFor ? found.of("sector").filter((h) => h.tag.product) : []),
     ]),
-    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...typesOutsideName.filter((h) => !equipmentParts.includes(h))]),
+    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...hostModifiers, ...accessoryObjects, ...typesOutsideName.filter((h) => !equipmentParts.includes(h))]),
     listedParts: firstFew(norm, equipmentParts),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
     generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
@@ -778,7 +787,12 @@ function unqualifiedFeature(lower: string, h: Hit, cue: CompiledCues): boolean {
 
 /** Whether a word stands right before a listed product's own name of another type: what that product is for ("手机加密卡"). */
 function modifiesListedProduct(h: Hit, types: readonly Hit[]): boolean {
-  return types.some((p) => p.tag.k === "type" && p.tag.strength === "primary" && (h.tag.k !== "type" || p.tag.type !== h.tag.type) && p.start - h.end >= 0 && p.start - h.end <= 1);
+  return types.some((p) => p.tag.k === "type" && p.tag.strength === "primary" && (h.tag.k !== "type" || p.tag.type !== h.tag.type) && rightBefore(h, p));
+}
+
+/** Whether one word ends right before the next begins, a space or none between: the two words of a compound. */
+function rightBefore(a: Hit, b: Hit): boolean {
+  return b.start - a.end >= 0 && b.start - a.end <= 1;
 }
 
 const QUOTE_CLOSE = /[”"」’']/;
@@ -874,8 +888,8 @@ function clauseAround(lower: string, h: { start: number; end: number }, before: 
 function namesWhatItComputes(lower: string, h: Hit, algorithms: readonly Hit[], cryptoWords: readonly Hit[], productWords: readonly Hit[]): boolean {
   if (lower[h.start - 1] === "-") return false;
   const { from } = clauseAround(lower, h, 60, 0);
-  const computes = [...algorithms, ...cryptoWords].filter((a) => a.start >= from && a.end <= h.start);
-  return computes.length > 0 && !productWords.some((t) => t.start >= from && t.end <= h.start);
+  const beforeInClause = (a: Hit) => a.start >= from && a.end <= h.start;
+  return (algorithms.some(beforeInClause) || cryptoWords.some(beforeInClause)) && !productWords.some(beforeInClause);
 }
 
 /** Whether a word stands inside a title in 《》: the name of a work, not of a product. */

@@ -144,7 +144,7 @@ export const Vocabulary = z.object({
   requestWords: Terms.default([]),
   /**
    * What makes a crypto accelerator silicon rather than a card (reading rule 11): a process node it is made
-   * at, or words that build it into a chip ("integrated in" SoCs, "as hard IP in" an FPGA).
+   * at, or a chip it is a few words before "in" ("integrated in the SoC", "as hard IP in the FPGA").
    */
   siliconCues: z
     .object({ processNodes: z.array(z.string().regex(/^\d+$/)), embedding: Terms, chips: Terms })
