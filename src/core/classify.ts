@@ -21,7 +21,7 @@ import type {
 } from "./result.ts";
 
 /** Bumped whenever a change to the engine or vocabulary may change a verdict; stored with every record. */
-export const ENGINE_VERSION = "1.8.0";
+export const ENGINE_VERSION = "1.9.0";
 
 const VERDICT_RANK: Record<Verdict, number> = {
   licence_required: 4,
@@ -645,7 +645,12 @@ function decide(
         zh: `该物项属于${p.itemKind === "software" ? "软件" : "技术"}（${quoted([p.itemKindEvidence])}），而${edition.id}只列设备：为清单物项所用的软件和技术按出口管制清单5D002、5E002判断（阅读规则14）。`,
       });
     }
-    if (p.itemKind === "service" && p.itemKindEvidence) {
+    if (p.itemKind === "service" && p.goodsDenied) {
+      reasons.push({
+        en: `The text says no goods change hands (${quoted([p.goodsDenied])}): what it asks about is a service, and a service moves no item across the border, so the lists do not apply to it as such (reading rule 21). Equipment shipped later is classified on its own.`,
+        zh: `文本表明不涉及货物交付（${quoted([p.goodsDenied])}）：所问的是服务，服务本身不涉及物项进出境，清单不直接适用（阅读规则21）。日后运出的设备应单独分类。`,
+      });
+    } else if (p.itemKind === "service" && p.itemKindEvidence) {
       reasons.push({
         en: `The text describes a service (${quoted([p.itemKindEvidence])}), not goods: a service moves no item across the border, so the lists do not apply to it as such (reading rule 21). Equipment shipped to run it is classified on its own.`,
         zh: `描述的是服务（${quoted([p.itemKindEvidence])}），而非货物：服务本身不涉及物项进出境，清单不直接适用（阅读规则21）。为提供服务而运出的设备应单独分类。`,

@@ -82,6 +82,8 @@ export interface Parameters {
   readonly itemKindEvidence: Evidence | null;
   /** Whether the word that says what the item is stands in the product's name (not only elsewhere in the text). */
   readonly itemKindNamed: boolean;
+  /** Where the text says no goods change hands ("no equipment is sold"): what it asks about is a service (rule 21). */
+  readonly goodsDenied: Evidence | null;
   /** The item is named as a chip's design (an IP core, RTL, a netlist): technology for a chip (rule 14). */
   readonly chipDesign: boolean;
   readonly publicDomain: Evidence[];
@@ -243,7 +245,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "siliconCues" | "requestWords" | "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
+export type ReadingCues = Pick<Vocabulary, "siliconCues" | "goodsDenials" | "requestWords" | "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form") and take a plural s, "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -285,6 +287,8 @@ interface CompiledCues {
   /** A chip's process node ("5 nm", "28nm"), and a crypto block said to be built into a chip ("integrated in the SoC"). */
   readonly processNode: RegExp;
   readonly embeddedInChip: RegExp;
+  /** A negation, a verb of selling, buying or carrying and a word for goods in one clause, either order of the last two. */
+  readonly goodsDenial: RegExp;
   readonly featureQualifierBefore: RegExp;
 }
 const compiled = new WeakMap<ReadingCues, CompiledCues>();
@@ -303,6 +307,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
       perUnit: new RegExp(cueAlternation(cues.unitScope.perUnit)),
       processNode: new RegExp(`(?<![\\d.])(?:${cues.siliconCues.processNodes.join("|")})\\s?nm\\b`),
       embeddedInChip: new RegExp(`^[^,;，；。|\\n]{0,16}?(?:${cueAlternation(cues.siliconCues.embedding)})\\s*(?:the\\s+|an?\\s+)?(?:${cueAlternation(cues.siliconCues.chips)})`),
+      goodsDenial: goodsDenialPattern(cues.goodsDenials),
       requestBefore: new RegExp(`(?:${cueAlternation(cues.requestWords)})\\s*$`),
       citationBefore: new RegExp(`(?:${cueAlternation(cues.citationCues)})\\s*(?:an?\\s+)?[“"「‘']$`),
       qualifiedFeatures: new Set(cues.qualifiedFeatures.terms.map((t) => t.toLowerCase())),
@@ -313,6 +318,17 @@ function compileCues(cues: ReadingCues): CompiledCues {
     compiled.set(cues, c);
   }
   return c;
+}
+
+/**
+ * "不采购、不运输任何设备", "不向我方销售注入设备": the negation a few characters before the verb, the goods
+ * later in the clause; "no equipment is sold", "no hardware to buy": the goods right after it, the verb later.
+ * (A Chinese negation opens many words that deny nothing, "不同", "不少于": those are read as not negations.)
+ */
+function goodsDenialPattern(d: ReadingCues["goodsDenials"]): RegExp {
+  const [neg, verb, goods] = [cueAlternation(d.negations), cueAlternation(d.verbs), cueAlternation(d.goods)];
+  const clause = "[^,;，；。.!?|\\n]";
+  return new RegExp(`(?:${neg})${clause}{0,6}?(?:${verb})${clause}{0,14}?(?:${goods})|(?:${neg})\\s*(?:any\\s+|任何)?(?:${goods})${clause}{0,14}?(?:${verb})`, "g");
 }
 
 /** A product acronym glued to the brand before it, as brands write their product names: YubiHSM, IxVPN. */
@@ -510,7 +526,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // negated ("no software needed", "不带任何硬件") does not name the item.
   // Software named together with hardware ("硬件软件综合体", "hardware and software") ships with it: the item is the hardware (rule 14).
   const hardwareWords = found.of("hardware").filter((h) => !negated.has(h));
-  const liveSoftware = liveKindWords(found.of("software"), negated, candidateTypes).filter((h) => !hardwareWords.some((w) => namedTogether(lower, w, h)));
+  // "No equipment is sold", "不采购、不运输任何设备": the deal moves no goods, so what it asks about is a service
+  // (rule 21); software named outside the denial ("不寄硬件，这算软件出口") is still what moves.
+  const goodsDenied = candidateTypes.length > 0 ? goodsDenial(lower, cue.goodsDenial, all.filter((h) => h.tag.k === "notNegation")) : null;
+  const liveSoftware = liveKindWords(found.of("software"), negated, candidateTypes).filter(
+    (h) => !hardwareWords.some((w) => namedTogether(lower, w, h)) && !(goodsDenied && h.start >= goodsDenied.start && h.start < goodsDenied.end + 8),
+  );
   const liveTechnology = liveKindWords(technologyWords, negated, candidateTypes);
   const liveService = liveKindWords(found.of("service"), negated, candidateTypes);
   const livePublication = liveKindWords(found.of("publication"), negated, candidateTypes);
@@ -550,10 +571,15 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // no other kind word, it is software (an image, a package, a licence).
   // ("无硬件加速单元", "no hardware encryption" deny a feature, not that the item is hardware.)
   const hardwareDenied = found.of("hardware").find((h) => negated.has(h) && !modifiesNext(lower, h, cryptoHits));
-  const namedHeads = heads.filter((x): x is [Parameters["itemKind"], Hit] => x[1] !== undefined && !(hardwareDenied && x[0] === "hardware"));
+  const namedHeads = heads.filter((x): x is [Parameters["itemKind"], Hit] => x[1] !== undefined && !((hardwareDenied || goodsDenied) && x[0] === "hardware"));
+  const deniedHead: [Parameters["itemKind"], Hit] | undefined = goodsDenied
+    ? ["service", goodsDenied]
+    : hardwareDenied
+      ? ["software", negationPhrase(found.of("negation"), hardwareDenied)]
+      : undefined;
   const head: [Parameters["itemKind"], Hit] | undefined = headSoftware
     ? [headSoftware.tag.k === "software" ? "software" : headSoftware.tag.k === "publication" ? "publication" : "technology", headSoftware]
-    : (namedHeads.sort((a, b) => a[1].start - b[1].start)[0] ?? (hardwareDenied ? ["software", negationPhrase(found.of("negation"), hardwareDenied)] : undefined));
+    : (namedHeads.sort((a, b) => a[1].start - b[1].start)[0] ?? deniedHead);
   const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
   const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? evidenceOfHit(norm, head[1]) : null;
 
@@ -583,6 +609,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     itemKind,
     itemKindEvidence,
     itemKindNamed: head !== undefined && within(head[1], naming),
+    goodsDenied: goodsDenied && head?.[1] === goodsDenied ? evidenceOfHit(norm, goodsDenied) : null,
     chipDesign: head !== undefined && (head[1].tag.k === "chipDesign" || head[1].tag.k === "designCore"),
     publicDomain: firstFew(norm, [...found.of("publicDomain"), ...(itemKind === "publication" ? found.of("publication") : [])]),
     protective: firstFew(norm, protectiveHits),
@@ -637,6 +664,7 @@ function readingWithoutTerms(norm: NormalisedText, cues: ReadingCues, cue: Compi
     itemKind: "hardware",
     itemKindEvidence: null,
     itemKindNamed: false,
+    goodsDenied: null,
     chipDesign: false,
     publicDomain: [],
     protective: [],
@@ -817,6 +845,12 @@ function namedTogether(lower: string, a: Hit, b: Hit): boolean {
 const PAIR_JOIN = /^\s*(?:和|与|及|、|\+|\/|&|and|-)?\s*$/;
 
 /** A negated word with the cue that negates it ("no hardware"), as one span. */
+/** The first denial that goods change hands, skipping a negation that opens a word denying nothing ("不同型号采购设备"). */
+function goodsDenial(lower: string, pattern: RegExp, notNegations: readonly Hit[]): Hit | null {
+  const m = [...lower.matchAll(pattern)].find((x) => !notNegations.some((h) => h.start === x.index));
+  return m ? { start: m.index, end: m.index + m[0].length, tag: { k: "service" } } : null;
+}
+
 function negationPhrase(cues: readonly Hit[], h: Hit): Hit {
   const cue = cues.filter((c) => c.end <= h.start && h.start - c.end <= 12).at(-1);
   return cue ? { ...h, start: cue.start } : h;

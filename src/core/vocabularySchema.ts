@@ -161,6 +161,12 @@ export const Vocabulary = z.object({
   /** Words that name a service rather than goods ("cloud HSM", "阿里云", "SaaS"): reading rule 21. */
   services: Terms.default([]),
   /**
+   * A deal that says no goods change hands: a negation, a verb of selling, buying or carrying, and a
+   * word for goods, in one clause ("no equipment is sold", "不采购、不运输任何设备", "不向我方销售注入设备").
+   * What such a text asks about is a service, not goods (reading rule 21), unless software is what moves.
+   */
+  goodsDenials: z.object({ negations: Terms, verbs: Terms, goods: Terms }).default({ negations: [], verbs: [], goods: [] }),
+  /**
    * Words that name a published work ("论文", "conference paper", "专利", "tutorial"): a publication
    * is public-domain technology, not an item on the lists (reading rules 14 and 17).
    */

@@ -145,4 +145,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["10/17: a publication word closing a title in 《》 names the work", "想把《中国安全芯片行业发展咨询报告》的PDF发给海外投资方", ["not_listed", null], ["not_listed", null]],
   ["sector as the field names it: a smart-meter ESAM", "智能电能表用ESAM安全芯片，SM1/SM4算法", ["not_listed", null], ["licence_required", "5A002.a"]],
   ["21: a cloud service is not goods", "阿里云 云服务器密码机服务，SM4加解密，按年订阅", ["not_listed", null], ["not_listed", null]],
+  ["21: a deal that sells no equipment is a service", "Remote key injection for 500 POS terminals at the provider's facility, AES DUKPT; no equipment is sold to us", ["not_listed", null], ["not_listed", null]],
+  ["21: 不采购任何硬件 says no goods move", "托管的IPsec VPN网关，IPsec吞吐量 20 Gbps，按小时计费；我方不采购任何硬件", ["not_listed", null], ["not_listed", null]],
+  ["21: software that moves is still software when no hardware is shipped", "不寄硬件，只发 IPsec VPN 网关的固件升级包，AES-256", ["not_listed", null], ["needs_info", "5D002"]],
+  ["21: a negation that opens another word denies nothing", "不同型号采购设备清单：IPsec VPN网关，IPsec吞吐量 20 Gbps，SM4", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
 ];
