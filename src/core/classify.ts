@@ -626,6 +626,12 @@ function decide(
         zh: `描述的是已公开的出版物（${quoted([p.itemKindEvidence])}）：论文、专利、教程公开的内容属公开领域技术，不在5E002及进口清单管控范围内（阅读规则14、17）。随附的设备、软件或未公开资料应单独分类。`,
       });
     }
+    if (p.partHead) {
+      reasons.push({
+        en: `The item is a part or accessory (${quoted([p.partHead])}) of the listed product it names${p.worksWith.length > 0 ? ` (${quoted(p.worksWith)})` : ""}, not that product: a part with no cryptographic function of its own is not on the lists, and the product it fits is classified on its own (reading rule 10).`,
+        zh: `该物项是所述清单产品${p.worksWith.length > 0 ? `（${quoted(p.worksWith)}）` : ""}的零部件或配件（${quoted([p.partHead])}），而非该产品本身：本身无密码功能的零部件不在清单内，所配套的产品应单独分类（阅读规则10）。`,
+      });
+    }
     if (p.generalProduct && !p.types.some((t) => t.strength === "primary")) {
       reasons.push({
         en: `The text names a general-purpose product (${quoted([p.generalProduct])}): its cryptographic functions are features of it, not its main function, so it is not a security chip or cipher device as such (reading rule 11); an HS code shared with listed items is only a reference (rule 18).`,

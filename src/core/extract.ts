@@ -104,6 +104,8 @@ export interface Parameters {
    * ("微控制器", "Bluetooth LE SoC"): its crypto is a feature, not its main function (rule 11).
    */
   readonly generalProduct: Evidence | null;
+  /** A part or accessory heading the name ("风扇模块", "transceivers"): the listed products named are what it fits (rule 10). */
+  readonly partHead: Evidence | null;
   /**
    * A sector's own equipment heading the product's name ("智能电表", "payment terminal"): equipment that
    * may contain a listed part (reading rule 12), not cryptographic equipment by its name.
@@ -163,6 +165,7 @@ type Tag =
   | { k: "designCore" }
   | { k: "publicDomain" }
   | { k: "service" }
+  | { k: "part" }
   | { k: "publication" }
   | { k: "general" }
   | { k: "rateLabel"; kind: Exclude<RateKind, "unqualified"> }
@@ -171,6 +174,9 @@ type Tag =
 type Hit = TermHit<Tag>;
 
 const CLAUSE_BREAK = /[,;，；。、!?！？\n()（）:：|]/;
+const BRACKETED_ASIDE = /[(（][^()（）]{0,10}[)）]/g;
+/** The end of a field or a sentence; a bracket or a comma inside a name does not end it. */
+const FIELD_BREAK = /[;；。!?！？\n|]/;
 const SENTENCE_BREAK = /[;；。!?！？\n]/;
 const KEY_END = /[:：]/;
 const BRACKET_OPEN = /[(（]/;
@@ -221,6 +227,7 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
   addAll(vocab.services, { k: "service" });
   addAll(vocab.publications, { k: "publication" });
   addAll(vocab.generalProducts, { k: "general" });
+  addAll(vocab.parts, { k: "part" });
   addAll(vocab.rateLabels.symmetric, { k: "rateLabel", kind: "symmetric" });
   addAll(vocab.rateLabels.encryptedCommunication, { k: "rateLabel", kind: "encrypted_communication" });
   addAll(vocab.rateLabels.signature, { k: "rateLabel", kind: "signature" });
@@ -511,8 +518,12 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // does not know, named before "for" in the clause, name the item; the listed product after it is what
   // the item is for (rule 10) — unless they only ask about it ("quote for", "request for").
   const accessoryObjects = candidateTypes.filter((h) => h.tag.strength !== "feature" && within(h, naming) && forUnknownHead(lower, h, kindWords, cue.requestBefore));
+  // "SafeNet Luna SA（1U 机架式网络 HSM）风扇模块", "transceivers for SRX Series Services Gateways": a part
+  // heading the name, or ending a compound after a listed product's name, is the item (rule 10).
+  const partHead = found.of("part").length === 0 ? undefined : headingPart(lower, found.of("part"), candidateTypes, naming, found.of("dedication"), cue.objectBefore);
+  const partObjects = partHead ? candidateTypes : [];
   const typeHits = dropObjectMentions(
-    candidateTypes.filter((h) => !namedObjects.includes(h) && !typesOutsideName.includes(h) && !equipmentModifiers.includes(h) && !attacksBesideGeneral.includes(h) && !accessoryObjects.includes(h)),
+    candidateTypes.filter((h) => !partObjects.includes(h) && !namedObjects.includes(h) && !typesOutsideName.includes(h) && !equipmentModifiers.includes(h) && !attacksBesideGeneral.includes(h) && !accessoryObjects.includes(h)),
     lower,
     cue.objectBefore,
   );
@@ -538,7 +549,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const heads: [Parameters["itemKind"], Hit | undefined][] = [
     // A product that exists only for a sector (税务UKey, 税控盘) is goods, named as such, and so is a
     // general product heading the name (a printer whose firmware encrypts its disk is a printer).
-    ["hardware", firstOf([typeHits.find((h) => h.tag.strength !== "feature"), found.of("sector").find((h) => h.tag.product), equipmentHead, generalHead])],
+    ["hardware", firstOf([typeHits.find((h) => h.tag.strength !== "feature"), found.of("sector").find((h) => h.tag.product), equipmentHead, generalHead, partHead])],
     // A publication names the item only from the product's name; elsewhere it is a reference ("(security policy v1.1)").
     // …unless a product word after it ends the name: "专利所述安全设备测试系统" is the system a patent describes.
     [
@@ -620,10 +631,11 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
       ...namedObjects.filter((h) => h.tag.k === "type" && h.tag.strength !== "host"),
       ...(headIsToolFor ? found.of("sector").filter((h) => h.tag.product) : []),
     ]),
-    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...hostModifiers, ...accessoryObjects, ...typesOutsideName.filter((h) => !equipmentParts.includes(h))]),
+    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...hostModifiers, ...accessoryObjects, ...partObjects, ...typesOutsideName.filter((h) => !equipmentParts.includes(h))]),
     listedParts: firstFew(norm, equipmentParts),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
     generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
+    partHead: partHead ? evidenceOfHit(norm, partHead) : null,
     sectorEquipment: equipmentHead ? evidenceOfHit(norm, equipmentHead) : null,
     qualifiedHosts: firstFew(norm, typeHits.filter((h) => !typeWords.includes(h))),
     deniedTypes: firstFew(norm, deniedWords),
@@ -674,6 +686,7 @@ function readingWithoutTerms(norm: NormalisedText, cues: ReadingCues, cue: Compi
     listedParts: [],
     headType: null,
     generalProduct: null,
+    partHead: null,
     sectorEquipment: null,
     qualifiedHosts: [],
     deniedTypes: [],
@@ -811,6 +824,29 @@ function liveKindWords<T extends Hit>(words: readonly T[], negated: Set<Hit>, ty
 /** A feature word that names a crypto function only after a crypto word, with none before it in its clause ("OVS offload"). */
 function unqualifiedFeature(lower: string, h: Hit, cue: CompiledCues): boolean {
   return h.tag.k === "type" && h.tag.strength === "feature" && cue.qualifiedFeatures.has(lower.slice(h.start, h.end)) && !cue.featureQualifierBefore.test(lower.slice(Math.max(0, h.start - 40), h.start));
+}
+
+/**
+ * The part that names the item: one in the naming phrase with no listed product named after it there
+ * but after "for", one right before "for" and the name ("transceivers for SRX gateways"), or one ending a compound right after a listed
+ * product's name, with only spaces, a bracket, a bracketed aside or a word of dedication between ("纵向加密装置专用机柜",
+ * "HSM）风扇模块"), in the naming phrase's clause.
+ */
+function headingPart(lower: string, parts: readonly Hit[], types: readonly Hit[], naming: { start: number; end: number }, dedication: readonly Hit[], objectBefore: RegExp): Hit | undefined {
+  const products = types.filter((t) => t.tag.k === "type" && t.tag.strength !== "feature");
+  return parts.find((p) => {
+    if (within(p, naming)) return !products.some((t) => within(t, naming) && t.start > p.end && !afterObjectCue(lower, t, p.end, objectBefore));
+    // (The name may start after "for": "Juniper transceivers for SRX Series Services Gateways".)
+    if (p.end <= naming.start) return !FIELD_BREAK.test(lower.slice(p.end, naming.start)) && objectBefore.test(lower.slice(p.end, naming.start));
+    if (p.start < naming.start || FIELD_BREAK.test(lower.slice(naming.end, p.start))) return false;
+    return products.some((t) => {
+      if (t.end > p.start || p.start - t.end > 12) return false;
+      // (A bracketed aside is part of the name: "网络密码机（2U）电源".)
+      let gap = lower.slice(t.end, p.start).replace(BRACKETED_ASIDE, "");
+      for (const d of dedication) if (d.start >= t.end && d.end <= p.start) gap = gap.replace(lower.slice(d.start, d.end), "");
+      return /^[\s)）\]】]*$/.test(gap);
+    });
+  });
 }
 
 /** Whether a word stands right before a listed product's own name of another type: what that product is for ("手机加密卡"). */

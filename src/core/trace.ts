@@ -58,6 +58,7 @@ export function traceOf(p: Parameters, aside: SetAside): TraceStep[] {
     ...step("attacks beside a general-purpose product", "10, 13", p.attacksAside.length > 0 ? [`${quoted(p.attacksAside)}: what the product resists or the text discusses, not what it is`] : []),
     ...step("types answered no", "19", p.deniedTypes.length > 0 ? [`${quoted(p.deniedTypes)}: the spec says the product is not one`] : []),
     ...step("sector equipment", "12", p.sectorEquipment ? [`“${p.sectorEquipment.text}”: the product's head names a sector's own equipment${p.listedParts.length > 0 ? `, with ${quoted(p.listedParts)} as parts of it` : ", which may contain a listed part"}`] : []),
+    ...step("part or accessory", "10", p.partHead ? [`“${p.partHead.text}”: a part heads the name; the listed products named are what it fits`] : []),
     ...step("general-purpose product", "11", p.generalProduct ? [`“${p.generalProduct.text}”: the product's head names a general-purpose product; its crypto is a feature`] : []),
     ...step("product types", "10, 11", p.types.map((t) => `${t.type.replace(/_/g, " ")} (${t.strength}): “${t.evidence.text}”`)),
     { step: "what the item is", rules: "10, 14, 17, 21", found: [`${KINDS[p.itemKind]}${p.itemKindEvidence ? `, named by “${p.itemKindEvidence.text}”` : ""}`] },

@@ -176,6 +176,12 @@ export const Vocabulary = z.object({
    * wireless module): named as the product's head, their crypto blocks are features of it (rule 11).
    */
   generalProducts: Terms.default([]),
+  /**
+   * Parts and accessories with no cryptographic function of their own (a fan, a power supply, a
+   * transceiver, a cable): heading the name, or ending a compound after a listed product's name
+   * ("HSM 风扇模块"), they are the item, and the listed product is what they fit (reading rule 10).
+   */
+  parts: Terms.default([]),
   rateLabels: z.object({
     symmetric: Terms,
     encryptedCommunication: Terms,
