@@ -880,12 +880,13 @@ function namedTogether(lower: string, a: Hit, b: Hit): boolean {
 }
 const PAIR_JOIN = /^\s*(?:和|与|及|、|\+|\/|&|and|-)?\s*$/;
 
-/** A negated word with the cue that negates it ("no hardware"), as one span. */
 /** The first denial that goods change hands, skipping a negation that opens a word denying nothing ("不同型号采购设备"). */
 function goodsDenial(lower: string, pattern: RegExp, notNegations: readonly Hit[]): Hit | null {
   const m = [...lower.matchAll(pattern)].find((x) => !notNegations.some((h) => h.start === x.index));
   return m ? { start: m.index, end: m.index + m[0].length, tag: { k: "service" } } : null;
 }
+
+/** A negated word with the cue that negates it ("no hardware"), as one span. */
 
 function negationPhrase(cues: readonly Hit[], h: Hit): Hit {
   const cue = cues.filter((c) => c.end <= h.start && h.start - c.end <= 12).at(-1);

@@ -148,6 +148,7 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["10: a part named before what it fits is the item", "Fan module for network HSM (FIPS 140-2 Level 3), spare, qty 2", ["not_listed", null], ["not_listed", null]],
   ["10: a part ending a compound after the product's name is the item", "网络密码机（2U）电源 备件 2只，SM2/SM4", ["not_listed", null], ["not_listed", null]],
   ["10: a product that comes with a cable is still the product", "IPsec VPN网关，含电源线，IPsec吞吐量 20 Gbps，SM4", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
+  ["14: a firmware-hybrid module is hardware that ships with its firmware", "Firmware-hybrid cryptographic module: PCIe cipher card, SM4 20 Gbps", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
   ["21: a deal that sells no equipment is a service", "Remote key injection for 500 POS terminals at the provider's facility, AES DUKPT; no equipment is sold to us", ["not_listed", null], ["not_listed", null]],
   ["21: 不采购任何硬件 says no goods move", "托管的IPsec VPN网关，IPsec吞吐量 20 Gbps，按小时计费；我方不采购任何硬件", ["not_listed", null], ["not_listed", null]],
   ["21: software that moves is still software when no hardware is shipped", "不寄硬件，只发 IPsec VPN 网关的固件升级包，AES-256", ["not_listed", null], ["needs_info", "5D002"]],
