@@ -296,6 +296,7 @@ interface CompiledCues {
   readonly embeddedInChip: RegExp;
   /** A negation, a verb of selling, buying or carrying and a word for goods in one clause, either order of the last two. */
   readonly goodsDenial: RegExp;
+  readonly goodsWords: readonly string[];
   readonly featureQualifierBefore: RegExp;
 }
 const compiled = new WeakMap<ReadingCues, CompiledCues>();
@@ -315,6 +316,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
       processNode: new RegExp(`(?<![\\d.])(?:${cues.siliconCues.processNodes.join("|")})\\s?nm\\b`),
       embeddedInChip: new RegExp(`^[^,;，；。|\\n]{0,16}?(?:${cueAlternation(cues.siliconCues.embedding)})\\s*(?:the\\s+|an?\\s+)?(?:${cueAlternation(cues.siliconCues.chips)})`),
       goodsDenial: goodsDenialPattern(cues.goodsDenials),
+      goodsWords: cues.goodsDenials.goods.map((w) => w.toLowerCase()),
       requestBefore: new RegExp(`(?:${cueAlternation(cues.requestWords)})\\s*$`),
       citationBefore: new RegExp(`(?:${cueAlternation(cues.citationCues)})\\s*(?:an?\\s+)?[“"「‘']$`),
       qualifiedFeatures: new Set(cues.qualifiedFeatures.terms.map((t) => t.toLowerCase())),
@@ -539,7 +541,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const hardwareWords = found.of("hardware").filter((h) => !negated.has(h));
   // "No equipment is sold", "不采购、不运输任何设备": the deal moves no goods, so what it asks about is a service
   // (rule 21); software named outside the denial ("不寄硬件，这算软件出口") is still what moves.
-  const goodsDenied = candidateTypes.length > 0 ? goodsDenial(lower, cue.goodsDenial, all.filter((h) => h.tag.k === "notNegation")) : null;
+  const goodsDenied = candidateTypes.length > 0 ? goodsDenial(lower, cue, all) : null;
   const liveSoftware = liveKindWords(found.of("software"), negated, candidateTypes).filter(
     (h) => !hardwareWords.some((w) => namedTogether(lower, w, h)) && !(goodsDenied && h.start >= goodsDenied.start && h.start < goodsDenied.end + 8),
   );
@@ -881,9 +883,13 @@ function namedTogether(lower: string, a: Hit, b: Hit): boolean {
 const PAIR_JOIN = /^\s*(?:和|与|及|、|\+|\/|&|and|-)?\s*$/;
 
 /** The first denial that goods change hands, skipping a negation that opens a word denying nothing ("不同型号采购设备"). */
-function goodsDenial(lower: string, pattern: RegExp, notNegations: readonly Hit[]): Hit | null {
-  const m = [...lower.matchAll(pattern)].find((x) => !notNegations.some((h) => h.start === x.index));
-  return m ? { start: m.index, end: m.index + m[0].length, tag: { k: "service" } } : null;
+function goodsDenial(lower: string, cue: CompiledCues, hits: readonly Hit[]): Hit | null {
+  // (Most texts hold no word for goods: a plain search rules them out faster than the pattern.)
+  if (!cue.goodsWords.some((w) => lower.includes(w))) return null;
+  for (const m of lower.matchAll(cue.goodsDenial)) {
+    if (!hits.some((h) => h.tag.k === "notNegation" && h.start === m.index)) return { start: m.index, end: m.index + m[0].length, tag: { k: "service" } };
+  }
+  return null;
 }
 
 /** A negated word with the cue that negates it ("no hardware"), as one span. */
