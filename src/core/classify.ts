@@ -21,7 +21,7 @@ import type {
 } from "./result.ts";
 
 /** Bumped whenever a change to the engine or vocabulary may change a verdict; stored with every record. */
-export const ENGINE_VERSION = "1.9.0";
+export const ENGINE_VERSION = "1.10.0";
 
 const VERDICT_RANK: Record<Verdict, number> = {
   licence_required: 4,
@@ -261,7 +261,8 @@ function matchEntry(entry: Entry, p: Parameters, signals: Signals, hsCode: strin
           ? false // its encryption protects what it stores, not what it transmits (rule 15)
           : p.cryptoFunction.length > 0 || p.algorithms.some((a) => a.counted) || (TOOL_TYPES.has(type) && p.toolFor.length > 0);
     // A chip word in a text that names a general-purpose chip as the product ("32位MCU … 通用芯片") is that chip (rule 11).
-    const hostIsTheGeneralProduct = type === "security_chip" && p.generalProduct !== null;
+    // …and so is one in a text naming the wireless standard the chip implements ("芯片 … WiFi + 蓝牙").
+    const hostIsTheGeneralProduct = type === "security_chip" && (p.generalProduct !== null || p.connectivityChip !== null);
     if (hosts.length > 0 && hostFunction && !hostIsTheGeneralProduct) {
       found = firmer(found, { kind: "host", evidence: [...hosts, ...features].map((t) => t.evidence) });
     } else if (features.length > 0 && !anyPrimary && !(type === "cipher_machine" ? anyHostBesideNetwork : anyHost) && !p.generalProduct) {
@@ -636,6 +637,12 @@ function decide(
       reasons.push({
         en: `The text names a general-purpose product (${quoted([p.generalProduct])}): its cryptographic functions are features of it, not its main function, so it is not a security chip or cipher device as such (reading rule 11); an HS code shared with listed items is only a reference (rule 18).`,
         zh: `描述的是通用产品（${quoted([p.generalProduct])}）：其密码功能是产品的附带功能而非主要功能，不因此成为安全芯片或密码设备（阅读规则11）；与清单物项相同的HS编码仅供参考（阅读规则18）。`,
+      });
+    }
+    if (p.connectivityChip && !p.types.some((t) => t.strength === "primary")) {
+      reasons.push({
+        en: `The chip implements a wireless standard (${quoted([p.connectivityChip])}): it is a connectivity chip, whose cryptographic blocks are features of it, not its main function, so it is not a security chip as such (reading rule 11).`,
+        zh: `该芯片实现无线通信标准（${quoted([p.connectivityChip])}）：属于通信芯片，其密码模块是附带功能而非主要功能，不因此成为安全芯片（阅读规则11）。`,
       });
     }
     const itemType = p.itemKind === "software" ? "crypto_software" : "crypto_technology";

@@ -104,6 +104,11 @@ export interface Parameters {
    * ("微控制器", "Bluetooth LE SoC"): its crypto is a feature, not its main function (rule 11).
    */
   readonly generalProduct: Evidence | null;
+  /**
+   * The wireless standard a chip named only as a chip implements ("ESP32-C3 芯片 … WiFi + 蓝牙5"): a
+   * connectivity chip, whose crypto blocks are features, not a security chip (rule 11).
+   */
+  readonly connectivityChip: Evidence | null;
   /** A part or accessory heading the name ("风扇模块", "transceivers"): the listed products named are what it fits (rule 10). */
   readonly partHead: Evidence | null;
   /**
@@ -168,11 +173,17 @@ type Tag =
   | { k: "part" }
   | { k: "publication" }
   | { k: "general" }
+  | { k: "connectivity" }
   | { k: "rateLabel"; kind: Exclude<RateKind, "unqualified"> }
   | { k: "managedObjects" };
 
 type Hit = TermHit<Tag>;
 
+/**
+ * "电能表用安全模块", "POS机用密码键盘": a noun, then 用 and the rest of the name, is what the named item is
+ * for; the item is the word the name ends with (reading rule 10). ("用于", "用途", "用户" say something else.)
+ */
+const FOR_THE_NEXT_WORD = /^用(?![于途户来作以])/;
 const CLAUSE_BREAK = /[,;，；。、!?！？\n()（）:：|]/;
 const BRACKETED_ASIDE = /[(（][^()（）]{0,10}[)）]/g;
 /** The end of a field or a sentence; a bracket or a comma inside a name does not end it. */
@@ -227,6 +238,7 @@ export function buildLexicon(vocab: Vocabulary): Lexicon<Tag> {
   addAll(vocab.services, { k: "service" });
   addAll(vocab.publications, { k: "publication" });
   addAll(vocab.generalProducts, { k: "general" });
+  addAll(vocab.connectivityStandards, { k: "connectivity" });
   addAll(vocab.parts, { k: "part" });
   addAll(vocab.rateLabels.symmetric, { k: "rateLabel", kind: "symmetric" });
   addAll(vocab.rateLabels.encryptedCommunication, { k: "rateLabel", kind: "encrypted_communication" });
@@ -486,13 +498,21 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   // name ("HSM at head-end", "商户手机") are what it works with, too.
   const equipmentHead = found
     .of("sector")
-    .find((h) => h.tag.equipment && within(h, naming) && !namingTypes.some((t) => t.tag.strength === "primary" && t.end > h.end));
+    .find((h) => h.tag.equipment && within(h, naming) && !namingTypes.some((t) => t.tag.strength === "primary" && t.end > h.end) && !FOR_THE_NEXT_WORD.test(lower.slice(h.end, h.end + 2)));
   // …and so, in 申报要素, with equipment that carries the function heading 品名 ("国密加密网关" with a
   // 加密卡 in its key-storage field): the card is a part of the gateway (reading rule 19).
   const shape = textShape(lower);
   const hostHead = shape === "declaration_elements" && lastNamed?.tag.k === "type" && lastNamed.tag.strength === "host" && !headIsToolFor;
+  // A general-purpose product heads the name when no listed product word comes after it there
+  // ("打印机" in "多功能打印机", not in "打印机墨盒芯片", which is a chip).
+  const generalHead = namingTypes.some((h) => h.tag.strength === "primary")
+    ? undefined
+    : found.of("general").find((g) => within(g, naming) && !namingTypes.some((h) => h.tag.strength !== "feature" && h.end > g.end));
+  // …and with a general-purpose product heading the name (an MCU, a printer), a listed type named only
+  // outside it ("TC3x HSM 子系统", "crypto accelerator") is a block of that product: its crypto is a
+  // feature, not its main function (reading rule 11).
   const typesOutsideName =
-    headType === null && !equipmentHead && !hostHead
+    headType === null && !equipmentHead && !hostHead && !generalHead
       ? []
       : candidateTypes.filter(
           (h) =>
@@ -508,11 +528,13 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const equipmentModifiers = equipmentHead
     ? namingTypes.filter((h) => (h.tag.strength === "host" || QUALIFIABLE_HOSTS.has(h.tag.type)) && h.end <= equipmentHead.start)
     : [];
-  // A general-purpose product heads the name when no listed product word comes after it there
-  // ("打印机" in "多功能打印机", not in "打印机墨盒芯片", which is a chip).
-  const generalHead = namingTypes.some((h) => h.tag.strength === "primary")
-    ? undefined
-    : found.of("general").find((g) => within(g, naming) && !namingTypes.some((h) => h.tag.strength !== "feature" && h.end > g.end));
+  // A chip named only by a chip word ("ESP32-C3 芯片", "IC") in a text naming the wireless standard it
+  // implements ("WiFi", "蓝牙5", "Zigbee") is a connectivity chip (rule 11) — not where the standard is
+  // only what the chip is for ("用于蓝牙耳机").
+  const connectivityStandard =
+    !generalHead && lastNamed?.tag.k === "type" && lastNamed.tag.type === "security_chip" && lastNamed.tag.strength === "host" && !namingTypes.some((h) => h.tag.strength === "primary")
+      ? found.of("connectivity").find((h) => !negated.has(h) && !afterObjectCue(lower, h, 0, cue.objectBefore))
+      : undefined;
   // Attacks named outside the name of a general-purpose product (an SoC's DPA countermeasures, a course
   // on microcontrollers and glitching) are what it resists or discusses, not what it is (rules 10 and 13).
   const attacksBesideGeneral = generalHead ? candidateTypes.filter((h) => h.tag.type === "cryptanalysis" && !within(h, naming)) : [];
@@ -637,6 +659,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     listedParts: firstFew(norm, equipmentParts),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
     generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
+    connectivityChip: connectivityStandard ? evidenceOfHit(norm, connectivityStandard) : null,
     partHead: partHead ? evidenceOfHit(norm, partHead) : null,
     sectorEquipment: equipmentHead ? evidenceOfHit(norm, equipmentHead) : null,
     qualifiedHosts: firstFew(norm, typeHits.filter((h) => !typeWords.includes(h))),
@@ -688,6 +711,7 @@ function readingWithoutTerms(norm: NormalisedText, cues: ReadingCues, cue: Compi
     listedParts: [],
     headType: null,
     generalProduct: null,
+    connectivityChip: null,
     partHead: null,
     sectorEquipment: null,
     qualifiedHosts: [],
@@ -1492,6 +1516,8 @@ function extractSectors(
           !SENTENCE_BREAK.test(norm.lower.slice(d.end, s.start)),
       ) ??
       dedicationHits.find((d) => d.start >= s.end && d.start - s.end <= 2) ??
+      // "电能表用安全模块", "银行用加密机": a sector's word, then 用 and a product's name, names what the product is made for.
+      (FOR_THE_NEXT_WORD.test(norm.lower.slice(s.end, s.end + 2)) && typeHits.some((t) => t.tag.strength === "primary" && t.start >= s.end && t.start - s.end <= 24) ? s : undefined) ??
       // (A phone or radio named for the police is a phone, read on the import list: rule 15.)
       typeHits.find(
         (t) =>

@@ -60,6 +60,7 @@ export function traceOf(p: Parameters, aside: SetAside): TraceStep[] {
     ...step("sector equipment", "12", p.sectorEquipment ? [`“${p.sectorEquipment.text}”: the product's head names a sector's own equipment${p.listedParts.length > 0 ? `, with ${quoted(p.listedParts)} as parts of it` : ", which may contain a listed part"}`] : []),
     ...step("part or accessory", "10", p.partHead ? [`“${p.partHead.text}”: a part heads the name; the listed products named are what it fits`] : []),
     ...step("general-purpose product", "11", p.generalProduct ? [`“${p.generalProduct.text}”: the product's head names a general-purpose product; its crypto is a feature`] : []),
+    ...step("connectivity chip", "11", p.connectivityChip ? [`“${p.connectivityChip.text}”: the chip implements a wireless standard; its crypto is a feature`] : []),
     ...step("product types", "10, 11", p.types.map((t) => `${t.type.replace(/_/g, " ")} (${t.strength}): “${t.evidence.text}”`)),
     { step: "what the item is", rules: "10, 14, 17, 21", found: [`${KINDS[p.itemKind]}${p.itemKindEvidence ? `, named by “${p.itemKindEvidence.text}”` : ""}`] },
     ...step(

@@ -177,6 +177,12 @@ export const Vocabulary = z.object({
    */
   generalProducts: Terms.default([]),
   /**
+   * Wireless standards a chip implements as its main function ("Wi-Fi", "蓝牙", "Zigbee", "NB-IoT"): a chip
+   * named only as a chip ("芯片", "IC") in a text that names one is a connectivity chip, and its AES or
+   * RSA blocks are features of it (reading rule 11).
+   */
+  connectivityStandards: Terms.default([]),
+  /**
    * Parts and accessories with no cryptographic function of their own (a fan, a power supply, a
    * transceiver, a cable): heading the name, or ending a compound after a listed product's name
    * ("HSM 风扇模块"), they are the item, and the listed product is what they fit (reading rule 10).

@@ -36,6 +36,12 @@ describe("reading rules", () => {
   it("names rules 11 and 18 for a general-purpose product", () => {
     expect(classify("品名:微控制器(MCU)|用途:工业控制|是否有加密功能:有(AES硬件加速)|数量:1000").export.reasons.join(" ")).toMatch(/general-purpose product .*reading rule 11.*rule 18/);
   });
+  it("names rule 11 for a connectivity chip, in both languages", () => {
+    const r = classify("Bluetooth LE 芯片，AES-128 硬件加密，安全启动");
+    expect(r.export.reasons.join(" ")).toMatch(/wireless standard \(“Bluetooth”\): it is a connectivity chip.*reading rule 11/);
+    expect(r.export.zh.reasons.join(" ")).toMatch(/无线通信标准.*阅读规则11/);
+    expect((classifier.classify({ description: "Bluetooth LE 芯片，AES-128 硬件加密", asOf: "2026-12-01" }, { trace: true }).trace ?? []).map((t) => t.step)).toContain("connectivity chip");
+  });
   it("names rule 12 where a sector's own equipment heads the name, in both languages", () => {
     const r = classify("智能电表，AES-128加密，与主站HSM进行密钥协商");
     expect(r.export.reasons.join(" ")).toMatch(/“智能电表” names a sector's own equipment.*\(reading rule 12\)/);
