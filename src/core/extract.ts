@@ -178,6 +178,7 @@ type Tag =
   | { k: "managedObjects" };
 
 type Hit = TermHit<Tag>;
+type TypeHit = TermHit<Extract<Tag, { k: "type" }>>;
 
 /**
  * "电能表用安全模块", "POS机用密码键盘": a noun, then 用 and the rest of the name, is what the named item is
@@ -406,6 +407,88 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const hits = dropMasked(all);
   const found = new HitsByKind(hits);
 
+  const { negated, cryptoHits, negatedCrypto, liveCrypto, algorithmHits, typeWords, protectiveHits, storedDataHosts, deniedWords, citedWords, liveTypeWords, namedTypes } = readTypeWords(lower, hits, found, cue, cues);
+  const { technologyWords, naming, compoundOf, hostModifiers, candidateTypes, lastNamed, headIsToolFor, namedObjects, equipmentHead, shape, generalHead, typesOutsideName, equipmentParts, connectivityStandard, attacksBesideGeneral, accessoryObjects, partHead, partObjects, typeHits } = readName(norm, found, cue, negated, algorithmHits, liveTypeWords, namedTypes);
+
+  const algorithms = extractAlgorithms(norm, algorithmHits, found.of("curve"));
+  const namesSomething = algorithms.some((a) => a.counted) || typeHits.some((h) => h.tag.strength === "primary");
+  const noEncryption =
+    negatedCrypto.length > 0 && liveCrypto.length === 0 && !namesSomething ? evidenceOfHit(norm, negatedCrypto[0] as Hit) : null;
+
+  const { head, itemKind, itemKindEvidence, goodsDenied } = readItemKind(norm, found, cue, all, negated, cryptoHits, technologyWords, candidateTypes, typeHits, naming, lastNamed, equipmentHead, generalHead, partHead);
+
+  // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
+  // …and so is one in a field that lists what the item goes into ("Applications: … consumer electronics").
+  const consumerObjects = found
+    .of("massWeak")
+    .filter((h) => afterObjectCue(lower, h, 0, cue.objectBefore) || inApplicationField(lower, h, cue.applicationKey) || modifiesListedProduct(h, namedTypes));
+  const consumerApplications = found.of("massStrong").filter((h) => inApplicationField(lower, h, cue.applicationKey));
+  const parameters: Parameters = {
+    algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
+    rates: firstPerKey(extractRates(norm, found.of("rateLabel"), cues.lowerBounds, cue), rateKey),
+    managedObjects: firstPerKey(extractManagedObjects(norm, found.of("managedObjects")), (m) => String(m.value)),
+    types: firstPerKey(
+      typeHits.map((h) => ({ type: h.tag.type, strength: h.tag.strength, evidence: evidenceOfHit(norm, h) })),
+      (t) => `${t.type}/${t.strength}`,
+    ),
+    sectors: firstPerKey(extractSectors(norm, found.of("sector"), found.of("dedication"), typeHits), (s) => `${s.sector}/${s.dedicated}`),
+    cryptoFunction: firstFew(norm, liveCrypto),
+    massMarket: {
+      strong: firstFew(norm, found.of("massStrong").filter((h) => !consumerApplications.includes(h))),
+      weak: firstFew(norm, found.of("massWeak").filter((h) => !consumerObjects.includes(h) && !insideListedTypeName(h, typeWords))),
+    },
+    enterprise: firstFew(norm, found.of("enterprise")),
+    negated: firstFew(norm, [...negatedCrypto, ...found.of("algorithm").filter((h) => negated.has(h)), ...typeWords.filter((h) => negated.has(h))]),
+    noEncryption,
+    itemKind,
+    itemKindEvidence,
+    itemKindNamed: head !== undefined && within(head[1], naming),
+    goodsDenied: goodsDenied && head?.[1] === goodsDenied ? evidenceOfHit(norm, goodsDenied) : null,
+    chipDesign: head !== undefined && (head[1].tag.k === "chipDesign" || head[1].tag.k === "designCore"),
+    publicDomain: firstFew(norm, [...found.of("publicDomain"), ...(itemKind === "publication" ? found.of("publication") : [])]),
+    protective: firstFew(norm, protectiveHits),
+    shape,
+    // A tool is for the listed items and functions named as its objects, and for a sector's crypto
+    // products (金融IC卡); a router or switch it tests is not one.
+    toolFor: firstFew(norm, [
+      ...namedObjects.filter((h) => h.tag.k === "type" && h.tag.strength !== "host"),
+      ...(headIsToolFor ? found.of("sector").filter((h) => h.tag.product) : []),
+    ]),
+    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...hostModifiers, ...accessoryObjects, ...partObjects, ...typesOutsideName.filter((h) => !equipmentParts.includes(h))]),
+    listedParts: firstFew(norm, equipmentParts),
+    headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
+    generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
+    connectivityChip: connectivityStandard ? evidenceOfHit(norm, connectivityStandard) : null,
+    partHead: partHead ? evidenceOfHit(norm, partHead) : null,
+    sectorEquipment: equipmentHead ? evidenceOfHit(norm, equipmentHead) : null,
+    qualifiedHosts: firstFew(norm, typeHits.filter((h) => !typeWords.includes(h))),
+    deniedTypes: firstFew(norm, deniedWords),
+    citedTypes: firstFew(norm, citedWords),
+    storedDataOnly: firstFew(norm, storedDataHosts),
+    attacksAside: firstFew(norm, attacksBesideGeneral),
+  };
+  if (trace) {
+    trace.push(
+      ...traceOf(parameters, {
+        masked: firstFew(norm, all.filter((h) => !hits.includes(h) && h.tag.k !== "exclusion" && h.tag.k !== "notNegation")),
+        objects: firstFew(norm, candidateTypes.filter((h) => !typeHits.includes(h))),
+        namingPhrase: naming.end > naming.start ? evidenceOf(norm, naming.start, naming.end) : null,
+        consumerObjects: firstFew(norm, [...consumerObjects, ...consumerApplications]),
+      }),
+    );
+  }
+  return parameters;
+}
+
+/*
+ * The reading runs in steps, each a function of its own: a catalogue runs them for every row, and V8
+ * optimises a function as a whole, throwing all of it away when one of its lines meets an object it has
+ * not seen. One function holding every step was compiled again and again while a cold bulk thread met
+ * its first rows (half a second a compile); steps of their own are compiled, and dropped, one by one.
+ */
+
+/** The listed types' words the text names and what is said of them: negated, protective, denied, quoted, promoted (rules 11, 13, 15, 19). */
+function readTypeWords(lower: string, hits: readonly Hit[], found: HitsByKind, cue: CompiledCues, cues: ReadingCues) {
   const negated = negatedHits(lower, hits, found.of("negation"), cue.negativeAnswer);
   const cryptoHits = found.of("crypto");
   const negatedCrypto = cryptoHits.filter((h) => negated.has(h));
@@ -437,6 +520,20 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     .map((h) =>
       h.tag.k === "type" && h.tag.type === "cipher_machine" && (builtIntoChip || (madeAtNode && h.tag.strength !== "primary")) ? { ...h, tag: { ...h.tag, type: "security_chip" as const } } : h,
     );
+  return { negated, cryptoHits, negatedCrypto, liveCrypto, algorithmHits, typeWords, protectiveHits, storedDataHosts, deniedWords, citedWords, liveTypeWords, namedTypes };
+}
+
+/** The phrase that names the product, its head, and the listed types that name what the product is rather than what it works with (rules 10–12). */
+function readName(
+  norm: NormalisedText,
+  found: HitsByKind,
+  cue: CompiledCues,
+  negated: ReadonlySet<Hit>,
+  algorithmHits: readonly Hit[],
+  liveTypeWords: readonly TypeHit[],
+  namedTypes: readonly TypeHit[],
+) {
+  const lower = norm.lower;
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).
@@ -551,12 +648,26 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     lower,
     cue.objectBefore,
   );
+  return { technologyWords, naming, compoundOf, hostModifiers, candidateTypes, lastNamed, headIsToolFor, namedObjects, equipmentHead, shape, generalHead, typesOutsideName, equipmentParts, connectivityStandard, attacksBesideGeneral, accessoryObjects, partHead, partObjects, typeHits };
+}
 
-  const algorithms = extractAlgorithms(norm, algorithmHits, found.of("curve"));
-  const namesSomething = algorithms.some((a) => a.counted) || typeHits.some((h) => h.tag.strength === "primary");
-  const noEncryption =
-    negatedCrypto.length > 0 && liveCrypto.length === 0 && !namesSomething ? evidenceOfHit(norm, negatedCrypto[0] as Hit) : null;
-
+function readItemKind(
+  norm: NormalisedText,
+  found: HitsByKind,
+  cue: CompiledCues,
+  all: readonly Hit[],
+  negated: ReadonlySet<Hit>,
+  cryptoHits: readonly Hit[],
+  technologyWords: readonly Hit[],
+  candidateTypes: readonly TypeHit[],
+  typeHits: readonly TypeHit[],
+  naming: { start: number; end: number },
+  lastNamed: Hit | undefined,
+  equipmentHead: Hit | undefined,
+  generalHead: Hit | undefined,
+  partHead: Hit | undefined,
+) {
+  const lower = norm.lower;
   // What the item is: the kind of word named first (its head, reading rule 10). A kind word that is
   // negated ("no software needed", "不带任何硬件") does not name the item.
   // Software named together with hardware ("硬件软件综合体", "hardware and software") ships with it: the item is the hardware (rule 14).
@@ -617,68 +728,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
     : (namedHeads.sort((a, b) => a[1].start - b[1].start)[0] ?? deniedHead);
   const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
   const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? evidenceOfHit(norm, head[1]) : null;
-
-  // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
-  // …and so is one in a field that lists what the item goes into ("Applications: … consumer electronics").
-  const consumerObjects = found
-    .of("massWeak")
-    .filter((h) => afterObjectCue(lower, h, 0, cue.objectBefore) || inApplicationField(lower, h, cue.applicationKey) || modifiesListedProduct(h, namedTypes));
-  const consumerApplications = found.of("massStrong").filter((h) => inApplicationField(lower, h, cue.applicationKey));
-  const parameters: Parameters = {
-    algorithms: firstPerKey(algorithms, (a) => `${a.name}/${a.keyBits}`),
-    rates: firstPerKey(extractRates(norm, found.of("rateLabel"), cues.lowerBounds, cue), rateKey),
-    managedObjects: firstPerKey(extractManagedObjects(norm, found.of("managedObjects")), (m) => String(m.value)),
-    types: firstPerKey(
-      typeHits.map((h) => ({ type: h.tag.type, strength: h.tag.strength, evidence: evidenceOfHit(norm, h) })),
-      (t) => `${t.type}/${t.strength}`,
-    ),
-    sectors: firstPerKey(extractSectors(norm, found.of("sector"), found.of("dedication"), typeHits), (s) => `${s.sector}/${s.dedicated}`),
-    cryptoFunction: firstFew(norm, liveCrypto),
-    massMarket: {
-      strong: firstFew(norm, found.of("massStrong").filter((h) => !consumerApplications.includes(h))),
-      weak: firstFew(norm, found.of("massWeak").filter((h) => !consumerObjects.includes(h) && !insideListedTypeName(h, typeWords))),
-    },
-    enterprise: firstFew(norm, found.of("enterprise")),
-    negated: firstFew(norm, [...negatedCrypto, ...found.of("algorithm").filter((h) => negated.has(h)), ...typeWords.filter((h) => negated.has(h))]),
-    noEncryption,
-    itemKind,
-    itemKindEvidence,
-    itemKindNamed: head !== undefined && within(head[1], naming),
-    goodsDenied: goodsDenied && head?.[1] === goodsDenied ? evidenceOfHit(norm, goodsDenied) : null,
-    chipDesign: head !== undefined && (head[1].tag.k === "chipDesign" || head[1].tag.k === "designCore"),
-    publicDomain: firstFew(norm, [...found.of("publicDomain"), ...(itemKind === "publication" ? found.of("publication") : [])]),
-    protective: firstFew(norm, protectiveHits),
-    shape,
-    // A tool is for the listed items and functions named as its objects, and for a sector's crypto
-    // products (金融IC卡); a router or switch it tests is not one.
-    toolFor: firstFew(norm, [
-      ...namedObjects.filter((h) => h.tag.k === "type" && h.tag.strength !== "host"),
-      ...(headIsToolFor ? found.of("sector").filter((h) => h.tag.product) : []),
-    ]),
-    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...hostModifiers, ...accessoryObjects, ...partObjects, ...typesOutsideName.filter((h) => !equipmentParts.includes(h))]),
-    listedParts: firstFew(norm, equipmentParts),
-    headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
-    generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
-    connectivityChip: connectivityStandard ? evidenceOfHit(norm, connectivityStandard) : null,
-    partHead: partHead ? evidenceOfHit(norm, partHead) : null,
-    sectorEquipment: equipmentHead ? evidenceOfHit(norm, equipmentHead) : null,
-    qualifiedHosts: firstFew(norm, typeHits.filter((h) => !typeWords.includes(h))),
-    deniedTypes: firstFew(norm, deniedWords),
-    citedTypes: firstFew(norm, citedWords),
-    storedDataOnly: firstFew(norm, storedDataHosts),
-    attacksAside: firstFew(norm, attacksBesideGeneral),
-  };
-  if (trace) {
-    trace.push(
-      ...traceOf(parameters, {
-        masked: firstFew(norm, all.filter((h) => !hits.includes(h) && h.tag.k !== "exclusion" && h.tag.k !== "notNegation")),
-        objects: firstFew(norm, candidateTypes.filter((h) => !typeHits.includes(h))),
-        namingPhrase: naming.end > naming.start ? evidenceOf(norm, naming.start, naming.end) : null,
-        consumerObjects: firstFew(norm, [...consumerObjects, ...consumerApplications]),
-      }),
-    );
-  }
-  return parameters;
+  return { head, itemKind, itemKindEvidence, goodsDenied };
 }
 
 /**
@@ -843,7 +893,7 @@ function answeredNo(lower: string, end: number, negativeAnswer: RegExp): boolean
  * name ("云服务" in "云服务器密码机"). Chinese runs words together: a kind word that overlaps a longer
  * product word shares its characters.
  */
-function liveKindWords<T extends Hit>(words: readonly T[], negated: Set<Hit>, types: readonly Hit[]): T[] {
+function liveKindWords<T extends Hit>(words: readonly T[], negated: ReadonlySet<Hit>, types: readonly Hit[]): T[] {
   return words.filter((h) => !negated.has(h) && !types.some((t) => t.start < h.end && h.start < t.end && t.end - t.start > h.end - h.start));
 }
 
