@@ -1460,6 +1460,13 @@ function nearestLabel(
   // Another number stops the scan, so a label is not borrowed from the figure before.
   while (from > 0 && figureStart - from < 40 && !numberAt(lower, from - 1)) {
     const c = lower[from - 1] as string;
+    // A condition in brackets between the label and its figure ("IPsec VPN 吞吐（512 字节）4.5 Gbps",
+    // "throughput (1518B UDP): 10 Gbps") is passed over: the figure is still the label's (reading rule 3).
+    const aside = BRACKET_CLOSE.test(c) ? asideOpening(lower, from - 1) : -1;
+    if (aside >= 0) {
+      from = aside;
+      continue;
+    }
     if (CLAUSE_BREAK.test(c)) {
       const opensCell = CELL_OPENING.test(lower.slice(from, figureStart));
       if (keyFrom >= 0 || !(KEY_END.test(c) || (CELL_END.test(c) && opensCell))) break;
@@ -1488,6 +1495,19 @@ function nearestLabel(
   );
   return near ? { kind: near, from: "clause" } : { kind: "unqualified", from: "none" };
 }
+
+const BRACKET_CLOSE = /[)）]/;
+/** Where the short bracketed aside that closes at `close` opens, or -1 (none, or too long to be an aside). */
+function asideOpening(lower: string, close: number): number {
+  for (let i = close - 1; i >= 0 && close - i <= ASIDE_MAX; i--) {
+    const c = lower[i] as string;
+    if (BRACKET_OPEN.test(c)) return i;
+    if (BRACKET_CLOSE.test(c) || SENTENCE_BREAK.test(c)) return -1;
+  }
+  return -1;
+}
+/** The longest bracketed condition passed over between a label and its figure ("(1518 字节 UDP)"). */
+const ASIDE_MAX = 20;
 
 /** A digit that starts a number; one inside a word ("SM4 15Gbps", "IPv4") is part of that word. */
 function numberAt(lower: string, i: number): boolean {

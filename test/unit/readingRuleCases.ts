@@ -12,6 +12,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["7: a verification rate is not a signature rate", "Signing server, RSA-2048 signing 25,000 ops/s, verify 80,000 ops/s, AES-256 12 Gbps", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
   ["7: verification alone leaves the signature rate unknown", "签名验签服务器，SM2验签速率 8万次/秒，SM4", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["20: a label with a digit in it still labels its figure", "密码卡，对称加密性能：SM4 15Gbps", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
+  ["3: a packet-size condition in brackets stays with its label", "VPN网关，防火墙吞吐（1518字节）20 Gbps，IPsec VPN吞吐（512字节）4 Gbps，SM4", ["below_threshold", "I-4"], ["below_threshold", "5A002.c"]],
+  ["3: a bracketed condition before a colon leaves the figure its key's", "IPsec VPN gateway | IPsec VPN throughput (512B): 12 Gbps | AES-256", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
   ["5: a family spanning the threshold asks which model", "IPsec VPN gateway family, 2–20 Gbps IPsec throughput depending on model, AES-256", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
   ["5: a family wholly above the threshold", "IPsec VPN网关系列，IPsec吞吐量 12~40Gbps（视型号），SM4", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
   ["5: a family wholly below the threshold", "IPsec VPN gateway series: IPsec throughput 1-4 Gbps by model, AES-256", ["below_threshold", "I-4"], ["below_threshold", "5A002.c"]],
