@@ -265,7 +265,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "siliconCues" | "goodsDenials" | "requestWords" | "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
+export type ReadingCues = Pick<Vocabulary, "versionKeys" | "siliconCues" | "goodsDenials" | "requestWords" | "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form") and take a plural s, "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -304,6 +304,8 @@ interface CompiledCues {
   readonly citationBefore: RegExp;
   /** Words that ask about a product rather than name one ("quote", "request"), ending a clause's words before "for". */
   readonly requestBefore: RegExp;
+  /** After a software word, what makes it a field's key about the product's firmware (" version:", "版本："). */
+  readonly versionKeyAfter: RegExp;
   /** A chip's process node ("5 nm", "28nm"), and a crypto block said to be built into a chip ("integrated in the SoC"). */
   readonly processNode: RegExp;
   readonly embeddedInChip: RegExp;
@@ -331,6 +333,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
       goodsDenial: goodsDenialPattern(cues.goodsDenials),
       goodsWords: cues.goodsDenials.goods.map((w) => w.toLowerCase()),
       requestBefore: new RegExp(`(?:${cueAlternation(cues.requestWords)})\\s*$`),
+      versionKeyAfter: new RegExp(`^\\s*(?:${cueAlternation(cues.versionKeys)})\\.?\\s*[:：|]`),
       citationBefore: new RegExp(`(?:${cueAlternation(cues.citationCues)})\\s*(?:an?\\s+)?[“"「‘']$`),
       qualifiedFeatures: new Set(cues.qualifiedFeatures.terms.map((t) => t.toLowerCase())),
       featureQualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifiedFeatures.qualifiers)})[^,;，；。|\\n]{0,30}$`),
@@ -675,8 +678,12 @@ function readItemKind(
   // "No equipment is sold", "不采购、不运输任何设备": the deal moves no goods, so what it asks about is a service
   // (rule 21); software named outside the denial ("不寄硬件，这算软件出口") is still what moves.
   const goodsDenied = candidateTypes.length > 0 ? goodsDenial(lower, cue, all) : null;
+  // "Firmware version: 5.3", "固件版本：1.3": a field about the product's firmware, not software as the item.
   const liveSoftware = liveKindWords(found.of("software"), negated, candidateTypes).filter(
-    (h) => !hardwareWords.some((w) => namedTogether(lower, w, h)) && !(goodsDenied && h.start >= goodsDenied.start && h.start < goodsDenied.end + 8),
+    (h) =>
+      !hardwareWords.some((w) => namedTogether(lower, w, h)) &&
+      !(goodsDenied && h.start >= goodsDenied.start && h.start < goodsDenied.end + 8) &&
+      !cue.versionKeyAfter.test(lower.slice(h.end, h.end + 16)),
   );
   const liveTechnology = liveKindWords(technologyWords, negated, candidateTypes);
   const liveService = liveKindWords(found.of("service"), negated, candidateTypes);

@@ -140,6 +140,11 @@ export const Vocabulary = z.object({
    * VPN设备”？", "does it count as an "encrypted telephone""): the quoted name cites the list, not the product (rule 10).
    */
   citationCues: Terms.default([]),
+  /**
+   * Words that make a software word the key of a field ("Firmware version:", "固件版本："): the field
+   * describes the product's firmware, so the software word does not name the item (reading rules 10 and 19).
+   */
+  versionKeys: Terms.default([]),
   /** Words that ask about a product rather than name one, before "for" ("quote for", "request for"): reading rule 10. */
   requestWords: Terms.default([]),
   /**
