@@ -683,7 +683,8 @@ function readItemKind(
     (h) =>
       !hardwareWords.some((w) => namedTogether(lower, w, h)) &&
       !(goodsDenied && h.start >= goodsDenied.start && h.start < goodsDenied.end + 8) &&
-      !cue.versionKeyAfter.test(lower.slice(h.end, h.end + 16)),
+      !cue.versionKeyAfter.test(lower.slice(h.end, h.end + 16)) &&
+      !(VERSION_AFTER.test(lower.slice(h.end, h.end + 32)) && !within(h, naming)),
   );
   const liveTechnology = liveKindWords(technologyWords, negated, candidateTypes);
   const liveService = liveKindWords(found.of("service"), negated, candidateTypes);
@@ -1503,6 +1504,12 @@ function nearestLabel(
   return near ? { kind: near, from: "clause" } : { kind: "unqualified", from: "none" };
 }
 
+/**
+ * A version number after a software word outside the product's name ("Firmware: SMA 1000 12.4", "both on
+ * firmware 7.1.0"): the firmware the product runs, not software as the item; in the name ("Luna HSM
+ * firmware 7.7") the version is the item's own.
+ */
+const VERSION_AFTER = /^\s*[:：]?\s*(?:[a-z0-9][a-z0-9-]*\s+){0,3}v?\d+\.\d+/;
 const BRACKET_CLOSE = /[)）]/;
 /** Where the short bracketed aside that closes at `close` opens, or -1 (none, or too long to be an aside). */
 function asideOpening(lower: string, close: number): number {

@@ -29,6 +29,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["10: a space inside a term does not split a title's keywords", "采购需求：IPsec VPN 网关 性能测试系统 1 套，被测对象为 VPN 网关", ["not_listed", null], ["needs_info", "5B002.b"]],
   ["19: a firmware-version field describes the product's firmware, not software as the item", "固件版本：v5.3\n硬件型号：NE-100、NE-200\n备注：网络加密设备，AES-256，报价单未附吞吐量", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
   ["10/19: 'Firmware version:' in a listing of an encryptor leaves the encryptor the item", "Firmware version: 2.1 | Ethernet encryptor, AES-256, 10 Gbps line-rate encryption", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
+  ["10: a version after a firmware word outside the name is the firmware the product runs", "Remote access (SSL VPN / secure remote access) | Concurrent users: 2,000\nFirmware: RA 500 9.2", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
+  ["10: firmware with its version in the product's name is the item", "Luna HSM firmware 7.7.1 upgrade package", ["not_listed", null], ["needs_info", "5D002"]],
   ["19: a figure belongs to its key", "品名:VPN网关|VPN吞吐量:12G|算法:SM4", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
   ["10/17: a published paper is public-domain technology", "Conference paper: a correlation power analysis attack recovering AES keys from a smart card", ["not_listed", null], ["not_listed", null]],
   ["11: a DPU with inline IPsec asks for its main function", "DPU, 2x100GbE, inline IPsec offload, AES-GCM-256", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],
