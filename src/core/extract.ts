@@ -1483,7 +1483,8 @@ function nearestLabel(
     from--;
   }
   let to = end;
-  while (to < lower.length && to - end < 32 && !CLAUSE_BREAK.test(lower[to] as string) && !/\d/.test(lower[to] as string)) to++;
+  // (The scan forward stops at the next number, not at a digit that begins a word: "1 Gbps of 3DES IPsec VPN throughput".)
+  while (to < lower.length && to - end < 32 && !CLAUSE_BREAK.test(lower[to] as string) && !(/\d/.test(lower[to] as string) && !DIGIT_WORD.test(lower.slice(to, to + 4)))) to++;
   // A figure that opens a bracket glosses what stands before it ("USB 1.x full speed (12 Mbit/s)"):
   // the label is read from the clause before the bracket, whatever numbers it holds.
   if (from > 0 && BRACKET_OPEN.test(lower[from - 1] as string) && /^\s*$/.test(lower.slice(from, figureStart))) {
@@ -1510,6 +1511,8 @@ function nearestLabel(
  * firmware 7.7") the version is the item's own.
  */
 const VERSION_AFTER = /^\s*[:：]?\s*(?:[a-z0-9][a-z0-9-]*\s+){0,3}v?\d+\.\d+/;
+/** A digit that begins an algorithm's or a standard's name ("3des", "4g"), not a number. */
+const DIGIT_WORD = /^\d[a-z]{2,}/;
 const BRACKET_CLOSE = /[)）]/;
 /** Where the short bracketed aside that closes at `close` opens, or -1 (none, or too long to be an aside). */
 function asideOpening(lower: string, close: number): number {
