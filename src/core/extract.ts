@@ -411,7 +411,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const found = new HitsByKind(hits);
 
   const { negated, cryptoHits, negatedCrypto, liveCrypto, algorithmHits, typeWords, protectiveHits, storedDataHosts, deniedWords, citedWords, liveTypeWords, namedTypes } = readTypeWords(lower, hits, found, cue, cues);
-  const { technologyWords, naming, compoundOf, hostModifiers, candidateTypes, lastNamed, headIsToolFor, namedObjects, equipmentHead, shape, generalHead, typesOutsideName, equipmentParts, connectivityStandard, attacksBesideGeneral, accessoryObjects, partHead, partObjects, typeHits } = readName(norm, found, cue, negated, algorithmHits, liveTypeWords, namedTypes);
+  const { technologyWords, naming, compoundOf, hostModifiers, candidateTypes, lastNamed, headIsToolFor, namedObjects, equipmentHead, shape, generalHead, typesOutsideName, chipsInside, equipmentParts, connectivityStandard, attacksBesideGeneral, accessoryObjects, partHead, partObjects, typeHits } = readName(norm, found, cue, negated, algorithmHits, liveTypeWords, namedTypes);
 
   const algorithms = extractAlgorithms(norm, algorithmHits, found.of("curve"));
   const namesSomething = algorithms.some((a) => a.counted) || typeHits.some((h) => h.tag.strength === "primary");
@@ -457,7 +457,7 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
       ...namedObjects.filter((h) => h.tag.k === "type" && h.tag.strength !== "host"),
       ...(headIsToolFor ? found.of("sector").filter((h) => h.tag.product) : []),
     ]),
-    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...hostModifiers, ...accessoryObjects, ...partObjects, ...typesOutsideName.filter((h) => !equipmentParts.includes(h))]),
+    worksWith: firstFew(norm, [...(compoundOf ? [compoundOf] : []), ...hostModifiers, ...accessoryObjects, ...partObjects, ...typesOutsideName.filter((h) => !equipmentParts.includes(h)), ...chipsInside]),
     listedParts: firstFew(norm, equipmentParts),
     headType: lastNamed?.tag.k === "type" ? lastNamed.tag.type : null,
     generalProduct: generalHead ? evidenceOfHit(norm, generalHead) : null,
@@ -621,6 +621,12 @@ function readName(
             !within(h, naming) &&
             !namingTypes.some((n) => n.tag.type === h.tag.type),
         );
+  // A chip named only as a chip ("ASIC", "芯片") outside a name that heads another product ("firewall
+  // appliances … on its GigaScreen ASIC") is a part of that product, not the product (rules 10 and 12).
+  const chipsInside =
+    lastNamed?.tag.k === "type" && lastNamed.tag.type !== "security_chip"
+      ? candidateTypes.filter((h) => h.tag.type === "security_chip" && h.tag.strength === "host" && !within(h, naming))
+      : [];
   // Listed items named beside a sector's equipment (the meter's ESAM) are parts of it.
   const equipmentParts = equipmentHead ? typesOutsideName.filter((h) => h.tag.strength === "primary") : [];
   // A host word before the equipment in its name says what kind of meter it is ("手机充值电表": topped
@@ -647,11 +653,11 @@ function readName(
   const partHead = found.of("part").length === 0 ? undefined : headingPart(lower, found.of("part"), candidateTypes, naming, found.of("dedication"), cue.objectBefore);
   const partObjects = partHead ? candidateTypes : [];
   const typeHits = dropObjectMentions(
-    candidateTypes.filter((h) => !partObjects.includes(h) && !namedObjects.includes(h) && !typesOutsideName.includes(h) && !equipmentModifiers.includes(h) && !attacksBesideGeneral.includes(h) && !accessoryObjects.includes(h)),
+    candidateTypes.filter((h) => !partObjects.includes(h) && !namedObjects.includes(h) && !typesOutsideName.includes(h) && !chipsInside.includes(h) && !equipmentModifiers.includes(h) && !attacksBesideGeneral.includes(h) && !accessoryObjects.includes(h)),
     lower,
     cue.objectBefore,
   );
-  return { technologyWords, naming, compoundOf, hostModifiers, candidateTypes, lastNamed, headIsToolFor, namedObjects, equipmentHead, shape, generalHead, typesOutsideName, equipmentParts, connectivityStandard, attacksBesideGeneral, accessoryObjects, partHead, partObjects, typeHits };
+  return { technologyWords, naming, compoundOf, hostModifiers, candidateTypes, lastNamed, headIsToolFor, namedObjects, equipmentHead, shape, generalHead, typesOutsideName, chipsInside, equipmentParts, connectivityStandard, attacksBesideGeneral, accessoryObjects, partHead, partObjects, typeHits };
 }
 
 function readItemKind(
@@ -684,7 +690,8 @@ function readItemKind(
       !hardwareWords.some((w) => namedTogether(lower, w, h)) &&
       !(goodsDenied && h.start >= goodsDenied.start && h.start < goodsDenied.end + 8) &&
       !cue.versionKeyAfter.test(lower.slice(h.end, h.end + 16)) &&
-      !(VERSION_AFTER.test(lower.slice(h.end, h.end + 32)) && !within(h, naming)),
+      !(VERSION_AFTER.test(lower.slice(h.end, h.end + 32)) && !within(h, naming)) &&
+      !SOFTWARE_AS_ADJECTIVE.test(lower.slice(h.end, h.end + 9)),
   );
   const liveTechnology = liveKindWords(technologyWords, negated, candidateTypes);
   const liveService = liveKindWords(found.of("service"), negated, candidateTypes);
@@ -1511,6 +1518,8 @@ function nearestLabel(
  * firmware 7.7") the version is the item's own.
  */
 const VERSION_AFTER = /^\s*[:：]?\s*(?:[a-z0-9][a-z0-9-]*\s+){0,3}v?\d+\.\d+/;
+/** "Software-defined SKU", "软件定义网络": an adjective of the product, not software as the item. */
+const SOFTWARE_AS_ADJECTIVE = /^(?:[-\s]?defined|定义)/;
 /** A digit that begins an algorithm's or a standard's name ("3des", "4g"), not a number. */
 const DIGIT_WORD = /^\d[a-z]{2,}/;
 const BRACKET_CLOSE = /[)）]/;
