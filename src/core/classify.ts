@@ -495,7 +495,10 @@ function readCandidates(
     });
   }
 
-  const massMarket = massMarketSignal(p, answers);
+  // Open-source or public-domain software and technology are outside the lists for that reason, not as
+  // a consumer product, whatever consumer words the text also holds (reading rule 17: two exclusions, two reasons).
+  const publicSoftware = (p.itemKind === "software" || p.itemKind === "technology") && p.publicDomain.length > 0;
+  const massMarket = publicSoftware ? null : massMarketSignal(p, answers);
   // Most texts match no entry: with no candidate there is nothing to check, drop or rank.
   if (candidates.length === 0) return { results: [], reasons, massMarket, droppedByAnswer: 0 };
   // Software or technology for a listed item (reading rules 10 and 14): the item it is for is read

@@ -31,6 +31,8 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["10/19: 'Firmware version:' in a listing of an encryptor leaves the encryptor the item", "Firmware version: 2.1 | Ethernet encryptor, AES-256, 10 Gbps line-rate encryption", ["licence_required", "I-3"], ["licence_required", "5A002.b"]],
   ["10: a version after a firmware word outside the name is the firmware the product runs", "Remote access (SSL VPN / secure remote access) | Concurrent users: 2,000\nFirmware: RA 500 9.2", ["needs_info", "I-4"], ["needs_info", "5A002.c"]],
   ["10: firmware with its version in the product's name is the item", "Luna HSM firmware 7.7.1 upgrade package", ["not_listed", null], ["needs_info", "5D002"]],
+  ["17: open-source software is outside for that reason, whatever consumer words the text holds", "开源 IPsec VPN 软件（GitHub 公开源码，Apache-2.0），家庭用户也能自行安装，用于网关设备", ["not_listed", null], ["not_listed", null]],
+  ["16: a NAS for home storage is a consumer product", "品名:网络存储器(NAS)|用途:家庭文件存储与备份|是否有加密功能:有(共享文件夹加密)", ["exempt", "I-3"], ["exempt", "5A002.b"]],
   ["19: a figure belongs to its key", "品名:VPN网关|VPN吞吐量:12G|算法:SM4", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
   ["10/17: a published paper is public-domain technology", "Conference paper: a correlation power analysis attack recovering AES keys from a smart card", ["not_listed", null], ["not_listed", null]],
   ["11: a DPU with inline IPsec asks for its main function", "DPU, 2x100GbE, inline IPsec offload, AES-GCM-256", ["needs_info", "I-3"], ["needs_info", "5A002.b"]],

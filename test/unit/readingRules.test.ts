@@ -36,6 +36,11 @@ describe("reading rules", () => {
   it("names rules 11 and 18 for a general-purpose product", () => {
     expect(classify("品名:微控制器(MCU)|用途:工业控制|是否有加密功能:有(AES硬件加速)|数量:1000").export.reasons.join(" ")).toMatch(/general-purpose product .*reading rule 11.*rule 18/);
   });
+  it("gives open-source software the public-domain reason, not the mass-market one, where both could apply (rule 17)", () => {
+    const r = classify("开源 IPsec VPN 软件（GitHub 公开源码，Apache-2.0），家庭用户也能自行安装，用于网关设备");
+    expect(r.export.reasons.join(" ")).toMatch(/public-domain or open-source software \(reading rule 17\)/);
+    expect(r.export.reasons.join(" ")).not.toMatch(/mass-market/i);
+  });
   it("names rule 11 for a connectivity chip, in both languages", () => {
     const r = classify("Bluetooth LE 芯片，AES-128 硬件加密，安全启动");
     expect(r.export.reasons.join(" ")).toMatch(/wireless standard \(“Bluetooth”\): it is a connectivity chip.*reading rule 11/);
