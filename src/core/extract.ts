@@ -265,7 +265,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "versionKeys" | "siliconCues" | "goodsDenials" | "requestWords" | "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
+export type ReadingCues = Pick<Vocabulary, "thresholdWords" | "versionKeys" | "siliconCues" | "goodsDenials" | "requestWords" | "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form") and take a plural s, "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -304,6 +304,8 @@ interface CompiledCues {
   readonly citationBefore: RegExp;
   /** Words that ask about a product rather than name one ("quote", "request"), ending a clause's words before "for". */
   readonly requestBefore: RegExp;
+  /** After a figure, what makes it the list's threshold quoted rather than the product's figure (" line", "的门槛"). */
+  readonly thresholdAfter: RegExp;
   /** After a software word, what makes it a field's key about the product's firmware (" version:", "版本："). */
   readonly versionKeyAfter: RegExp;
   /** A chip's process node ("5 nm", "28nm"), and a crypto block said to be built into a chip ("integrated in the SoC"). */
@@ -333,6 +335,8 @@ function compileCues(cues: ReadingCues): CompiledCues {
       goodsDenial: goodsDenialPattern(cues.goodsDenials),
       goodsWords: cues.goodsDenials.goods.map((w) => w.toLowerCase()),
       requestBefore: new RegExp(`(?:${cueAlternation(cues.requestWords)})\\s*$`),
+      // (Not a line rate: "10 Gbps line rate" is the product's.)
+      thresholdAfter: new RegExp(`^\\s*(?:的|of\\s+the\\s+)?(?:${cueAlternation(cues.thresholdWords)})(?![-\\s]?(?:rate|speed))`),
       versionKeyAfter: new RegExp(`^\\s*(?:${cueAlternation(cues.versionKeys)})\\.?\\s*[:：|]`),
       citationBefore: new RegExp(`(?:${cueAlternation(cues.citationCues)})\\s*(?:an?\\s+)?[“"「‘']$`),
       qualifiedFeatures: new Set(cues.qualifiedFeatures.terms.map((t) => t.toLowerCase())),
@@ -1426,6 +1430,8 @@ function extractRates(
     }
     const start = m.index;
     const end = start + m[0].length;
+    // The list's own threshold quoted in a question ("way under the 50,000 tps line") is no figure of the product (rule 7).
+    if (cue.thresholdAfter.test(norm.lower.slice(end, end + 16))) continue;
     const { kind: label, from: labelFrom } = nearestLabel(norm.lower, labels, start, end);
     // A range reads its low end in the high end's unit; a bare low takes the high's multiplier ("2-6万").
     const range = RANGE_BEFORE.exec(norm.text.slice(Math.max(0, start - 14), start));

@@ -141,6 +141,11 @@ export const Vocabulary = z.object({
    */
   citationCues: Terms.default([]),
   /**
+   * Words right after a figure that make it the list's threshold quoted in a question, not the product's
+   * own figure ("way under the 50,000 tps line", "没到 10Gbps 的门槛"): reading rule 7.
+   */
+  thresholdWords: Terms.default([]),
+  /**
    * Words that make a software word the key of a field ("Firmware version:", "固件版本："): the field
    * describes the product's firmware, so the software word does not name the item (reading rules 10 and 19).
    */
