@@ -178,7 +178,6 @@ type Tag =
   | { k: "managedObjects" };
 
 type Hit = TermHit<Tag>;
-type TypeHit = TermHit<Extract<Tag, { k: "type" }>>;
 
 /**
  * "电能表用安全模块", "POS机用密码键盘": a noun, then 用 and the rest of the name, is what the named item is
@@ -414,15 +413,17 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
   const hits = dropMasked(all);
   const found = new HitsByKind(hits);
 
-  const { negated, cryptoHits, negatedCrypto, liveCrypto, algorithmHits, typeWords, protectiveHits, storedDataHosts, deniedWords, citedWords, liveTypeWords, namedTypes } = readTypeWords(lower, hits, found, cue, cues);
-  const { technologyWords, naming, compoundOf, hostModifiers, candidateTypes, lastNamed, headIsToolFor, namedObjects, equipmentHead, shape, generalHead, typesOutsideName, chipsInside, equipmentParts, connectivityStandard, attacksBesideGeneral, accessoryObjects, partHead, partObjects, typeHits } = readName(norm, found, cue, negated, algorithmHits, liveTypeWords, namedTypes);
+  const words = readTypeWords(lower, hits, found, cue, cues);
+  const name = readName(norm, found, cue, words);
+  const { negated, negatedCrypto, liveCrypto, algorithmHits, typeWords, protectiveHits, storedDataHosts, deniedWords, citedWords, namedTypes } = words;
+  const { naming, compoundOf, hostModifiers, candidateTypes, lastNamed, headIsToolFor, namedObjects, equipmentHead, shape, generalHead, typesOutsideName, chipsInside, equipmentParts, connectivityStandard, attacksBesideGeneral, accessoryObjects, partHead, partObjects, typeHits } = name;
 
   const algorithms = extractAlgorithms(norm, algorithmHits, found.of("curve"));
   const namesSomething = algorithms.some((a) => a.counted) || typeHits.some((h) => h.tag.strength === "primary");
   const noEncryption =
     negatedCrypto.length > 0 && liveCrypto.length === 0 && !namesSomething ? evidenceOfHit(norm, negatedCrypto[0] as Hit) : null;
 
-  const { head, itemKind, itemKindEvidence, goodsDenied } = readItemKind(norm, found, cue, all, negated, cryptoHits, technologyWords, candidateTypes, typeHits, naming, lastNamed, equipmentHead, generalHead, partHead);
+  const { head, itemKind, itemKindEvidence, goodsDenied } = readItemKind(norm, found, cue, all, words, name);
 
   // "chip for hardware wallets", "用于智能手机": a consumer product named as what the item goes into is not the item.
   // …and so is one in a field that lists what the item goes into ("Applications: … consumer electronics").
@@ -494,6 +495,9 @@ export function extractParameters(norm: NormalisedText, lexicon: Lexicon<Tag>, c
  * its first rows (half a second a compile); steps of their own are compiled, and dropped, one by one.
  */
 
+type TypeWords = ReturnType<typeof readTypeWords>;
+type NameReading = ReturnType<typeof readName>;
+
 /** The listed types' words the text names and what is said of them: negated, protective, denied, quoted, promoted (rules 11, 13, 15, 19). */
 function readTypeWords(lower: string, hits: readonly Hit[], found: HitsByKind, cue: CompiledCues, cues: ReadingCues) {
   const negated = negatedHits(lower, hits, found.of("negation"), cue.negativeAnswer);
@@ -531,16 +535,9 @@ function readTypeWords(lower: string, hits: readonly Hit[], found: HitsByKind, c
 }
 
 /** The phrase that names the product, its head, and the listed types that name what the product is rather than what it works with (rules 10–12). */
-function readName(
-  norm: NormalisedText,
-  found: HitsByKind,
-  cue: CompiledCues,
-  negated: ReadonlySet<Hit>,
-  algorithmHits: readonly Hit[],
-  liveTypeWords: readonly TypeHit[],
-  namedTypes: readonly TypeHit[],
-) {
+function readName(norm: NormalisedText, found: HitsByKind, cue: CompiledCues, words: TypeWords) {
   const lower = norm.lower;
+  const { negated, algorithmHits, liveTypeWords, namedTypes } = words;
   // The phrase that names the product ends with its head, in English and Chinese alike: in
   // "安全芯片/密码卡…密钥注入系统" or "HSM key-injection station" the listed items named before a production
   // or test word are what it is for (reading rule 10).
@@ -664,23 +661,11 @@ function readName(
   return { technologyWords, naming, compoundOf, hostModifiers, candidateTypes, lastNamed, headIsToolFor, namedObjects, equipmentHead, shape, generalHead, typesOutsideName, chipsInside, equipmentParts, connectivityStandard, attacksBesideGeneral, accessoryObjects, partHead, partObjects, typeHits };
 }
 
-function readItemKind(
-  norm: NormalisedText,
-  found: HitsByKind,
-  cue: CompiledCues,
-  all: readonly Hit[],
-  negated: ReadonlySet<Hit>,
-  cryptoHits: readonly Hit[],
-  technologyWords: readonly Hit[],
-  candidateTypes: readonly TypeHit[],
-  typeHits: readonly TypeHit[],
-  naming: { start: number; end: number },
-  lastNamed: Hit | undefined,
-  equipmentHead: Hit | undefined,
-  generalHead: Hit | undefined,
-  partHead: Hit | undefined,
-) {
+/** What the item is — goods, software, technology, a publication or a service — and the word that says so (rules 10, 14, 17, 21). */
+function readItemKind(norm: NormalisedText, found: HitsByKind, cue: CompiledCues, all: readonly Hit[], words: TypeWords, name: NameReading) {
   const lower = norm.lower;
+  const { negated, cryptoHits } = words;
+  const { technologyWords, candidateTypes, typeHits, naming, lastNamed, equipmentHead, generalHead, partHead } = name;
   // What the item is: the kind of word named first (its head, reading rule 10). A kind word that is
   // negated ("no software needed", "不带任何硬件") does not name the item.
   // Software named together with hardware ("硬件软件综合体", "hardware and software") ships with it: the item is the hardware (rule 14).
@@ -688,14 +673,11 @@ function readItemKind(
   // "No equipment is sold", "不采购、不运输任何设备": the deal moves no goods, so what it asks about is a service
   // (rule 21); software named outside the denial ("不寄硬件，这算软件出口") is still what moves.
   const goodsDenied = candidateTypes.length > 0 ? goodsDenial(lower, cue, all) : null;
-  // "Firmware version: 5.3", "固件版本：1.3": a field about the product's firmware, not software as the item.
   const liveSoftware = liveKindWords(found.of("software"), negated, candidateTypes).filter(
     (h) =>
       !hardwareWords.some((w) => namedTogether(lower, w, h)) &&
       !(goodsDenied && h.start >= goodsDenied.start && h.start < goodsDenied.end + 8) &&
-      !cue.versionKeyAfter.test(lower.slice(h.end, h.end + 16)) &&
-      !(VERSION_AFTER.test(lower.slice(h.end, h.end + 32)) && !within(h, naming)) &&
-      !SOFTWARE_AS_ADJECTIVE.test(lower.slice(h.end, h.end + 9)),
+      !describesTheProduct(lower, h, naming, cue),
   );
   const liveTechnology = liveKindWords(technologyWords, negated, candidateTypes);
   const liveService = liveKindWords(found.of("service"), negated, candidateTypes);
@@ -1483,9 +1465,9 @@ function nearestLabel(
     const c = lower[from - 1] as string;
     // A condition in brackets between the label and its figure ("IPsec VPN 吞吐（512 字节）4.5 Gbps",
     // "throughput (1518B UDP): 10 Gbps") is passed over: the figure is still the label's (reading rule 3).
-    const aside = BRACKET_CLOSE.test(c) ? asideOpening(lower, from - 1) : -1;
-    if (aside >= 0) {
-      from = aside;
+    const aside = BRACKET_CLOSE.test(c) ? ASIDE_ENDING.exec(lower.slice(Math.max(0, from - ASIDE_MAX), from)) : null;
+    if (aside) {
+      from -= aside[0].length;
       continue;
     }
     if (CLAUSE_BREAK.test(c)) {
@@ -1519,27 +1501,24 @@ function nearestLabel(
 }
 
 /**
- * A version number after a software word outside the product's name ("Firmware: SMA 1000 12.4", "both on
- * firmware 7.1.0"): the firmware the product runs, not software as the item; in the name ("Luna HSM
- * firmware 7.7") the version is the item's own.
+ * A software word that says something of the product rather than name the item (rules 10, 14 and 19): the
+ * key of a field about its firmware ("Firmware version: 5.3", "固件版本：1.3"), a version outside the
+ * product's name ("Firmware: SMA 1000 12.4", "both on firmware 7.1.0" — in the name, "Luna HSM firmware
+ * 7.7", the version is the item's own), or an adjective ("software-defined", "软件定义").
  */
+function describesTheProduct(lower: string, h: Hit, naming: { start: number; end: number }, cue: CompiledCues): boolean {
+  const after = lower.slice(h.end, h.end + 32);
+  return cue.versionKeyAfter.test(after) || SOFTWARE_AS_ADJECTIVE.test(after) || (VERSION_AFTER.test(after) && !within(h, naming));
+}
 const VERSION_AFTER = /^\s*[:：]?\s*(?:[a-z0-9][a-z0-9-]*\s+){0,3}v?\d+\.\d+/;
-/** "Software-defined SKU", "软件定义网络": an adjective of the product, not software as the item. */
 const SOFTWARE_AS_ADJECTIVE = /^(?:[-\s]?defined|定义)/;
 /** A digit that begins an algorithm's or a standard's name ("3des", "4g"), not a number. */
 const DIGIT_WORD = /^\d[a-z]{2,}/;
 const BRACKET_CLOSE = /[)）]/;
-/** Where the short bracketed aside that closes at `close` opens, or -1 (none, or too long to be an aside). */
-function asideOpening(lower: string, close: number): number {
-  for (let i = close - 1; i >= 0 && close - i <= ASIDE_MAX; i--) {
-    const c = lower[i] as string;
-    if (BRACKET_OPEN.test(c)) return i;
-    if (BRACKET_CLOSE.test(c) || SENTENCE_BREAK.test(c)) return -1;
-  }
-  return -1;
-}
-/** The longest bracketed condition passed over between a label and its figure ("(1518 字节 UDP)"). */
-const ASIDE_MAX = 20;
+/** A short bracketed condition ending a string ("(1518 字节 UDP)"), no sentence break inside. */
+const ASIDE_ENDING = /[(（][^()（）;；。!?！？\n]{0,19}[)）]$/;
+/** The longest bracketed condition passed over between a label and its figure, brackets included. */
+const ASIDE_MAX = 21;
 
 /** A digit that starts a number; one inside a word ("SM4 15Gbps", "IPv4") is part of that word. */
 function numberAt(lower: string, i: number): boolean {
