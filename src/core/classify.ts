@@ -21,7 +21,7 @@ import type {
 } from "./result.ts";
 
 /** Bumped whenever a change to the engine or vocabulary may change a verdict; stored with every record. */
-export const ENGINE_VERSION = "1.10.0";
+export const ENGINE_VERSION = "1.11.0";
 
 const VERDICT_RANK: Record<Verdict, number> = {
   licence_required: 4,

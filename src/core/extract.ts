@@ -522,7 +522,7 @@ function readTypeWords(lower: string, hits: readonly Hit[], found: HitsByKind, c
   const deniedTypes = new Set(deniedWords.map((h) => h.tag.type));
   // A listed type's name quoted in a question whether the product is one ("这算“加密电话机”") cites the list.
   const citedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && QUOTE_CLOSE.test(lower[h.end] ?? "") && cue.citationBefore.test(lower.slice(Math.max(0, h.start - 16), h.start)));
-  const liveTypeWords = dropContainedTypes(typeWords).filter(
+  const liveTypeWords = dropContainedTypes(typeWords, found.of("general")).filter(
     (h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type) && !citedWords.includes(h) && !unqualifiedFeature(lower, h, cue),
   );
   // (Index for index with liveTypeWords: a phone its encryption words promote keeps its place.)
@@ -1199,14 +1199,13 @@ function dropMasked(hits: Hit[]): Hit[] {
   });
 }
 
-/** A product-type word inside a longer one ("vpn" in "vpn gateway", "密钥分发" in "量子密钥分发") is not a match of its own. */
-function dropContainedTypes<T extends Hit>(typeHits: readonly T[]): T[] {
-  return typeHits.filter(
-    (h) =>
-      !typeHits.some(
-        (o) => o !== h && o.start <= h.start && o.end >= h.end && o.end - o.start > h.end - h.start,
-      ),
-  );
+/**
+ * A product-type word inside a longer one ("vpn" in "vpn gateway", "密钥分发" in "量子密钥分发"), or inside a
+ * longer general-purpose product word ("阵列" in "门阵列", a gate array), is not a match of its own.
+ */
+function dropContainedTypes<T extends Hit>(typeHits: readonly T[], generalHits: readonly Hit[] = []): T[] {
+  const contains = (o: Hit, h: Hit) => o !== h && o.start <= h.start && o.end >= h.end && o.end - o.start > h.end - h.start;
+  return typeHits.filter((h) => !typeHits.some((o) => contains(o, h)) && !generalHits.some((o) => contains(o, h)));
 }
 
 /** "encrypted VoIP desk phone", "加密IP电话机": an encryption word in front of the phone or fax names the product itself. */

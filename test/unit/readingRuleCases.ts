@@ -170,4 +170,9 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["21: 不采购任何硬件 says no goods move", "托管的IPsec VPN网关，IPsec吞吐量 20 Gbps，按小时计费；我方不采购任何硬件", ["not_listed", null], ["not_listed", null]],
   ["21: software that moves is still software when no hardware is shipped", "不寄硬件，只发 IPsec VPN 网关的固件升级包，AES-256", ["not_listed", null], ["needs_info", "5D002"]],
   ["21: a negation that opens another word denies nothing", "不同型号采购设备清单：IPsec VPN网关，IPsec吞吐量 20 Gbps，SM4", ["licence_required", "I-4"], ["licence_required", "5A002.c"]],
+  ["10: a product word inside a longer general-purpose word is part of it (阵列 in 门阵列)", "现场可编程门阵列（FPGA）芯片，配置位流 AES-256 加密，防克隆", ["not_listed", null], ["not_listed", null]],
+  ["14: a virtual appliance is software, not the appliance it imitates", "IPsec VPN gateway virtual appliance for VMware, AES-256, up to 2,000 tunnels", ["not_listed", null], ["needs_info", "5D002"]],
+  ["14: a virtual edition is software", "Network HSM Virtual Edition, RSA-2048 signing, for KVM and Hyper-V", ["not_listed", null], ["needs_info", "5D002"]],
+  ["14/17: a package installed with pip from PyPI is software", "pip install sm4-vpn-tools — IPsec VPN gateway test scripts from PyPI, MIT licence, open source", ["not_listed", null], ["not_listed", null]],
+  ["10/17: a preprint on arXiv is a published work", "arXiv preprint: a quantum key distribution network over 100 km of metropolitan fibre, may we send the PDF abroad?", ["not_listed", null], ["not_listed", null]],
 ];
