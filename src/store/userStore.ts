@@ -159,9 +159,13 @@ export function userStore(db: Database.Database): UserStore {
   const selectSecret = db.prepare<[string], { value: string }>("SELECT value FROM app_secrets WHERE name = ?");
   const insertSecret = db.prepare("INSERT OR IGNORE INTO app_secrets (name, value) VALUES (?, ?)");
   let sweptAt = 0;
+  // Asked on every request. Accounts are never deleted (only disabled), so once one exists the answer
+  // stays yes; until then each request asks, and an account made by another process (`npm run user`)
+  // counts from the next request.
+  let accountSeen = false;
 
   return {
-    any: () => anyUser.get()?.n === 1,
+    any: () => accountSeen || (accountSeen = anyUser.get()?.n === 1),
     create(user, now) {
       const { lastInsertRowid } = insertUser.run(user.name, user.passwordHash, user.role, now.toISOString());
       return withoutHash(toUser(selectById.get(Number(lastInsertRowid)) as UserRow));

@@ -6,10 +6,16 @@ import type { ListData } from "../data/loadListData.ts";
 import type { ClassifyMany, RowFailure, RowInput, RowVerdict } from "../bulk/pipeline.ts";
 import type { Lang } from "../bulk/rowVerdict.ts";
 
-/** What a pool thread is asked: one classification (the form, the API) or a chunk of bulk rows. */
+/**
+ * What a pool thread is asked: the single classifications (the form, the API) that came in one turn
+ * of the event loop, or a chunk of bulk rows.
+ */
 export type PoolTask =
-  | { readonly kind: "one"; readonly input: ClassificationInput }
+  | { readonly kind: "singles"; readonly inputs: ClassificationInput[] }
   | { readonly kind: "rows"; readonly rows: RowInput[]; readonly lang: Lang };
+
+/** A thread's answer to one of the singles: its result, or why the engine could not give one. */
+export type SingleAnswer = ResultJson | { readonly failed: string };
 
 /**
  * The one set of classification threads in a process. Single classifications and bulk chunks share
@@ -71,7 +77,7 @@ const MAX_DELAY_MS = 30_000;
 
 export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
   const make = () => {
-    const p = new Piscina<PoolTask, ResultJson | (RowVerdict | RowFailure)[]>({
+    const p = new Piscina<PoolTask, SingleAnswer[] | (RowVerdict | RowFailure)[]>({
       filename: new URL("./boot.mjs", import.meta.url).pathname,
       workerData: { module: (options.module ?? CLASSIFY_WORKER).href, listData: options.listData, rowsOnly: options.rowsOnly === true },
       minThreads: Math.max(1, options.threads),
@@ -100,7 +106,7 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
   };
 
   let closing = false;
-  let pool: Piscina<PoolTask, ResultJson | (RowVerdict | RowFailure)[]> | null = make();
+  let pool: Piscina<PoolTask, SingleAnswer[] | (RowVerdict | RowFailure)[]> | null = make();
   let failures = 0;
   let timer: NodeJS.Timeout | null = null;
 
@@ -128,8 +134,33 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
     return pool.run(task) as Promise<R>;
   };
 
+  // Single classifications asked in the same turn of the event loop (32 connections put several in
+  // each) go to the threads together, one task per thread: a task costs the main thread a message each
+  // way, a wake-up and its bookkeeping, several times the engine's own work on a short text.
+  let waiting: { input: ClassificationInput; resolve: (r: ResultJson) => void; reject: (e: Error) => void }[] = [];
+  const sendWaiting = () => {
+    const all = waiting;
+    waiting = [];
+    const size = Math.ceil(all.length / Math.max(1, options.threads));
+    for (let at = 0; at < all.length; at += size) {
+      const group = all.slice(at, at + size);
+      run<SingleAnswer[]>(Object.assign({ kind: "singles" as const, inputs: group.map((g) => g.input) }, { [queueOptionsSymbol]: INTERACTIVE })).then(
+        (answers) => group.forEach((g, i) => {
+          const answer = answers[i] as SingleAnswer;
+          if ("failed" in answer) g.reject(new Error(answer.failed));
+          else g.resolve(answer);
+        }),
+        (err: Error) => group.forEach((g) => g.reject(err)),
+      );
+    }
+  };
+
   return {
-    classify: (input) => run<ResultJson>(Object.assign({ kind: "one" as const, input }, { [queueOptionsSymbol]: INTERACTIVE })),
+    classify: (input) =>
+      new Promise<ResultJson>((resolve, reject) => {
+        if (waiting.length === 0) setImmediate(sendWaiting);
+        waiting.push({ input, resolve, reject });
+      }),
     classifyMany: (lang) => (rows) => run<(RowVerdict | RowFailure)[]>({ kind: "rows", rows, lang }),
     async close() {
       closing = true;

@@ -24,17 +24,43 @@ describe("the classification pool", () => {
     }
   });
 
+  it("answers singles asked in the same turn each with its own result, across the threads", async () => {
+    const pool = createClassifyPool({ threads: 2, listData });
+    const here = createClassifier(listData);
+    try {
+      const inputs = ["IPsec VPN gateway, AES-256, 20 Gbps", "USB cable 2 m", "服务器密码机，SM2签名速率 6万次/秒", "HSM appliance", "加密电话机", "家用无线路由器"].map(row);
+      const answers = await Promise.all(inputs.map((input) => pool.classify(input)));
+      expect(answers.map((a) => JSON.parse(a.json))).toEqual(inputs.map((input) => JSON.parse(toResultJson(here.classify(input)).json)));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("fails only the single the thread could not answer, not the others sent with it", async () => {
+    const pool = createClassifyPool({ threads: 1, listData, module: ECHO });
+    try {
+      const [a, bad, b] = await Promise.allSettled([pool.classify(row("a")), pool.classify(row("throw")), pool.classify(row("b"))]);
+      expect(a.status === "fulfilled" && JSON.parse(a.value.json)).toBe("a");
+      expect(bad.status === "rejected" && (bad.reason as Error).message).toBe("no verdict for this text");
+      expect(b.status === "fulfilled" && JSON.parse(b.value.json)).toBe("b");
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("takes a single classification before the bulk chunks already queued", async () => {
     const pool = createClassifyPool({ threads: 1, listData, module: ECHO });
     try {
-      const order: string[] = [];
       // Warm: the thread is up and idle.
       await pool.classify({ description: "warm", asOf: "2026-11-30" });
-      const chunks = Array.from({ length: 6 }, (_, i) => pool.classifyMany("en")([row(`chunk ${i}`)]).then(() => order.push(`chunk ${i}`)));
-      const single = pool.classify({ description: "single", asOf: "2026-11-30" }).then(() => order.push("single"));
+      // The first chunk keeps the thread busy for a while, five more wait behind it.
+      const chunks = Array.from({ length: 6 }, (_, i) => pool.classifyMany("en")([row(i === 0 ? "slow" : `chunk ${i}`)]));
+      const single = pool.classify({ description: "single", asOf: "2026-11-30" });
       await Promise.all([...chunks, single]);
-      // The first chunk was already on the thread; the single one comes next, before the five queued.
-      expect(order.indexOf("single")).toBeLessThanOrEqual(1);
+      // The first chunk was already on the thread; the single one came next, before the five queued.
+      const handled = JSON.parse((await pool.classify(row("history"))).json) as string[];
+      expect(handled.slice(0, 3)).toEqual(["warm", "slow", "single"]);
+      expect(handled).toHaveLength(9);
     } finally {
       await pool.close();
     }
