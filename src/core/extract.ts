@@ -337,7 +337,8 @@ function compileCues(cues: ReadingCues): CompiledCues {
       // (Not a line rate: "10 Gbps line rate" is the product's.)
       thresholdAfter: new RegExp(`^\\s*(?:的|of\\s+the\\s+)?(?:${cueAlternation(cues.thresholdWords)})(?![-\\s]?(?:rate|speed))`),
       versionKeyAfter: new RegExp(`^\\s*(?:${cueAlternation(cues.versionKeys)})\\.?\\s*[:：|]`),
-      citationBefore: new RegExp(`(?:${cueAlternation(cues.citationCues)})\\s*(?:an?\\s+)?[“"「‘']$`),
+      // (A few words may come between, and other quoted names: "是不是要按“量子密码设备”或“密码分析设备”".)
+      citationBefore: new RegExp(`(?:${cueAlternation(cues.citationCues)})[^,;，；。:：|\\n]{0,6}(?:[“"「‘'][^“”"「」‘’'\\n]{1,12}[”"」’']\\s*(?:或|和|、|/|or|and)\\s*)*[“"「‘']$`),
       qualifiedFeatures: new Set(cues.qualifiedFeatures.terms.map((t) => t.toLowerCase())),
       featureQualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifiedFeatures.qualifiers)})[^,;，；。|\\n]{0,30}$`),
       // (A field's answer is its own: "终端|型号:无" does not negate the 终端.)
@@ -521,7 +522,7 @@ function readTypeWords(lower: string, hits: readonly Hit[], found: HitsByKind, c
   const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && answeredNo(lower, h.end, cue.negativeAnswer));
   const deniedTypes = new Set(deniedWords.map((h) => h.tag.type));
   // A listed type's name quoted in a question whether the product is one ("这算“加密电话机”") cites the list.
-  const citedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && QUOTE_CLOSE.test(lower[h.end] ?? "") && cue.citationBefore.test(lower.slice(Math.max(0, h.start - 16), h.start)));
+  const citedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && quotedAfterCitation(lower, h, cue.citationBefore));
   const liveTypeWords = dropContainedTypes(typeWords, found.of("general")).filter(
     (h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type) && !citedWords.includes(h) && !unqualifiedFeature(lower, h, cue),
   );
@@ -937,6 +938,21 @@ function rightBefore(a: Hit, b: Hit): boolean {
 }
 
 const QUOTE_CLOSE = /[”"」’']/;
+/** A listed type's word and the rest of its quoted name ("“量子密码设备”": 设备 after the word), up to the closing quote. */
+const REST_OF_QUOTED_NAME = /^[^\s,;，；。:：|“”"「」‘’'()（）]{0,6}[”"」’']/;
+/** The opening quote of the name a word begins or stands inside ("“加密电话机", "“商用密码"). */
+const QUOTED_NAME_OPENING = /[“"「‘'][^\s,;，；。:：|“”"「」‘’'()（）]{0,6}$/;
+
+/**
+ * A listed type's word inside a quoted name that a question whether the product is one cites ("这算“加密电话机”",
+ * "是不是要按“量子密码设备”办"): the cue, a few words, the opening quote, the name (reading rule 10).
+ */
+function quotedAfterCitation(lower: string, h: Hit, citationBefore: RegExp): boolean {
+  if (!REST_OF_QUOTED_NAME.test(lower.slice(h.end, h.end + 8))) return false;
+  const before = lower.slice(Math.max(0, h.start - 24), h.start);
+  const opening = QUOTED_NAME_OPENING.exec(before);
+  return opening !== null && citationBefore.test(before.slice(0, opening.index + 1));
+}
 
 /** Whether a product word follows "for" after words of its clause that name nothing the vocabulary knows. */
 function forUnknownHead(lower: string, h: Hit, kindWords: readonly Hit[], requestBefore: RegExp): boolean {
