@@ -176,4 +176,5 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["14/17: a package installed with pip from PyPI is software", "pip install sm4-vpn-tools — IPsec VPN gateway test scripts from PyPI, MIT licence, open source", ["not_listed", null], ["not_listed", null]],
   ["10/17: a preprint on arXiv is a published work", "arXiv preprint: a quantum key distribution network over 100 km of metropolitan fibre, may we send the PDF abroad?", ["not_listed", null], ["not_listed", null]],
   ["10: list names quoted in a question, a few words after its cue, cite the list", "超导量子计算机整机 1 台；对方问出口是不是要按“量子密码设备”或“密码分析设备”办许可", ["not_listed", null], ["not_listed", null]],
+  ["10: a battery ending a compound after the product's name is the item", "备件名称 | 服务器密码机主板电池 | 电压 | 3.0 V | 数量 | 5", ["not_listed", null], ["not_listed", null]],
 ];
