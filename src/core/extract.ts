@@ -937,7 +937,6 @@ function rightBefore(a: Hit, b: Hit): boolean {
   return b.start - a.end >= 0 && b.start - a.end <= 1;
 }
 
-const QUOTE_CLOSE = /[”"」’']/;
 /** A listed type's word and the rest of its quoted name ("“量子密码设备”": 设备 after the word), up to the closing quote. */
 const REST_OF_QUOTED_NAME = /^[^\s,;，；。:：|“”"「」‘’'()（）]{0,6}[”"」’']/;
 /** The opening quote of the name a word begins or stands inside ("“加密电话机", "“商用密码"). */
