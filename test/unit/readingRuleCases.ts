@@ -177,4 +177,6 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["10/17: a preprint on arXiv is a published work", "arXiv preprint: a quantum key distribution network over 100 km of metropolitan fibre, may we send the PDF abroad?", ["not_listed", null], ["not_listed", null]],
   ["10: list names quoted in a question, a few words after its cue, cite the list", "超导量子计算机整机 1 台；对方问出口是不是要按“量子密码设备”或“密码分析设备”办许可", ["not_listed", null], ["not_listed", null]],
   ["10: a battery ending a compound after the product's name is the item", "备件名称 | 服务器密码机主板电池 | 电压 | 3.0 V | 数量 | 5", ["not_listed", null], ["not_listed", null]],
+  ["10/11: a single-photon detector is a photonics component, its use in QKD one of its uses", "InGaAs single-photon detector module, 25% detection efficiency, dark count 1 kHz. Quantum key distribution receivers are among its applications.", ["not_listed", null], ["not_listed", null]],
+  ["10: a QKD system keeps its reading with a detector named among its parts", "量子密钥分发（QKD）系统 2 套，接收端配超导纳米线单光子探测器（SNSPD），成码率 10 kbps", ["not_listed", null], ["licence_required", "5A002.f"]],
 ];
