@@ -264,7 +264,7 @@ const isCounted = (family: AlgorithmFamily) =>
 
 /** Parameters of a normalised description, each with the words it came from. */
 /** Cue words read in a small window around a finding, not matched as terms. */
-export type ReadingCues = Pick<Vocabulary, "thresholdWords" | "versionKeys" | "siliconCues" | "goodsDenials" | "requestWords" | "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
+export type ReadingCues = Pick<Vocabulary, "thresholdWords" | "versionKeys" | "siliconCues" | "goodsDenials" | "onlyShipped" | "requestWords" | "citationCues" | "qualifiedFeatures" | "protectiveCues" | "lowerBounds" | "objectCues" | "qualifierCues" | "transmissionCues" | "storageCues" | "applicationKeys" | "negativeAnswers" | "unitScope">;
 
 /** One alternation of cue words: Latin words stand alone ("for" is not in "form") and take a plural s, "x*" is a stem, Chinese cues are plain. */
 function cueAlternation(cues: readonly string[]): string {
@@ -313,6 +313,7 @@ interface CompiledCues {
   /** A negation, a verb of selling, buying or carrying and a word for goods in one clause, either order of the last two. */
   readonly goodsDenial: RegExp;
   readonly goodsWords: readonly string[];
+  readonly onlyShipped: RegExp;
   readonly featureQualifierBefore: RegExp;
 }
 const compiled = new WeakMap<ReadingCues, CompiledCues>();
@@ -333,6 +334,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
       embeddedInChip: new RegExp(`^[^,;，；。|\\n]{0,16}?(?:${cueAlternation(cues.siliconCues.embedding)})\\s*(?:the\\s+|an?\\s+)?(?:${cueAlternation(cues.siliconCues.chips)})`),
       goodsDenial: goodsDenialPattern(cues.goodsDenials),
       goodsWords: cues.goodsDenials.goods.map((w) => w.toLowerCase()),
+      onlyShipped: new RegExp(cueAlternation(cues.onlyShipped)),
       requestBefore: new RegExp(`(?:${cueAlternation(cues.requestWords)})\\s*$`),
       // (Not a line rate: "10 Gbps line rate" is the product's.)
       thresholdAfter: new RegExp(`^\\s*(?:的|of\\s+the\\s+)?(?:${cueAlternation(cues.thresholdWords)})(?![-\\s]?(?:rate|speed))`),
@@ -725,8 +727,11 @@ function readItemKind(norm: NormalisedText, found: HitsByKind, cue: CompiledCues
     : hardwareDenied
       ? ["software", negationPhrase(found.of("negation"), hardwareDenied)]
       : undefined;
-  const head: [Parameters["itemKind"], Hit] | undefined = headSoftware
-    ? [headSoftware.tag.k === "software" ? "software" : headSoftware.tag.k === "publication" ? "publication" : "technology", headSoftware]
+  // "只交付软件", "只发授权文件": a kind word right after says what moves, before any other head.
+  const shipped = onlyShippedKind(lower, cue.onlyShipped, [...liveSoftware, ...liveTechnology, ...livePublication]);
+  const named = shipped ?? headSoftware;
+  const head: [Parameters["itemKind"], Hit] | undefined = named
+    ? [named.tag.k === "software" ? "software" : named.tag.k === "publication" ? "publication" : "technology", named]
     : (namedHeads.sort((a, b) => a[1].start - b[1].start)[0] ?? deniedHead);
   const itemKind: Parameters["itemKind"] = head?.[0] ?? "hardware";
   const itemKindEvidence: Evidence | null = head && head[0] !== "hardware" ? evidenceOfHit(norm, head[1]) : null;
@@ -971,6 +976,16 @@ function namedTogether(lower: string, a: Hit, b: Hit): boolean {
   return second.start >= first.end && PAIR_JOIN.test(lower.slice(first.end, second.start));
 }
 const PAIR_JOIN = /^\s*(?:和|与|及|、|\+|\/|&|and|-)?\s*$/;
+
+/** The software, technology or publication word a few characters after "只交付", "只发", "only send": what the deal moves. */
+function onlyShippedKind(lower: string, onlyShipped: RegExp, kindWords: readonly Hit[]): Hit | undefined {
+  const cue = onlyShipped.exec(lower);
+  if (cue === null) return undefined;
+  const from = cue.index + cue[0].length;
+  return kindWords.find((h) => h.start >= from && h.start <= from + ONLY_SHIPPED_REACH && !CLAUSE_BREAK.test(lower.slice(from, h.start)));
+}
+/** How far after the cue, in its clause, the word may start ("只交付编译好的开源 PKI 软件"). */
+const ONLY_SHIPPED_REACH = 16;
 
 /** The first denial that goods change hands, skipping a negation that opens a word denying nothing ("不同型号采购设备"). */
 function goodsDenial(lower: string, cue: CompiledCues, hits: readonly Hit[]): Hit | null {

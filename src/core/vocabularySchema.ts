@@ -177,6 +177,11 @@ export const Vocabulary = z.object({
    */
   goodsDenials: z.object({ negations: Terms, verbs: Terms, goods: Terms }).default({ negations: [], verbs: [], goods: [] }),
   /**
+   * "只交付软件", "只发授权文件", "only send the licence": the software, technology or publication named
+   * right after says what moves, whatever equipment the text names besides (reading rules 14 and 21).
+   */
+  onlyShipped: Terms.default([]),
+  /**
    * Words that name a published work ("论文", "conference paper", "专利", "tutorial"): a publication
    * is public-domain technology, not an item on the lists (reading rules 14 and 17).
    */
