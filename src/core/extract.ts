@@ -301,6 +301,8 @@ interface CompiledCues {
   readonly qualifiedFeatures: ReadonlySet<string>;
   /** A question whether the product is a listed type, ending in an opening quote: "这是不是“", "count as a "". */
   readonly citationBefore: RegExp;
+  /** The same question's cue a few words before a listed type's name, unquoted ("算不算加密电话机", "会不会算高速加密设备"). */
+  readonly citationRightBefore: RegExp;
   /** Words that ask about a product rather than name one ("quote", "request"), ending a clause's words before "for". */
   readonly requestBefore: RegExp;
   /** After a figure, what makes it the list's threshold quoted rather than the product's figure (" line", "的门槛"). */
@@ -341,6 +343,7 @@ function compileCues(cues: ReadingCues): CompiledCues {
       versionKeyAfter: new RegExp(`^\\s*(?:${cueAlternation(cues.versionKeys)})\\.?\\s*[:：|]`),
       // (A few words may come between, and other quoted names: "是不是要按“量子密码设备”或“密码分析设备”".)
       citationBefore: new RegExp(`(?:${cueAlternation(cues.citationCues)})[^,;，；。:：|\\n]{0,6}(?:[“"「‘'][^“”"「」‘’'\\n]{1,12}[”"」’']\\s*(?:或|和|、|/|or|and)\\s*)*[“"「‘']$`),
+      citationRightBefore: new RegExp(`(?:${cueAlternation(cues.citationCues)})[^,;，；。:：|\\n“”"「」]{0,6}$`),
       qualifiedFeatures: new Set(cues.qualifiedFeatures.terms.map((t) => t.toLowerCase())),
       featureQualifierBefore: new RegExp(`(?:${cueAlternation(cues.qualifiedFeatures.qualifiers)})[^,;，；。|\\n]{0,30}$`),
       // (A field's answer is its own: "终端|型号:无" does not negate the 终端.)
@@ -524,7 +527,16 @@ function readTypeWords(lower: string, hits: readonly Hit[], found: HitsByKind, c
   const deniedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && answeredNo(lower, h.end, cue.negativeAnswer));
   const deniedTypes = new Set(deniedWords.map((h) => h.tag.type));
   // A listed type's name quoted in a question whether the product is one ("这算“加密电话机”") cites the list.
-  const citedWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary" && quotedAfterCitation(lower, h, cue.citationBefore));
+  // …and so does one named right after the cue, unquoted ("会不会算高速加密设备"), where other words name
+  // the product ("三台路由器"); with none, the type asked about is the candidate ("这是不是加密机？SM4 10Gbps").
+  const primaryWords = typeWords.filter((h) => h.tag.k === "type" && h.tag.strength === "primary");
+  const quotedCitations = primaryWords.filter((h) => quotedAfterCitation(lower, h, cue.citationBefore));
+  const bareCitations = primaryWords.filter((h) => !quotedCitations.includes(h) && cue.citationRightBefore.test(lower.slice(Math.max(0, h.start - 12), h.start)));
+  const namedOtherwise =
+    bareCitations.length > 0 &&
+    (typeWords.some((h) => !bareCitations.includes(h) && !quotedCitations.includes(h)) ||
+      found.of("software").length + found.of("general").length + found.of("part").length + found.of("publication").length > 0);
+  const citedWords = namedOtherwise ? [...quotedCitations, ...bareCitations] : quotedCitations;
   const liveTypeWords = dropContainedTypes(typeWords, found.of("general")).filter(
     (h) => !negated.has(h) && !protectiveHits.includes(h) && !deniedTypes.has(h.tag.type) && !citedWords.includes(h) && !unqualifiedFeature(lower, h, cue),
   );
