@@ -632,7 +632,7 @@ function readName(norm: NormalisedText, found: HitsByKind, cue: CompiledCues, wo
       ? []
       : candidateTypes.filter(
           (h) =>
-            (h.tag.strength === "primary" || equipmentHead !== undefined) &&
+            (h.tag.strength === "primary" || equipmentHead !== undefined || generalHead !== undefined) &&
             h.tag.type !== headType &&
             !within(h, naming) &&
             !namingTypes.some((n) => n.tag.type === h.tag.type),

@@ -181,4 +181,5 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["10: a QKD system keeps its reading with a detector named among its parts", "量子密钥分发（QKD）系统 2 套，接收端配超导纳米线单光子探测器（SNSPD），成码率 10 kbps", ["not_listed", null], ["licence_required", "5A002.f"]],
   ["14/17: what the deal only delivers is the item: open-source software, whatever HSMs it was tested with", "已测试的设备：网络 HSM、PCIe 密码卡；这次只交付编译好的开源 PKI 软件（Apache-2.0），不带设备", ["not_listed", null], ["not_listed", null]],
   ["10: a list name right after the question's cue, unquoted, cites the list", "客户要 3 台核心路由器，8 个 10G 口加起来 80G，会不会算高速加密设备？出口要许可吗？", ["not_listed", null], ["not_listed", null]],
+  ["11: a host word outside a general-purpose product's name is one of its functions (an MFP that faxes)", "Product | office MFP, A3 colour\nFunctions | print, copy, scan, fax\nSecurity | encryption of the web interface with TLS 1.2", ["not_listed", null], ["not_listed", null]],
 ];
