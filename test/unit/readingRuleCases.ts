@@ -182,4 +182,5 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["14/17: what the deal only delivers is the item: open-source software, whatever HSMs it was tested with", "已测试的设备：网络 HSM、PCIe 密码卡；这次只交付编译好的开源 PKI 软件（Apache-2.0），不带设备", ["not_listed", null], ["not_listed", null]],
   ["10: a list name right after the question's cue, unquoted, cites the list", "客户要 3 台核心路由器，8 个 10G 口加起来 80G，会不会算高速加密设备？出口要许可吗？", ["not_listed", null], ["not_listed", null]],
   ["11: a host word outside a general-purpose product's name is one of its functions (an MFP that faxes)", "Product | office MFP, A3 colour\nFunctions | print, copy, scan, fax\nSecurity | encryption of the web interface with TLS 1.2", ["not_listed", null], ["not_listed", null]],
+  ["10/17/21: a manual (手册) that is all that ships is a publication, not the key manager it describes", "只寄一本《密钥管理服务器用户手册》纸质版，官网可公开下载 PDF，不含服务器和软件", ["not_listed", null], ["not_listed", null]],
 ];
