@@ -183,4 +183,5 @@ export const CASES: [string, string, Expect, Expect][] = [
   ["10: a list name right after the question's cue, unquoted, cites the list", "客户要 3 台核心路由器，8 个 10G 口加起来 80G，会不会算高速加密设备？出口要许可吗？", ["not_listed", null], ["not_listed", null]],
   ["11: a host word outside a general-purpose product's name is one of its functions (an MFP that faxes)", "Product | office MFP, A3 colour\nFunctions | print, copy, scan, fax\nSecurity | encryption of the web interface with TLS 1.2", ["not_listed", null], ["not_listed", null]],
   ["10/17/21: a manual (手册) that is all that ships is a publication, not the key manager it describes", "只寄一本《密钥管理服务器用户手册》纸质版，官网可公开下载 PDF，不含服务器和软件", ["not_listed", null], ["not_listed", null]],
+  ["11/16: a shop title that opens with a smartwatch names a consumer product; its built-in security chip is a part", "【官方旗舰店】XX 智能手表 运动款 内置安全芯片 国密算法加密存储与传输 心率监测 新品", ["not_listed", null], ["not_listed", null]],
 ];
