@@ -784,7 +784,7 @@ function pushWhatItIsNotes(into: Bilingual[], p: Parameters, edition: Edition): 
   }
   if (p.citedTypes.length > 0) {
     into.push({
-      en: `${quoted(p.citedTypes)}, quoted in a question whether the product is one, cites the list's entry; it does not say what the product is (reading rule 10).`,
+      en: `${quoted(p.citedTypes)}, named in a question whether the product is one, cites the list's entry; it does not say what the product is (reading rule 10).`,
       zh: `${quoted(p.citedTypes)}是在询问产品是否属于该类时引用的清单条目名称，并不说明产品是什么（阅读规则10）。`,
     });
   }

@@ -123,7 +123,7 @@ export interface Parameters {
   readonly qualifiedHosts: Evidence[];
   /** Listed types the spec answers no to ("是否为安全芯片:否"): the product is none of them (reading rule 19). */
   readonly deniedTypes: Evidence[];
-  /** Listed types' names quoted in a question whether the product is one ("这算“加密电话机”"): the list cited, not the product (rule 10). */
+  /** Listed types' names cited in a question whether the product is one ("这算“加密电话机”", "会不会算高速加密设备"): the list, not the product (rule 10). */
   readonly citedTypes: Evidence[];
   /**
    * Phone or fax words left plain because the encryption the text names protects what the device stores
@@ -721,7 +721,8 @@ function readItemKind(norm: NormalisedText, found: HitsByKind, cue: CompiledCues
   // One that comes with the product ("with SDK") is an accessory, not the head; a publication names the
   // item only where it ends the name ("… Non-Proprietary Security Policy (v1.01)"), not inside a title's
   // list of contents ("… 配Python/Jupyter教程 硬件安全研究").
-  const namingSoftware = [...liveSoftware, ...liveTechnology, ...livePublication].filter(
+  const itemKindWords = [...liveSoftware, ...liveTechnology, ...livePublication];
+  const namingSoftware = itemKindWords.filter(
     (h) =>
       within(h, naming) &&
       (!lastNamed || h.start > lastNamed.end) &&
@@ -739,8 +740,9 @@ function readItemKind(norm: NormalisedText, found: HitsByKind, cue: CompiledCues
     : hardwareDenied
       ? ["software", negationPhrase(found.of("negation"), hardwareDenied)]
       : undefined;
-  // "只交付软件", "只发授权文件": a kind word right after says what moves, before any other head.
-  const shipped = onlyShippedKind(lower, cue.onlyShipped, [...liveSoftware, ...liveTechnology, ...livePublication]);
+  // "只交付软件", "只发授权文件": a kind word right after says what moves, before any other head (quoted
+  // with its cue, so the result shows why the equipment named besides is not the item).
+  const shipped = itemKindWords.length > 0 ? onlyShippedKind(lower, cue.onlyShipped, itemKindWords) : undefined;
   const named = shipped ?? headSoftware;
   const head: [Parameters["itemKind"], Hit] | undefined = named
     ? [named.tag.k === "software" ? "software" : named.tag.k === "publication" ? "publication" : "technology", named]
@@ -989,12 +991,16 @@ function namedTogether(lower: string, a: Hit, b: Hit): boolean {
 }
 const PAIR_JOIN = /^\s*(?:和|与|及|、|\+|\/|&|and|-)?\s*$/;
 
-/** The software, technology or publication word a few characters after "只交付", "只发", "only send": what the deal moves. */
+/**
+ * The software, technology or publication word a few characters after "只交付", "只发", "only send" — what the
+ * deal moves — as one span with its cue ("只交付编译好的 PKI 软件").
+ */
 function onlyShippedKind(lower: string, onlyShipped: RegExp, kindWords: readonly Hit[]): Hit | undefined {
   const cue = onlyShipped.exec(lower);
   if (cue === null) return undefined;
   const from = cue.index + cue[0].length;
-  return kindWords.find((h) => h.start >= from && h.start <= from + ONLY_SHIPPED_REACH && !CLAUSE_BREAK.test(lower.slice(from, h.start)));
+  const word = kindWords.find((h) => h.start >= from && h.start <= from + ONLY_SHIPPED_REACH && !CLAUSE_BREAK.test(lower.slice(from, h.start)));
+  return word && { ...word, start: cue.index };
 }
 /** How far after the cue, in its clause, the word may start ("只交付编译好的开源 PKI 软件"). */
 const ONLY_SHIPPED_REACH = 16;

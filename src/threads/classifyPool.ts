@@ -76,12 +76,13 @@ const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 30_000;
 
 export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
+  const threads = Math.max(1, options.threads);
   const make = () => {
     const p = new Piscina<PoolTask, SingleAnswer[] | (RowVerdict | RowFailure)[]>({
       filename: new URL("./boot.mjs", import.meta.url).pathname,
       workerData: { module: (options.module ?? CLASSIFY_WORKER).href, listData: options.listData, rowsOnly: options.rowsOnly === true },
-      minThreads: Math.max(1, options.threads),
-      maxThreads: Math.max(1, options.threads),
+      minThreads: threads,
+      maxThreads: threads,
       // Threads stay: each holds the compiled vocabulary, and starting one costs a fraction of a second.
       idleTimeout: Number.POSITIVE_INFINITY,
       taskQueue: new InteractiveFirstQueue(),
@@ -141,7 +142,7 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
   const sendWaiting = () => {
     const all = waiting;
     waiting = [];
-    const size = Math.ceil(all.length / Math.max(1, options.threads));
+    const size = Math.ceil(all.length / threads);
     for (let at = 0; at < all.length; at += size) {
       const group = all.slice(at, at + size);
       run<SingleAnswer[]>(Object.assign({ kind: "singles" as const, inputs: group.map((g) => g.input) }, { [queueOptionsSymbol]: INTERACTIVE })).then(

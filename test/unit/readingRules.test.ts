@@ -92,7 +92,7 @@ describe("reading rules", () => {
   });
   it("names rule 10 where a quoted list name in a question was set aside", () => {
     const r = classify("他担心这算“加密电话机”，进口要办许可证吗？消息用 RSA 1280 位密钥加密。");
-    expect(r.import.reasons.join(" ")).toMatch(/“加密电话机”, quoted in a question whether the product is one, cites the list's entry.*reading rule 10/);
+    expect(r.import.reasons.join(" ")).toMatch(/“加密电话机”, named in a question whether the product is one, cites the list's entry.*reading rule 10/);
     expect(r.import.zh.reasons.join(" ")).toContain("阅读规则10");
   });
   it("names rule 14 where software is for a product the list does not cover", () => {
